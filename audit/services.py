@@ -1,0 +1,69 @@
+"""Writing audit entries. Services call these inside their own transaction."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.models import AuditEntry
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+    """The concrete field values of ``obj`` (foreign keys as ids), for before/after."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"password"}:
+            continue
+        data[field.attname] = field.value_from_object(obj)
+    return data
+
+
+def _place_of(obj: models.Model) -> tuple[int | None, int | None]:
+    """County and township ids of a record, for scoping its audit trail."""
+    from organisation.models import County, Township
+
+    if isinstance(obj, County):
+        return obj.pk, None
+    if isinstance(obj, Township):
+        return obj.county_id, obj.pk
+    township = getattr(obj, "audit_township", None)
+    if township is None and hasattr(obj, "township_id"):
+        township = obj.township
+    if township is None and hasattr(obj, "village_id") and obj.village_id:
+        township = obj.village.township
+    if township is not None:
+        return township.county_id, township.pk
+    county_id = getattr(obj, "county_id", None)
+    return county_id, None
+
+
+def audit_record(
+    *,
+    obj: models.Model,
+    action: str,
+    by,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    transition: str = "",
+) -> AuditEntry:
+    county_id, township_id = _place_of(obj)
+    return AuditEntry.objects.create(
+        actor=by if getattr(by, "pk", None) else None,
+        action=action,
+        transition=transition,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        county_id=county_id,
+        township_id=township_id,
+        before=before or {},
+        after=after or {},
+        reason=reason,
+    )
+
+
+def audit_trail(obj: models.Model):
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).select_related("actor")

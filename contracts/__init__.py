@@ -1,0 +1,1 @@
+"""Directors' contracts and their term: trainings, assessments, rewards, endings, vacancies."""

@@ -1,0 +1,150 @@
+"""County → township → village, and the director posts of each village."""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopePaths
+from organisation.constants import PostStatus, TownshipKind, VillageKind
+
+
+class County(models.Model):
+    """A county (县) that runs the scheme and owns one policy."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    short_name = models.CharField(_("short name"), max_length=32, blank=True)
+    hr_office = models.CharField(
+        _("HR office"),
+        max_length=128,
+        help_text=_("Issuing body printed on county documents, e.g. 关岭自治县卫生健康局."),
+    )
+
+    scope_paths = ScopePaths(county="pk")
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Township(models.Model):
+    """A township, town or subdistrict (乡镇/街道) whose committee hires the directors."""
+
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="townships"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=TownshipKind.choices, default=TownshipKind.TOWN
+    )
+    government = models.CharField(
+        _("government"),
+        max_length=128,
+        blank=True,
+        help_text=_("Issuing body printed on township documents, e.g. 关索街道办事处."),
+    )
+
+    scope_paths = ScopePaths(county="county", township="pk", village="villages")
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["county", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "county", Lower("name"), name="township_unique_name_per_county"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def issuing_body(self) -> str:
+        return self.government or f"{self.name}人民政府"
+
+
+class Village(models.Model):
+    """A village, residents' committee or community (村/居/社区) with its registered population.
+
+    The population and the date it is valid from decide how many director posts the village
+    has under the county policy (``organisation.services.village_reconcile_posts``).
+    """
+
+    township = models.ForeignKey(
+        Township, verbose_name=_("township"), on_delete=models.PROTECT, related_name="villages"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=VillageKind.choices, default=VillageKind.VILLAGE
+    )
+    registered_population = models.PositiveIntegerField(_("registered population"))
+    population_effective_date = models.DateField(_("population effective date"))
+
+    scope_paths = ScopePaths(county="township__county", township="township", village="pk")
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["township", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "township", Lower("name"), name="village_unique_name_per_township"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township.name} {self.name}"
+
+
+class Post(models.Model):
+    """A director seat (岗位) in a village.
+
+    States:
+    - active: within the village quota; vacant or occupied.
+    - surplus: above the quota after a population fell, kept because it is occupied;
+      abolished when it becomes vacant.
+    - abolished: no longer offered; kept for the record.
+    """
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="posts"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=PostStatus.choices, default=PostStatus.ACTIVE
+    )
+    holder = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope_paths = ScopePaths(
+        county="village__township__county",
+        township="village__township",
+        village="village",
+        self="holder",
+    )
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["village", "number"]
+        constraints = [
+            models.UniqueConstraint("village", "number", name="post_unique_number_per_village")
+        ]
+
+    def __str__(self) -> str:
+        return _("%(village)s post %(number)s") % {"village": self.village, "number": self.number}
+
+    @property
+    def is_occupied(self) -> bool:
+        return self.holder_id is not None

@@ -1,0 +1,111 @@
+"""Issued documents. A document is immutable once stored; a correction supersedes it."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopePaths
+
+# Crockford's base32 alphabet: no I, L, O or U to misread on paper.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 10 × 5 bits = 50 bits of randomness
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class DocumentKind(models.TextChoices):
+    VILLAGE_POST_REGISTER = "village_post_register", _("Village post register")
+    POLICY_SHEET = "policy_sheet", _("Policy sheet")
+
+
+class Document(models.Model):
+    """One issued PDF: what it is, about whom, from which template and policy version,
+    its SHA-256, and the code anyone can check at ``/verify/<code>``."""
+
+    kind = models.CharField(_("kind"), max_length=48, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject_repr = models.CharField(
+        _("subject"), max_length=200, help_text=_("Masked: never a full ID number.")
+    )
+    template_name = models.CharField(_("template"), max_length=128)
+    template_version = models.CharField(_("template version"), max_length=16)
+    policy = models.ForeignKey(
+        "policy.Policy",
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    issuing_body = models.CharField(_("issuing body"), max_length=128)
+    county = models.ForeignKey(
+        "organisation.County", on_delete=models.PROTECT, related_name="documents"
+    )
+    township = models.ForeignKey(
+        "organisation.Township",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text=_("The person the document is about, if any."),
+    )
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    pages = models.PositiveSmallIntegerField(_("pages"))
+    verification_code = models.CharField(
+        _("verification code"), max_length=16, unique=True, default=new_verification_code
+    )
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("produced by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    transition = models.CharField(_("transition"), max_length=64, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True, db_index=True)
+
+    scope_paths = ScopePaths(
+        county="county", township="township", village="person__village", self="person"
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.verification_code})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Documents are immutable; issue a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Documents are immutable; issue a new version instead.")

@@ -1,0 +1,81 @@
+"""Creating and changing person records, and revealing full identity numbers."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEntry
+from audit.services import audit_record, snapshot
+from people.identity import normalise_mobile, parse_id_number, validate_mobile
+from people.models import IdentityAccess, Person
+
+EDITABLE_FIELDS = [
+    "name",
+    "phone",
+    "education",
+    "school",
+    "graduation_year",
+    "household_registration",
+    "township",
+    "village",
+]
+
+
+def _apply_identity(person: Person) -> None:
+    try:
+        facts = parse_id_number(person.id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    person.id_number = facts.number
+    person.birth_date = facts.birth_date
+    person.sex = facts.sex
+    try:
+        validate_mobile(person.phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    person.phone = normalise_mobile(person.phone)
+
+
+@transaction.atomic
+def person_create(*, by, reason: str = "", **fields) -> Person:
+    """Create a person; birth date and sex come from the ID number."""
+    person = Person(**fields)
+    _apply_identity(person)
+    person.full_clean()
+    person.save()
+    audit_record(obj=person, action=AuditEntry.Action.CREATE, by=by, after=snapshot(person),
+                 reason=reason)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, by, reason: str = "", **changes) -> Person:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(person)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    _apply_identity(person)
+    person.full_clean()
+    person.save()
+    after = snapshot(person)
+    if after != before:
+        audit_record(obj=person, action=AuditEntry.Action.UPDATE, by=by, before=before,
+                     after=after, reason=reason)
+    return person
+
+
+@transaction.atomic
+def person_reveal(*, person: Person, field: str, by, reason: str) -> str:
+    """Return a full ID or phone number and log who saw it and why."""
+    if not by.has_perm("people.view_full_identity"):
+        raise PermissionDenied(_("You may not view full ID and phone numbers."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you need the full number.")})
+    if field not in IdentityAccess.Field.values:
+        raise ValidationError({"field": _("Unknown field.")})
+    IdentityAccess.objects.create(user=by, person=person, field=field, reason=reason[:200])
+    return getattr(person, field)

@@ -1,0 +1,257 @@
+"""The county policy, versioned by effective date. Every rule's number lives here.
+
+Defaults come from seed 001 (the Guanling scheme of 2014) and the table in DESIGN.md.
+A version is never edited: a change is saved as a new version with its own effective date,
+so decisions taken under an older version can still show the numbers they applied.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopePaths
+from people.constants import Education
+
+
+def default_quota_tiers() -> list[dict]:
+    """Seed 001: ≤2000 → 1 post; 2001–4999 → 2; ≥5000 → 3 (以内/以上 include the number)."""
+    return [
+        {"min": 0, "max": 2000, "posts": 1},
+        {"min": 2001, "max": 4999, "posts": 2},
+        {"min": 5000, "max": None, "posts": 3},
+    ]
+
+
+def default_pay_deduction_bands() -> list[dict]:
+    """Monthly deduction from pay by score band. Seed 001 says pay is deducted by the monthly
+    assessment but gives no figures: these bands are a starting point for the county to set."""
+    return [
+        {"min_score": 90, "deduction_percent": 0},
+        {"min_score": 80, "deduction_percent": 5},
+        {"min_score": 70, "deduction_percent": 10},
+        {"min_score": 60, "deduction_percent": 20},
+        {"min_score": 0, "deduction_percent": 40},
+    ]
+
+
+def default_grade_thresholds() -> dict:
+    """Lowest annual score for each grade; below the last one the grade is 不合格."""
+    return {"excellent": 90, "competent": 75, "basically_competent": 60}
+
+
+def _percent(**kwargs):
+    return models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)], **kwargs
+    )
+
+
+class Policy(models.Model):
+    """One version of a county's rules, in force from ``effective_from``.
+
+    The version in force on a date is the one with the latest ``effective_from`` on or before
+    that date; of two versions with the same date the higher version number wins (a
+    correction). Use ``policy.selectors.policy_in_force``.
+    """
+
+    county = models.ForeignKey(
+        "organisation.County",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="policies",
+    )
+    version = models.PositiveIntegerField(_("version"), editable=False)
+    effective_from = models.DateField(_("effective from"))
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("The document this version implements.")
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("What changed and why."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Posts and hiring conditions
+    quota_tiers = models.JSONField(
+        _("posts per village by registered population"), default=default_quota_tiers
+    )
+    first_hire_max_age = models.PositiveSmallIntegerField(
+        _("maximum age at first hire (full years)"), default=40
+    )
+    min_education = models.CharField(
+        _("minimum education"),
+        max_length=32,
+        choices=Education.choices,
+        default=Education.HIGH_SCHOOL,
+    )
+    term_years = models.PositiveSmallIntegerField(
+        _("term (years)"), default=3, validators=[MinValueValidator(1)]
+    )
+    new_hire_min_service_years = models.PositiveSmallIntegerField(
+        _("years a new hire is expected to serve"), default=3
+    )
+    renewal_max_age = models.PositiveSmallIntegerField(
+        _("maximum age for renewal (full years)"),
+        default=60,
+        help_text=_("Over this age a director is not renewed (超过续聘年龄)."),
+    )
+    vacancy_refill_months = models.PositiveSmallIntegerField(
+        _("months to refill a vacancy"), default=2, validators=[MinValueValidator(1)]
+    )
+
+    # Training
+    induction_required = models.BooleanField(
+        _("induction training before taking up duties"), default=True
+    )
+    refresher_per_year = models.PositiveSmallIntegerField(
+        _("county refresher trainings per year"), default=1
+    )
+    refresher_min_days = models.PositiveSmallIntegerField(
+        _("minimum days of a refresher training"), default=3
+    )
+    township_sessions_min = models.PositiveSmallIntegerField(
+        _("township sessions per year, at least"), default=4
+    )
+    township_sessions_max = models.PositiveSmallIntegerField(
+        _("township sessions per year, at most"), default=6
+    )
+    township_session_min_days = models.PositiveSmallIntegerField(
+        _("minimum days of a township session"), default=1
+    )
+
+    # Monthly assessment and pay
+    monthly_score_max = models.PositiveSmallIntegerField(
+        _("maximum monthly score"), default=100, validators=[MinValueValidator(1)]
+    )
+    monthly_pay = models.DecimalField(
+        _("monthly pay (yuan)"), max_digits=9, decimal_places=2, default=Decimal("1700.00")
+    )
+    pay_deduction_bands = models.JSONField(
+        _("monthly pay deduction by score"), default=default_pay_deduction_bands
+    )
+
+    # Annual appraisal and rewards
+    annual_monthly_weight = _percent(
+        verbose_name=_("annual score: weight of the monthly mean (%)"), default=30
+    )
+    annual_appraisal_weight = _percent(
+        verbose_name=_("annual score: weight of the year-end appraisal (%)"), default=70
+    )
+    grade_thresholds = models.JSONField(
+        _("lowest annual score per grade"), default=default_grade_thresholds
+    )
+    long_service_reward = models.DecimalField(
+        _("long-service reward (yuan)"), max_digits=9, decimal_places=2, default=Decimal("3000")
+    )
+    long_service_years = models.PositiveSmallIntegerField(
+        _("consecutive years for the long-service reward"), default=3
+    )
+    pension_per_year = models.DecimalField(
+        _("pension contribution per year of service (yuan)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("100"),
+    )
+    recommendation_excellent_years = models.PositiveSmallIntegerField(
+        _("consecutive 优秀 years for a recommendation"), default=3
+    )
+    recommendation_max_age = models.PositiveSmallIntegerField(
+        _("maximum age for a recommendation"), default=40
+    )
+    recommendation_bonus_points = models.PositiveSmallIntegerField(
+        _("bonus points on the public-institution written exam"), default=10
+    )
+    settlement_deadline_month = models.PositiveSmallIntegerField(
+        _("rewards and penalties settled by this month of the next year"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+
+    # Exams
+    exam_max_score = models.PositiveSmallIntegerField(
+        _("full marks of the written exam and interview"), default=100
+    )
+    written_weight = _percent(verbose_name=_("composite: written exam weight (%)"), default=50)
+    interview_weight = _percent(verbose_name=_("composite: interview weight (%)"), default=50)
+    written_pass_line = models.DecimalField(
+        _("written exam pass line"), max_digits=5, decimal_places=2, default=Decimal("60")
+    )
+    composite_pass_line = models.DecimalField(
+        _("composite score pass line"), max_digits=5, decimal_places=2, default=Decimal("60")
+    )
+    interview_shortlist_ratio = models.PositiveSmallIntegerField(
+        _("interview candidates per post"), default=3, validators=[MinValueValidator(1)]
+    )
+    interview_drop_extremes = models.BooleanField(
+        _("drop the highest and lowest interview marks"), default=False
+    )
+    reserve_list_months = models.PositiveSmallIntegerField(
+        _("months the reserve list stays valid"), default=12
+    )
+
+    # Notices and deadlines
+    public_notice_working_days = models.PositiveSmallIntegerField(
+        _("public notice of proposed hires (working days)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+    )
+    contract_notice_days = models.PositiveSmallIntegerField(
+        _("contract notice (days)"), default=30
+    )
+
+    # Grounds for a dismissal case that data can show
+    dismissal_lagging_years = models.PositiveSmallIntegerField(
+        _("consecutive years lagging behind"), default=2
+    )
+    dismissal_missed_refresher_years = models.PositiveSmallIntegerField(
+        _("consecutive years without refresher training"), default=2
+    )
+    dismissal_illegal_birth_years = models.PositiveSmallIntegerField(
+        _("consecutive years with illegal births"), default=2
+    )
+    dismissal_illegal_births_in_year = models.PositiveSmallIntegerField(
+        _("illegal births within one year"), default=2
+    )
+
+    scope_paths = ScopePaths(
+        county="county",
+        township="county__townships",
+        village="county__townships__villages",
+        self="county__townships__villages__posts__holder",
+    )
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["county", "-effective_from", "-version"]
+        constraints = [
+            models.UniqueConstraint("county", "version", name="policy_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return _("%(county)s policy v%(version)s from %(date)s") % {
+            "county": self.county,
+            "version": self.version,
+            "date": self.effective_from,
+        }
+
+    def posts_for_population(self, population: int) -> int:
+        """The number of director posts for a village of this registered population."""
+        for tier in self.quota_tiers:
+            if population >= tier["min"] and (tier["max"] is None or population <= tier["max"]):
+                return int(tier["posts"])
+        raise ValueError(f"no quota tier covers a population of {population}")
+
+    def clean(self) -> None:
+        from policy.validation import validate_policy
+
+        super().clean()
+        validate_policy(self)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "contracts",
     "workflows",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -35,7 +35,10 @@ def _development_secret_key() -> str:
     return key
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _development_secret_key()
+# Production settings demand DJANGO_SECRET_KEY and never write a key file.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    "" if os.environ.get("CUNPIN_PRODUCTION") else _development_secret_key()
+)
 DEBUG = env_bool("DJANGO_DEBUG", True)
 ALLOWED_HOSTS = [
     h.strip()

@@ -2,11 +2,19 @@
 
 import os
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import STORAGES, env_bool
+from django.core.exceptions import ImproperlyConfigured
+
+os.environ["CUNPIN_PRODUCTION"] = "1"
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import SECRET_KEY, STORAGES, env_bool  # noqa: E402
 
 DEBUG = False
-SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "Set DJANGO_SECRET_KEY to a random string of at least 50 characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

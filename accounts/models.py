@@ -66,16 +66,16 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         scope = ROLE_SCOPE.get(self.role)
-        errors: dict[str, str] = {}
+        errors: dict[str, object] = {}
         if scope in (Scope.TOWNSHIP, Scope.VILLAGE) and not self.township_id:
             errors["township"] = _("This role needs a township.")
         if scope == Scope.VILLAGE and not self.village_id:
             errors["village"] = _("This role needs a village.")
         if scope == Scope.SELF and not self.person_id:
             errors["person"] = _("A director account needs the director's person record.")
-        if self.township_id and self.county_id and self.township.county_id != self.county_id:
+        if self.township and self.county_id and self.township.county_id != self.county_id:
             errors["township"] = _("The township is not in the user's county.")
-        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+        if self.village and self.township_id and self.village.township_id != self.township_id:
             errors["village"] = _("The village is not in the user's township.")
         if errors:
             raise ValidationError(errors)

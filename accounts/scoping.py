@@ -11,7 +11,7 @@ village or person. A scope left out sees nothing of that model.
 
 from dataclasses import dataclass
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.constants import Role, Scope
@@ -44,13 +44,14 @@ def scope_filter(model: type[Model], user) -> Q | None:
     return Q(pk__in=[])
 
 
-def scoped(queryset: QuerySet, user) -> QuerySet:
+def scoped(queryset: QuerySet | Manager, user) -> QuerySet:
     """``queryset`` narrowed to the records ``user`` may see."""
+    queryset = queryset.all()
     condition = scope_filter(queryset.model, user)
     return queryset if condition is None else queryset.filter(condition)
 
 
-def get_scoped_or_404(queryset: QuerySet, user, **lookup):
+def get_scoped_or_404(queryset: QuerySet | Manager, user, **lookup):
     """One record the user may see, or 404 whether it is missing or out of scope."""
     try:
         return scoped(queryset, user).get(**lookup)

@@ -28,9 +28,9 @@ def _place_of(obj: models.Model) -> tuple[int | None, int | None]:
         return obj.county_id, obj.pk
     township = getattr(obj, "audit_township", None)
     if township is None and hasattr(obj, "township_id"):
-        township = obj.township
-    if township is None and hasattr(obj, "village_id") and obj.village_id:
-        township = obj.village.township
+        township = getattr(obj, "township")  # noqa: B009
+    if township is None and getattr(obj, "village_id", None):
+        township = getattr(obj, "village").township  # noqa: B009
     if township is not None:
         return township.county_id, township.pk
     county_id = getattr(obj, "county_id", None)

@@ -110,6 +110,9 @@ class IdentityAccess(models.Model):
         verbose_name_plural = _("identity accesses")
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.person} {self.field}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("Identity access records are append-only.")

@@ -1,12 +1,13 @@
 """Test settings: fast hashing, in-memory files, everything else as in base."""
 
 import tempfile
+from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="cunpin-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cunpin-test-media-"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}

@@ -1,0 +1,142 @@
+"""``manage.py load_demo``: build the demo county (Guanling, seed 001) and print its accounts."""
+
+import time
+import unicodedata
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.constants import ROLE_SCOPE, Scope
+from demo import data
+from demo.services import DemoResult, demo_load
+from organisation.constants import PostStatus
+from organisation.models import County, Post, Township, Village
+from people.models import Person
+
+TABLE = "demo accounts table"
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table whose columns line up with Chinese text too."""
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    rule = "-+-".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+def scope_of(user) -> str:
+    if user.role not in ROLE_SCOPE:
+        return "—"
+    label = Scope(user.scope).label
+    if user.scope == Scope.COUNTY:
+        place = user.county.short_name or user.county.name
+    elif user.scope == Scope.TOWNSHIP:
+        place = user.township.name if user.township else "—"
+    elif user.scope == Scope.VILLAGE:
+        place = str(user.village) if user.village else "—"
+    else:
+        place = user.person.name if user.person else "—"
+        if user.village:
+            place += f" ({user.village})"
+    return f"{label}: {place}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo county (关岭自治县, seed 001) with its townships, villages, posts, "
+        "people and one account per role, then print the accounts. Safe to run again: "
+        "only what is missing is created."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="Set the demo accounts' passwords back to the printed ones.",
+        )
+
+    def handle(self, *args, reset_passwords: bool = False, **options):
+        started = time.monotonic()
+        result = demo_load(reset_passwords=reset_passwords)
+        elapsed = time.monotonic() - started
+        self.print_summary(result, elapsed)
+        self.print_accounts(result)
+
+    def print_summary(self, result: DemoResult, elapsed: float) -> None:
+        county = County.objects.get(name=data.COUNTY["name"])
+        posts = Post.objects.filter(village__township__county=county, status=PostStatus.ACTIVE)
+        active = posts.count()
+        occupied = posts.filter(holder__isnull=False).count()
+        self.stdout.write(
+            _(
+                "Demo county %(county)s: %(townships)s townships, %(villages)s villages, "
+                "%(posts)s active posts (%(occupied)s occupied, %(vacant)s vacant), "
+                "%(people)s people."
+            )
+            % {
+                "county": county.name,
+                "townships": Township.objects.filter(county=county).count(),
+                "villages": Village.objects.filter(township__county=county).count(),
+                "posts": active,
+                "occupied": occupied,
+                "vacant": active - occupied,
+                "people": Person.objects.filter(township__county=county).count(),
+            }
+        )
+        if result.created:
+            created = ", ".join(f"{kind}: {count}" for kind, count in result.created.items())
+            self.stdout.write(self.style.SUCCESS(_("Created: %(created)s.") % {"created": created}))
+        else:
+            self.stdout.write(_("Nothing to create: the demo county is complete."))
+        if result.passwords_reset:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("Passwords reset to the demo passwords: %(n)s accounts.")
+                    % {"n": result.passwords_reset}
+                )
+            )
+        self.stdout.write(_("Done in %(seconds).2f s.") % {"seconds": elapsed})
+
+    def print_accounts(self, result: DemoResult) -> None:
+        rows = [
+            [
+                user.username,
+                # An account of that name that the demo did not make keeps its own password.
+                account.password if user.role == account.role else "—",
+                user.get_role_display() or "—",
+                scope_of(user),
+            ]
+            for account, user in result.accounts
+        ]
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts"))
+        self.stdout.write(
+            table(
+                [
+                    pgettext(TABLE, "Username"),
+                    pgettext(TABLE, "Password"),
+                    pgettext(TABLE, "Role"),
+                    pgettext(TABLE, "Scope"),
+                ],
+                [[str(cell) for cell in row] for row in rows],
+            )
+        )
+        self.stdout.write(
+            _(
+                "Passwords are set when an account is created; later runs leave them as they "
+                "are. Run `manage.py load_demo --reset-passwords` to set them back."
+            )
+        )

@@ -12,7 +12,12 @@ class NoPolicyInForce(LookupError):
 
 
 def policy_in_force(*, county, on: datetime.date) -> Policy:
-    """The version of ``county``'s policy in force on ``on``."""
+    """The version of ``county``'s policy in force on ``on``.
+
+    That is the version with the latest effective date on or before ``on``; of two versions
+    with the same date, the later one (a same-day correction) wins. Raises
+    ``NoPolicyInForce`` with a readable message when ``on`` is before the first version.
+    """
     policy = (
         Policy.objects.filter(county=county, effective_from__lte=on)
         .order_by("-effective_from", "-version")
@@ -23,3 +28,10 @@ def policy_in_force(*, county, on: datetime.date) -> Policy:
             _("%(county)s has no policy in force on %(date)s.") % {"county": county, "date": on}
         )
     return policy
+
+
+def policy_in_force_or_none(*, county, on: datetime.date) -> Policy | None:
+    try:
+        return policy_in_force(county=county, on=on)
+    except NoPolicyInForce:
+        return None

@@ -4,6 +4,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def validate_quota_tiers(tiers) -> None:
     """Tiers must start at 0, follow each other without gap or overlap and end open."""
     if not isinstance(tiers, list) or not tiers:
@@ -14,23 +22,31 @@ def validate_quota_tiers(tiers) -> None:
         if not isinstance(tier, dict) or not {"min", "max", "posts"} <= set(tier):
             raise ValidationError(_("Tier %(n)s must give min, max and posts.") % {"n": index})
         low, high, posts = tier["min"], tier["max"], tier["posts"]
-        if not isinstance(low, int) or low < 0:
-            raise ValidationError(_("Tier %(n)s: the lowest population must be a whole number "
-                                    "of 0 or more.") % {"n": index})
+        if not _is_whole(low) or low < 0:
+            raise ValidationError(
+                _("Tier %(n)s: the lowest population must be a whole number of 0 or more.")
+                % {"n": index}
+            )
         if low < expected_min:
             raise ValidationError(
-                _("Tier %(n)s starts at %(low)s and overlaps the tier before it, "
-                  "which ends at %(end)s.") % {"n": index, "low": low, "end": expected_min - 1}
+                _(
+                    "Tier %(n)s starts at %(low)s and overlaps the tier before it, "
+                    "which ends at %(end)s."
+                )
+                % {"n": index, "low": low, "end": expected_min - 1}
             )
         if low > expected_min:
             raise ValidationError(
-                _("Tier %(n)s starts at %(low)s, leaving populations %(gap_from)s–%(gap_to)s "
-                  "without a quota.")
+                _(
+                    "Tier %(n)s starts at %(low)s, leaving populations %(gap_from)s–%(gap_to)s "
+                    "without a quota."
+                )
                 % {"n": index, "low": low, "gap_from": expected_min, "gap_to": low - 1}
             )
-        if not isinstance(posts, int) or posts < 1:
-            raise ValidationError(_("Tier %(n)s: posts must be a whole number of 1 or more.")
-                                  % {"n": index})
+        if not _is_whole(posts) or posts < 1:
+            raise ValidationError(
+                _("Tier %(n)s: posts must be a whole number of 1 or more.") % {"n": index}
+            )
         if posts < last_posts:
             raise ValidationError(
                 _("Tier %(n)s gives fewer posts than a smaller population.") % {"n": index}
@@ -43,10 +59,10 @@ def validate_quota_tiers(tiers) -> None:
                     % {"n": index}
                 )
             return
-        if not isinstance(high, int) or high < low:
+        if not _is_whole(high) or high < low:
             raise ValidationError(
-                _("Tier %(n)s: the highest population must be a whole number not below "
-                  "%(low)s.") % {"n": index, "low": low}
+                _("Tier %(n)s: the highest population must be a whole number not below %(low)s.")
+                % {"n": index, "low": low}
             )
         expected_min = high + 1
     raise ValidationError(_("The last tier must be open-ended so every population has a quota."))
@@ -56,22 +72,32 @@ def validate_pay_deduction_bands(bands) -> None:
     if not isinstance(bands, list) or not bands:
         raise ValidationError(_("Give at least one pay band."))
     previous = None
+    previous_percent = None
     for index, band in enumerate(bands, start=1):
         if not isinstance(band, dict) or not {"min_score", "deduction_percent"} <= set(band):
             raise ValidationError(
                 _("Band %(n)s must give min_score and deduction_percent.") % {"n": index}
             )
         score, percent = band["min_score"], band["deduction_percent"]
-        if not isinstance(score, int | float) or not 0 <= score <= 100:
-            raise ValidationError(_("Band %(n)s: the score must be between 0 and 100.")
-                                  % {"n": index})
-        if not isinstance(percent, int | float) or not 0 <= percent <= 100:
-            raise ValidationError(_("Band %(n)s: the deduction must be between 0 and 100 per "
-                                    "cent.") % {"n": index})
+        if not _is_number(score) or not 0 <= score <= 100:
+            raise ValidationError(
+                _("Band %(n)s: the score must be between 0 and 100.") % {"n": index}
+            )
+        if not _is_number(percent) or not 0 <= percent <= 100:
+            raise ValidationError(
+                _("Band %(n)s: the deduction must be between 0 and 100 per cent.") % {"n": index}
+            )
         if previous is not None and score >= previous:
-            raise ValidationError(_("Bands must be listed from the highest score down "
-                                    "(band %(n)s).") % {"n": index})
+            raise ValidationError(
+                _("Bands must be listed from the highest score down (band %(n)s).") % {"n": index}
+            )
+        if previous_percent is not None and percent < previous_percent:
+            raise ValidationError(
+                _("Band %(n)s: a lower score cannot lose less pay than a higher one.")
+                % {"n": index}
+            )
         previous = score
+        previous_percent = percent
     if bands[-1]["min_score"] != 0:
         raise ValidationError(_("The last band must start at score 0 so every score is covered."))
 
@@ -81,7 +107,7 @@ def validate_grade_thresholds(thresholds) -> None:
     if not isinstance(thresholds, dict) or set(thresholds) != set(keys):
         raise ValidationError(_("Give the lowest score for 优秀, 合格 and 基本合格."))
     values = [thresholds[k] for k in keys]
-    if any(not isinstance(v, int | float) or not 0 <= v <= 100 for v in values):
+    if any(not _is_number(v) or not 0 <= v <= 100 for v in values):
         raise ValidationError(_("Grade scores must be between 0 and 100."))
     if not values[0] > values[1] > values[2]:
         raise ValidationError(_("Grade scores must fall from 优秀 to 合格 to 基本合格."))

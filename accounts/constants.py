@@ -52,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TOWNSHIP_COMMITTEE: frozenset(
         {
             "organisation.view_village",
+            "organisation.change_village",
             "policy.view_policy",
             "people.view_person",
             "people.change_person",

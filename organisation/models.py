@@ -90,6 +90,7 @@ class Village(models.Model):
         verbose_name = _("village")
         verbose_name_plural = _("villages")
         ordering = ["township", "name"]
+        permissions = [("import_villages", _("Can import villages and populations"))]
         constraints = [
             models.UniqueConstraint(
                 "township", Lower("name"), name="village_unique_name_per_township"

@@ -4,7 +4,6 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -351,10 +350,9 @@ def test_county_hr_changes_a_population_and_sees_the_quota(client, world):
     ).exists()
 
 
-def test_a_township_committee_member_with_the_change_permission_changes_a_population(client, world):
-    """The brief lets township committees change populations: they need
-    organisation.change_village (granted here until accounts/constants.py grants it)."""
-    world.committee.user_permissions.add(Permission.objects.get(codename="change_village"))
+def test_a_township_committee_member_changes_a_population(client, world):
+    """Township committees may change the populations of their own villages."""
+    assert world.committee.has_perm("organisation.change_village")
     client.force_login(world.committee)
     response = client.post(
         reverse("organisation:village_population", args=[world.village.pk]),

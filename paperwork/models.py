@@ -1,10 +1,15 @@
-"""Issued documents. A document is immutable once stored; a correction supersedes it."""
+"""Issued documents. A document is immutable once stored; a correction supersedes it.
+
+Documents are created only by ``paperwork.services.document_issue``.
+"""
 
 import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopePaths
@@ -23,9 +28,30 @@ class DocumentKind(models.TextChoices):
     POLICY_SHEET = "policy_sheet", _("Policy sheet")
 
 
+class ImmutableError(RuntimeError):
+    pass
+
+
+class DocumentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("Documents are immutable; issue a new version instead.")
+
+    def delete(self):
+        raise ImmutableError("Documents are immutable; issue a new version instead.")
+
+
 class Document(models.Model):
     """One issued PDF: what it is, about whom, from which template and policy version,
-    its SHA-256, and the code anyone can check at ``/verify/<code>``."""
+    its SHA-256, and the code anyone can check at ``/verify/<code>``.
+
+    States (derived, never stored):
+    - current: no later document supersedes it.
+    - superseded: a later document of the same kind and subject names it in ``supersedes``.
+
+    ``title`` and ``subject_repr`` are shown on the public verify page of a document without
+    a ``person``, so they never carry a person's name; for a document about a person, the page
+    shows the masked ID number only.
+    """
 
     kind = models.CharField(_("kind"), max_length=48, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -87,7 +113,12 @@ class Document(models.Model):
         blank=True,
         related_name="superseded_by",
     )
-    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True, db_index=True)
+    # The service sets it, so that the date printed on the page and the stored one agree.
+    issued_at = models.DateTimeField(
+        _("issued at"), default=timezone.now, editable=False, db_index=True
+    )
+
+    objects = DocumentQuerySet.as_manager()
 
     scope_paths = ScopePaths(
         county="county", township="township", village="person__village", self="person"
@@ -104,8 +135,31 @@ class Document(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise RuntimeError("Documents are immutable; issue a new version instead.")
+            raise ImmutableError("Documents are immutable; issue a new version instead.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RuntimeError("Documents are immutable; issue a new version instead.")
+        raise ImmutableError("Documents are immutable; issue a new version instead.")
+
+    @property
+    def kind_title(self) -> str:
+        """The Chinese name of the kind (``paperwork.kinds``)."""
+        from paperwork.kinds import KINDS
+
+        spec = KINDS.get(self.kind)
+        return spec.title if spec else self.get_kind_display()
+
+    @property
+    def successor(self) -> "Document | None":
+        """The document that supersedes this one, if any."""
+        try:
+            return self.superseded_by  # type: ignore[attr-defined]
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def public_subject(self) -> str:
+        """What the public verify page says about the subject: never more than a masked ID."""
+        if self.person is not None:
+            return self.person.masked_id_number
+        return self.subject_repr

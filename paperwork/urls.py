@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from paperwork import views
 
 app_name = "paperwork"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("<int:pk>/download/", views.document_download, name="download"),
+]

@@ -1,0 +1,106 @@
+"""System checks: the fonts and libraries that printing Chinese documents needs.
+
+- paperwork.E001: fontconfig finds no font covering Chinese (every character would be a box).
+- paperwork.W001: HarfBuzz's subsetting library is missing (each document takes seconds).
+- paperwork.W002: Chinese fonts exist but not the layout's Noto CJK SC families.
+- paperwork.E002: fontconfig cannot be run at all.
+- paperwork.E003: DocumentKind and paperwork.kinds.KINDS disagree, or a template is missing.
+"""
+
+import ctypes.util
+
+from django.core.checks import Error, Warning, register
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from paperwork import fonts
+
+FONT_HINT = (
+    "Install fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk), "
+    "or run make system-deps."
+)
+
+
+def harfbuzz_subset_available() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+@register("paperwork")
+def check_print_fonts(app_configs=None, **kwargs):
+    families = fonts.cjk_font_families()
+    if families is None:
+        return [
+            Error(
+                "fontconfig (fc-list) cannot be run, so no font can be found for documents.",
+                hint="Install fontconfig and fonts-noto-cjk.",
+                id="paperwork.E002",
+            )
+        ]
+    if not families:
+        return [
+            Error(
+                "No font covering Chinese is installed: every Chinese character in a "
+                "document would print as an empty box.",
+                hint=FONT_HINT,
+                id="paperwork.E001",
+            )
+        ]
+    missing = [f for f in fonts.PRINT_FONT_FAMILIES if f not in families]
+    if missing:
+        return [
+            Warning(
+                f"The print layout's fonts are missing: {', '.join(missing)}. Documents "
+                f"will use {families[0]} instead, which may look different or lack rare "
+                "characters.",
+                hint=FONT_HINT,
+                id="paperwork.W002",
+            )
+        ]
+    return []
+
+
+@register("paperwork")
+def check_harfbuzz_subset(app_configs=None, **kwargs):
+    if harfbuzz_subset_available():
+        return []
+    return [
+        Warning(
+            "libharfbuzz-subset is not installed: WeasyPrint falls back to fontTools, and a "
+            "one-page Chinese document takes seconds instead of a tenth of one.",
+            hint="Install libharfbuzz-subset0 (apt-get install libharfbuzz-subset0).",
+            id="paperwork.W001",
+        )
+    ]
+
+
+@register("paperwork")
+def check_document_kinds(app_configs=None, **kwargs):
+    from paperwork.kinds import KINDS
+    from paperwork.models import DocumentKind
+
+    errors = []
+    for kind in sorted(set(DocumentKind.values) - set(KINDS)):
+        errors.append(
+            Error(
+                f"Document kind {kind!r} has no entry in paperwork.kinds.KINDS.",
+                id="paperwork.E003",
+            )
+        )
+    for kind in sorted(set(KINDS) - set(DocumentKind.values)):
+        errors.append(
+            Error(
+                f"paperwork.kinds.KINDS declares {kind!r}, which is not a DocumentKind.",
+                id="paperwork.E003",
+            )
+        )
+    for kind, spec in KINDS.items():
+        try:
+            get_template(spec.template)
+        except TemplateDoesNotExist:
+            errors.append(
+                Error(
+                    f"The template {spec.template!r} of document kind {kind!r} does not exist.",
+                    id="paperwork.E003",
+                )
+            )
+    return errors

@@ -1,0 +1,211 @@
+"""Issuing documents: render, hash, store, record and audit, in one transaction."""
+
+import datetime
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import segno
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from paperwork.fonts import uncovered_characters
+from paperwork.kinds import kind_spec
+from paperwork.models import Document, new_verification_code
+from paperwork.render import html_to_pdf
+from people.identity import check_digit
+
+CODE_ATTEMPTS = 8
+
+# An 18-character ID number standing alone (not inside a longer run of letters or digits).
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+
+
+class DocumentIssueError(ValueError):
+    """A document cannot be issued as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """What every document template prints besides its own content (as ``paper``)."""
+
+    kind: str
+    title: str
+    issuing_body: str
+    issued_on: datetime.date
+    verification_code: str
+    verify_url: str
+    qr_data_uri: str
+    template_version: int
+    policy_version: int | None
+
+
+def verify_url(code: str) -> str:
+    """The public address printed on a document, built from CUNPIN_PUBLIC_BASE_URL."""
+    base = settings.CUNPIN_PUBLIC_BASE_URL.rstrip("/") + "/"
+    return urljoin(base, reverse("verify", kwargs={"code": code}).lstrip("/"))
+
+
+def qr_data_uri(text: str) -> str:
+    """An SVG QR code of ``text`` as a data URI (error correction M, no quiet zone: the
+    layout leaves white space around it)."""
+    return segno.make_qr(text, error="m").svg_data_uri(border=0, omitsize=True)
+
+
+def _fresh_code() -> str:
+    """A verification code no document has yet. With 50 random bits a clash is very rare;
+    the unique constraint still guards against two issues racing for the same code."""
+    for _attempt in range(CODE_ATTEMPTS):
+        code = new_verification_code()
+        if not Document.objects.filter(verification_code=code).exists():
+            return code
+    raise DocumentIssueError("Could not find a free verification code.")
+
+
+def _refuse_full_id_numbers(html: str) -> None:
+    """Documents print masked ID numbers only; a valid full number in the HTML is a bug."""
+    for match in _ID_NUMBER.finditer(html):
+        number = match.group(1).upper()
+        if check_digit(number[:17]) == number[17]:
+            raise DocumentIssueError(
+                f"The document would print a full ID number ({number[:6]}…); print "
+                "person.masked_id_number instead."
+            )
+
+
+def _refuse_unprintable(html: str) -> None:
+    missing = uncovered_characters(html)
+    if missing:
+        listed = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:10])
+        raise DocumentIssueError(
+            f"No installed font can print {listed}: the document would show empty boxes. "
+            "Install a font that covers these characters."
+        )
+
+
+def _check_supersedes(old: Document, *, kind: str, content_type, object_id: int) -> Document:
+    """Lock the document to supersede and check it may be superseded by this one."""
+    old = Document.objects.select_for_update().get(pk=old.pk)
+    if old.kind != kind or old.content_type_id != content_type.pk or old.object_id != object_id:
+        raise DocumentIssueError(
+            "A document can only supersede one of the same kind about the same subject."
+        )
+    if Document.objects.filter(supersedes=old).exists():
+        raise DocumentIssueError(
+            f"Document {old.verification_code} is already superseded; supersede the current "
+            "version instead."
+        )
+    return old
+
+
+def document_issue(
+    *,
+    kind: str,
+    context: dict,
+    subject: models.Model,
+    by,
+    county,
+    issuing_body: str,
+    title: str | None = None,
+    township=None,
+    person=None,
+    policy=None,
+    transition: str = "",
+    supersedes: Document | None = None,
+) -> Document:
+    """Render the kind's template with ``context``, store the PDF and record it.
+
+    The template and its version come from ``paperwork.kinds``; ``title`` defaults to the
+    kind's title and must not carry a person's name (it is public on the verify page). The
+    template receives ``paper`` (``Paper``: title, issuing body, date, code, verify URL, QR)
+    besides ``context``. ``supersedes`` names the current document of the same kind and
+    subject that this one replaces; it stays stored and its verify page points here.
+
+    One transaction: if anything fails, no row remains and the stored file is removed.
+    """
+    spec = kind_spec(kind)
+    now = timezone.now()
+    title = title or spec.title
+    content_type = ContentType.objects.get_for_model(type(subject))
+    storage = Document._meta.get_field("file").storage  # type: ignore[attr-defined]
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            if supersedes is not None:
+                supersedes = _check_supersedes(
+                    supersedes, kind=kind, content_type=content_type, object_id=subject.pk
+                )
+            code = _fresh_code()
+            url = verify_url(code)
+            paper = Paper(
+                kind=kind,
+                title=title,
+                issuing_body=issuing_body,
+                issued_on=timezone.localdate(now),
+                verification_code=code,
+                verify_url=url,
+                qr_data_uri=qr_data_uri(url),
+                template_version=spec.version,
+                policy_version=policy.version if policy is not None else None,
+            )
+            with translation.override("zh-hans"):
+                html = render_to_string(spec.template, {**context, "paper": paper})
+            _refuse_full_id_numbers(html)
+            _refuse_unprintable(html)
+            pdf = html_to_pdf(html)
+
+            document = Document(
+                kind=kind,
+                title=title,
+                content_type=content_type,
+                object_id=subject.pk,
+                subject_repr=str(subject)[:200],
+                template_name=spec.template,
+                template_version=str(spec.version),
+                policy=policy,
+                issuing_body=issuing_body,
+                county=county,
+                township=township,
+                person=person,
+                sha256=pdf.sha256,
+                size=len(pdf.content),
+                pages=pdf.pages,
+                verification_code=code,
+                produced_by=by if getattr(by, "pk", None) else None,
+                transition=transition,
+                supersedes=supersedes,
+                issued_at=now,
+            )
+            document.file.save(f"{kind}-{code}.pdf", ContentFile(pdf.content), save=False)
+            stored_name = document.file.name or ""
+            document.save()
+            audit_record(
+                obj=document,
+                action=AuditEntry.Action.CREATE,
+                by=by,
+                transition=transition,
+                after={
+                    "kind": kind,
+                    "title": title,
+                    "subject": document.subject_repr,
+                    "verification_code": code,
+                    "sha256": document.sha256,
+                    "pages": document.pages,
+                    "template_version": document.template_version,
+                    "policy_id": document.policy_id,
+                    "supersedes_id": document.supersedes_id,
+                    "file": stored_name,
+                },
+            )
+    except BaseException:
+        if stored_name:
+            storage.delete(stored_name)
+        raise
+    return document

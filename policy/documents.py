@@ -1,0 +1,123 @@
+"""Paperwork about the policy: the policy sheet, every number of one version in plain Chinese."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+
+from paperwork.models import Document, DocumentKind
+from paperwork.selectors import document_current
+from paperwork.services import document_issue
+from people.constants import Education
+from policy.models import Policy
+
+EDUCATION_CN: dict[str, str] = {
+    Education.PRIMARY: "小学",
+    Education.JUNIOR_HIGH: "初中",
+    Education.HIGH_SCHOOL: "高中",
+    Education.SECONDARY_VOCATIONAL: "中专",
+    Education.JUNIOR_COLLEGE: "大专",
+    Education.BACHELOR: "本科",
+    Education.POSTGRADUATE: "研究生",
+}
+
+GRADE_CN = {"excellent": "优秀", "competent": "合格", "basically_competent": "基本合格"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a two-column table: what, and how much."""
+
+    label: str
+    value: str
+
+
+def _number(value) -> str:
+    """2 → "2", 60.00 → "60", 59.5 → "59.5"."""
+    if isinstance(value, Decimal | float):
+        value = Decimal(str(value)).normalize()
+        return f"{value:f}"
+    return str(value)
+
+
+def _money(value) -> str:
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{int(amount)}元" if amount == amount.to_integral_value() else f"{amount}元"
+
+
+def quota_lines(policy: Policy) -> list[Line]:
+    """One line per population tier, such as 2000人以下（含2000人）: 1名."""
+    lines = []
+    for tier in policy.quota_tiers:
+        low, high = tier["min"], tier["max"]
+        if high is None:
+            span = f"{low}人以上（含{low}人）"
+        elif low == 0:
+            span = f"{high}人以下（含{high}人）"
+        else:
+            span = f"{low}人至{high}人"
+        lines.append(Line(span, f"{tier['posts']}名"))
+    return lines
+
+
+def deduction_lines(policy: Policy) -> list[Line]:
+    """Each monthly score band with its deduction, as a share and in yuan."""
+    bands = sorted(policy.pay_deduction_bands, key=lambda b: b["min_score"], reverse=True)
+    lines = []
+    upper = None
+    for band in bands:
+        low = _number(band["min_score"])
+        span = f"{low}分以上（含{low}分）" if upper is None else f"{low}分（含）至{upper}分（不含）"
+        percent = Decimal(str(band["deduction_percent"]))
+        if percent == 0:
+            value = "不扣减"
+        else:
+            amount = policy.monthly_pay * percent / 100
+            paid = policy.monthly_pay - amount
+            value = f"扣减{_number(percent)}%，即{_money(amount)}，实发{_money(paid)}"
+        lines.append(Line(span, value))
+        upper = low
+    return lines
+
+
+def grade_lines(policy: Policy) -> list[Line]:
+    thresholds = policy.grade_thresholds
+    lines = []
+    upper = None
+    for key in ("excellent", "competent", "basically_competent"):
+        low = _number(thresholds[key])
+        span = f"{low}分以上（含{low}分）" if upper is None else f"{low}分（含）至{upper}分（不含）"
+        lines.append(Line(span, GRADE_CN[key]))
+        upper = low
+    lines.append(Line(f"{upper}分以下（不含{upper}分）", "不合格"))
+    return lines
+
+
+def policy_sheet_context(*, policy: Policy) -> dict:
+    return {
+        "policy": policy,
+        "county": policy.county,
+        "quota_lines": quota_lines(policy),
+        "deduction_lines": deduction_lines(policy),
+        "grade_lines": grade_lines(policy),
+        "min_education": EDUCATION_CN.get(policy.min_education, policy.min_education),
+        "written_pass_line": _number(policy.written_pass_line),
+        "composite_pass_line": _number(policy.composite_pass_line),
+    }
+
+
+@transaction.atomic
+def policy_sheet_issue(*, policy: Policy, by) -> Document:
+    """Issue the policy sheet of ``policy``: every number of that version, explained for a
+    newcomer. It supersedes the previous sheet of the same version, which stays on record."""
+    return document_issue(
+        kind=DocumentKind.POLICY_SHEET,
+        title=f"{policy.county.short_name or policy.county.name}村级人口主任管理政策要点",
+        context=policy_sheet_context(policy=policy),
+        subject=policy,
+        by=by,
+        county=policy.county,
+        policy=policy,
+        issuing_body=policy.county.hr_office,
+        supersedes=document_current(kind=DocumentKind.POLICY_SHEET, subject=policy),
+    )

@@ -1,21 +1,26 @@
 """URL configuration.
 
+The staff pages live inside the viewflow site (``web.site``), mounted at "/": the dashboard
+("" → ``web:``), ``organisation/``, ``policy/``, ``people/``, ``documents/`` (``paperwork:``)
+and ``audit/``. Each app still owns its ``urls.py`` and its namespace; the site only wraps
+them in the Material layout and the navigation.
+
 Uploaded files and issued documents are never served as static media: every download goes
 through a view that checks scope and permission.
 """
 
 from django.contrib import admin
 from django.urls import include, path
+from viewflow.contrib.auth import AuthViewset
 
 from paperwork import views as paperwork_views
+from web.site import site
 
 urlpatterns = [
-    path("", include("web.urls")),
-    path("organisation/", include("organisation.urls")),
-    path("policy/", include("policy.urls")),
-    path("people/", include("people.urls")),
-    path("documents/", include("paperwork.urls")),
+    # login/ and logout/, named "login" and "logout" (settings.LOGIN_URL).
+    path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
     path("verify/<str:code>/", paperwork_views.verify, name="verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", site.urls),
 ]

@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UsernameField
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+ROLE_FIELDS = ("role", "county", "township", "village", "person")
+
+
+class UserCreationAdminForm(AdminUserCreationForm):
+    """New accounts are created with their role and scope. As a ModelForm it runs
+    ``User.clean()``, which refuses a township role without a township, a village outside the
+    township, a director without a person record, and so on."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email", *ROLE_FIELDS)
+        field_classes = {"username": UsernameField}
+
+
+class UserChangeAdminForm(UserChangeForm):
+    """Same checks (``User.clean()``) on every change of role or scope."""
+
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes = {"username": UsernameField}
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+    list_display = (
+        "username",
+        "display_name",
+        "role",
+        "county",
+        "township",
+        "village",
+        "is_active",
+        "last_login",
+    )
+    list_filter = ("role", "is_active", "county", "township")
+    list_select_related = ("county", "township", "village")
+    search_fields = ("username", "first_name", "last_name", "email")
+    autocomplete_fields = ("person",)
+    # is_staff and is_superuser follow the role (User.save): only administrators reach here.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role and scope"), {"fields": ROLE_FIELDS}),
+        (
+            _("Extra permissions"),
+            {
+                "fields": ("is_active", "user_permissions"),
+                "description": _(
+                    "Permissions come with the role. Grant extra ones here only, e.g. "
+                    "“Can view full ID and phone numbers” to one township officer."
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2"),
+            },
+        ),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Role and scope"), {"fields": ROLE_FIELDS}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ("user_permissions",)
+
+    @admin.display(description=_("name"))
+    def display_name(self, obj: User) -> str:
+        return obj.display_name

@@ -1,0 +1,159 @@
+"""The staff site: viewflow's Material frontend wrapping every staff page.
+
+Each section of the navigation is a viewflow ``Application`` that mounts one Django app's
+plain ``urlpatterns`` under its usual prefix and namespace (``organisation:``, ``people:``,
+``paperwork:`` ...), so the apps keep writing ordinary Django views while their pages get
+the Material layout, the menu and ``request.resolver_match.site``/``app`` from viewflow's
+``SiteMiddleware``.
+
+Access is decided by each view (login redirect, 403, scoped 404), never by the section:
+viewflow's middleware would answer 403 to an anonymous visitor where the view should send
+them to the login page. A section only decides whether its menu entry is shown.
+"""
+
+from collections.abc import Callable
+from importlib import import_module
+
+from django.urls import NoReverseMatch, URLPattern, URLResolver, reverse
+from django.urls.resolvers import RoutePattern
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application, Site, route
+from viewflow.urls.base import Route
+
+
+def _first_plain_route(patterns, prefix: str = "") -> str | None:
+    """The route of the first pattern that takes no parameters, for a section's menu link."""
+    for pattern in patterns:
+        if not isinstance(pattern.pattern, RoutePattern) or pattern.pattern.converters:
+            continue
+        if isinstance(pattern, URLPattern):
+            return prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found = _first_plain_route(pattern.url_patterns, prefix + str(pattern.pattern))
+            if found is not None:
+                return found
+    return None
+
+
+class StaffSection(Application):
+    """One entry of the navigation: an app's URL patterns mounted inside the site."""
+
+    urls_module: str = ""
+    menu_url_name: str = ""
+    # A permission name, a callable taking the user, or None for every signed-in user.
+    menu_permission: str | Callable | None = None
+    menu_template_name = None  # the site menu is the only menu
+    index_path = None  # the app's own pages are its entry points; no redirect view
+
+    @property
+    def urlpatterns(self):
+        return list(import_module(self.urls_module).urlpatterns)
+
+    def has_view_permission(self, user, obj=None) -> bool:
+        # Views decide access themselves (see the module docstring).
+        return True
+
+    def menu_visible(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if self.menu_permission is None:
+            return True
+        if callable(self.menu_permission):
+            return bool(self.menu_permission(user))
+        return user.has_perm(self.menu_permission)
+
+    def menu_url(self) -> str | None:
+        if self.menu_url_name:
+            try:
+                return reverse(self.menu_url_name)
+            except NoReverseMatch:
+                pass
+        first = _first_plain_route(self.urlpatterns)
+        if first is None:
+            return None
+        return reverse("web:dashboard") + self.prefix + first
+
+    @property
+    def prefix(self) -> str:
+        """Where the site mounted this section (known once the site's URLs are built)."""
+        parent = self.parent
+        for attr in getattr(parent, "declared_patterns", {}):
+            value = getattr(parent, attr)
+            if isinstance(value, Route) and value.viewset is self:
+                return value.prefix
+        return ""
+
+
+class CunpinSite(Site):
+    """村聘: the dashboard, then one section per area of work, in menu order."""
+
+    menu_template_name = "web/includes/site_menu.html"
+    index_path = None  # "/" is the dashboard of the web section
+    primary_color = "#1f5f8b"
+    secondary_color = "#c0392b"
+
+    web_path = route(
+        "",
+        StaffSection(
+            app_name="web",
+            title=_("Dashboard"),
+            icon="dashboard",
+            urls_module="web.urls",
+            menu_url_name="web:dashboard",
+        ),
+    )
+    organisation_path = route(
+        "organisation/",
+        StaffSection(
+            app_name="organisation",
+            title=_("Villages and posts"),
+            icon="location_city",
+            urls_module="organisation.urls",
+            menu_permission="organisation.view_village",
+        ),
+    )
+    people_path = route(
+        "people/",
+        StaffSection(
+            app_name="people",
+            title=_("People"),
+            icon="people",
+            urls_module="people.urls",
+            menu_url_name="people:list",
+            menu_permission="people.view_person",
+        ),
+    )
+    policy_path = route(
+        "policy/",
+        StaffSection(
+            app_name="policy",
+            title=_("Policy"),
+            icon="gavel",
+            urls_module="policy.urls",
+            menu_permission="policy.view_policy",
+        ),
+    )
+    paperwork_path = route(
+        "documents/",
+        StaffSection(
+            app_name="paperwork",
+            title=_("Documents"),
+            icon="description",
+            urls_module="paperwork.urls",
+            menu_permission="paperwork.view_document",
+        ),
+    )
+    audit_path = route(
+        "audit/",
+        StaffSection(
+            app_name="audit",
+            title=_("Audit log"),
+            icon="history",
+            urls_module="audit.urls",
+            menu_url_name="audit:list",
+            menu_permission="audit.view_auditentry",
+        ),
+    )
+
+
+site = CunpinSite(title=_("Cunpin"))

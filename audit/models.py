@@ -81,5 +81,8 @@ class AuditEntry(models.Model):
 
     def changes(self) -> list[tuple[str, object, object]]:
         keys = sorted(set(self.before) | set(self.after))
-        return [(k, self.before.get(k), self.after.get(k)) for k in keys
-                if self.before.get(k) != self.after.get(k)]
+        return [
+            (k, self.before.get(k), self.after.get(k))
+            for k in keys
+            if self.before.get(k) != self.after.get(k)
+        ]

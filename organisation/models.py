@@ -54,9 +54,7 @@ class Township(models.Model):
         verbose_name_plural = _("townships")
         ordering = ["county", "name"]
         constraints = [
-            models.UniqueConstraint(
-                "county", Lower("name"), name="township_unique_name_per_county"
-            )
+            models.UniqueConstraint("county", Lower("name"), name="township_unique_name_per_county")
         ]
 
     def __str__(self) -> str:

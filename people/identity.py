@@ -62,8 +62,10 @@ def parse_id_number(value: str, *, today: datetime.date | None = None) -> Identi
     expected = check_digit(number[:17])
     if number[17] != expected:
         raise ValidationError(
-            _("The check digit of the ID number is wrong: the last character should be "
-              "%(expected)s, not %(given)s. Please check the number.")
+            _(
+                "The check digit of the ID number is wrong: the last character should be "
+                "%(expected)s, not %(given)s. Please check the number."
+            )
             % {"expected": expected, "given": number[17]},
             code="check_digit",
         )

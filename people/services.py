@@ -43,8 +43,9 @@ def person_create(*, by, reason: str = "", **fields) -> Person:
     _apply_identity(person)
     person.full_clean()
     person.save()
-    audit_record(obj=person, action=AuditEntry.Action.CREATE, by=by, after=snapshot(person),
-                 reason=reason)
+    audit_record(
+        obj=person, action=AuditEntry.Action.CREATE, by=by, after=snapshot(person), reason=reason
+    )
     return person
 
 
@@ -61,9 +62,18 @@ def person_update(*, person: Person, by, reason: str = "", **changes) -> Person:
     person.full_clean()
     person.save()
     after = snapshot(person)
+    # updated_at changes on every save; it is not a change a person made.
+    before.pop("updated_at", None)
+    after.pop("updated_at", None)
     if after != before:
-        audit_record(obj=person, action=AuditEntry.Action.UPDATE, by=by, before=before,
-                     after=after, reason=reason)
+        audit_record(
+            obj=person,
+            action=AuditEntry.Action.UPDATE,
+            by=by,
+            before=before,
+            after=after,
+            reason=reason,
+        )
     return person
 
 

@@ -202,9 +202,7 @@ class Policy(models.Model):
         default=7,
         validators=[MinValueValidator(1)],
     )
-    contract_notice_days = models.PositiveSmallIntegerField(
-        _("contract notice (days)"), default=30
-    )
+    contract_notice_days = models.PositiveSmallIntegerField(_("contract notice (days)"), default=30)
 
     # Grounds for a dismissal case that data can show
     dismissal_lagging_years = models.PositiveSmallIntegerField(
@@ -231,9 +229,7 @@ class Policy(models.Model):
         verbose_name = _("policy version")
         verbose_name_plural = _("policy versions")
         ordering = ["county", "-effective_from", "-version"]
-        constraints = [
-            models.UniqueConstraint("county", "version", name="policy_unique_version")
-        ]
+        constraints = [models.UniqueConstraint("county", "version", name="policy_unique_version")]
 
     def __str__(self) -> str:
         return _("%(county)s policy v%(version)s from %(date)s") % {

@@ -16,8 +16,12 @@ from policy.models import Policy
 _serial = itertools.count(1)
 
 
-def make_id_number(birth: datetime.date = datetime.date(1990, 5, 17), *, female: bool = False,
-                   region: str = "520424") -> str:
+def make_id_number(
+    birth: datetime.date = datetime.date(1990, 5, 17),
+    *,
+    female: bool = False,
+    region: str = "520424",
+) -> str:
     """A valid ID number with the given birth date; each call gives a new serial."""
     n = next(_serial) % 500
     order = n * 2 + (0 if female else 1)
@@ -25,7 +29,7 @@ def make_id_number(birth: datetime.date = datetime.date(1990, 5, 17), *, female:
     return first17 + check_digit(first17)
 
 
-class CountyFactory(factory.django.DjangoModelFactory):
+class CountyFactory(factory.django.DjangoModelFactory[County]):
     class Meta:
         model = County
         django_get_or_create = ("name",)
@@ -35,7 +39,7 @@ class CountyFactory(factory.django.DjangoModelFactory):
     hr_office = "关岭自治县卫生健康局"
 
 
-class PolicyFactory(factory.django.DjangoModelFactory):
+class PolicyFactory(factory.django.DjangoModelFactory[Policy]):
     class Meta:
         model = Policy
 
@@ -45,7 +49,7 @@ class PolicyFactory(factory.django.DjangoModelFactory):
     title = "关岭自治县进一步加强村级人口计生队伍职业化建设实施方案"
 
 
-class TownshipFactory(factory.django.DjangoModelFactory):
+class TownshipFactory(factory.django.DjangoModelFactory[Township]):
     class Meta:
         model = Township
 
@@ -54,7 +58,7 @@ class TownshipFactory(factory.django.DjangoModelFactory):
     government = factory.LazyAttribute(lambda o: f"{o.name}人民政府")
 
 
-class VillageFactory(factory.django.DjangoModelFactory):
+class VillageFactory(factory.django.DjangoModelFactory[Village]):
     class Meta:
         model = Village
 
@@ -64,7 +68,7 @@ class VillageFactory(factory.django.DjangoModelFactory):
     population_effective_date = datetime.date(2026, 1, 1)
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(factory.django.DjangoModelFactory[Post]):
     class Meta:
         model = Post
 
@@ -72,15 +76,16 @@ class PostFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
     name = "王晓燕"
     id_number = factory.LazyFunction(make_id_number)
     birth_date = factory.LazyAttribute(
-        lambda o: datetime.date(int(o.id_number[6:10]), int(o.id_number[10:12]),
-                                int(o.id_number[12:14]))
+        lambda o: datetime.date(
+            int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14])
+        )
     )
     sex = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")
     phone = "13812345678"
@@ -89,7 +94,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     township = factory.SubFactory(TownshipFactory)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

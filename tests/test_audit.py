@@ -25,9 +25,14 @@ def officer(township):
 
 
 def test_entries_cannot_be_changed_or_deleted(township, officer):
-    village = village_create(township=township, name="坝区村", kind="village",
-                             registered_population=1500,
-                             population_effective_date=datetime.date(2026, 1, 1), by=officer)
+    village = village_create(
+        township=township,
+        name="坝区村",
+        kind="village",
+        registered_population=1500,
+        population_effective_date=datetime.date(2026, 1, 1),
+        by=officer,
+    )
     entry = audit_trail(village).first()
     entry.reason = "tampered"
     with pytest.raises(AppendOnlyError):
@@ -41,12 +46,21 @@ def test_entries_cannot_be_changed_or_deleted(township, officer):
 
 
 def test_population_change_records_before_after_reason_and_scope(township, officer):
-    village = village_create(township=township, name="坝区村", kind="village",
-                             registered_population=1500,
-                             population_effective_date=datetime.date(2026, 1, 1), by=officer)
-    village_set_population(village=village, registered_population=2600,
-                           effective_date=datetime.date(2026, 6, 1), by=officer,
-                           reason="2026年人口普查")
+    village = village_create(
+        township=township,
+        name="坝区村",
+        kind="village",
+        registered_population=1500,
+        population_effective_date=datetime.date(2026, 1, 1),
+        by=officer,
+    )
+    village_set_population(
+        village=village,
+        registered_population=2600,
+        effective_date=datetime.date(2026, 6, 1),
+        by=officer,
+        reason="2026年人口普查",
+    )
     entry = audit_trail(village).filter(action=AuditEntry.Action.UPDATE).get()
     assert entry.actor == officer
     assert entry.before["registered_population"] == 1500
@@ -56,28 +70,60 @@ def test_population_change_records_before_after_reason_and_scope(township, offic
 
 
 def test_person_changes_are_audited_and_reveal_is_logged(township, officer):
-    person = person_create(by=officer, name="罗昇", id_number=make_id_number(),
-                           phone="13912345678", education="high_school",
-                           household_registration="关索街道", township=township)
+    person = person_create(
+        by=officer,
+        name="罗昇",
+        id_number=make_id_number(),
+        phone="13912345678",
+        education="high_school",
+        household_registration="关索街道",
+        township=township,
+    )
     person_update(person=person, by=officer, phone="13987654321", reason="本人申请")
     actions = list(audit_trail(person).values_list("action", flat=True))
     assert sorted(actions) == ["create", "update"]
-    assert person_reveal(person=person, field="id_number", by=officer,
-                         reason="核对档案") == person.id_number
+    assert (
+        person_reveal(person=person, field="id_number", by=officer, reason="核对档案")
+        == person.id_number
+    )
     access = IdentityAccess.objects.get()
     assert (access.user, access.person, access.field, access.reason) == (
-        officer, person, "id_number", "核对档案")
+        officer,
+        person,
+        "id_number",
+        "核对档案",
+    )
     with pytest.raises(RuntimeError):
         access.delete()
 
 
 def test_a_failed_update_writes_nothing(township, officer):
-    person = person_create(by=officer, name="罗昇", id_number=make_id_number(),
-                           phone="13912345678", education="high_school",
-                           household_registration="关索街道", township=township)
+    person = person_create(
+        by=officer,
+        name="罗昇",
+        id_number=make_id_number(),
+        phone="13912345678",
+        education="high_school",
+        household_registration="关索街道",
+        township=township,
+    )
     before = AuditEntry.objects.count()
     with pytest.raises(Exception):  # noqa: B017 - the phone is invalid
         person_update(person=person, by=officer, phone="12345")
     person.refresh_from_db()
     assert person.phone == "13912345678"
     assert AuditEntry.objects.count() == before
+
+
+def test_saving_without_a_change_writes_no_entry(township, officer):
+    person = person_create(
+        by=officer,
+        name="罗昇",
+        id_number=make_id_number(),
+        phone="13912345678",
+        education="high_school",
+        household_registration="关索街道",
+        township=township,
+    )
+    person_update(person=person, by=officer, phone="139 1234 5678")
+    assert list(audit_trail(person).values_list("action", flat=True)) == ["create"]

@@ -69,8 +69,11 @@ def user_for(role, world, **extra):
 )
 def test_people_visible_by_role(world, role, visible):
     user = user_for(role, world)
-    names = {key for key, p in world["people"].items() if scoped(Person.objects, user)
-             .filter(pk=p.pk).exists()}
+    names = {
+        key
+        for key, p in world["people"].items()
+        if scoped(Person.objects, user).filter(pk=p.pk).exists()
+    }
     assert names == visible
 
 
@@ -110,8 +113,12 @@ def test_user_clean_requires_the_scope_of_the_role(world):
 
 def test_village_must_belong_to_the_users_township(world):
     foreign_village = Village.objects.get(township=world["foreign"])
-    user = UserFactory.build(role=Role.VILLAGE_COMMITTEE, county=world["county"],
-                             township=world["own"], village=foreign_village)
+    user = UserFactory.build(
+        role=Role.VILLAGE_COMMITTEE,
+        county=world["county"],
+        township=world["own"],
+        village=foreign_village,
+    )
     with pytest.raises(ValidationError) as exc:
         user.clean()
     assert "village" in exc.value.message_dict

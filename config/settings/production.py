@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ["CUNPIN_PRODUCTION"] = "1"
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SECRET_KEY, STORAGES, env_bool
+from config.settings.base import MIDDLEWARE, SECRET_KEY, STORAGES, env_bool
 
 DEBUG = False
 if len(SECRET_KEY) < 50:

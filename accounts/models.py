@@ -59,6 +59,13 @@ class User(AbstractUser):
     def scope(self) -> str:
         return ROLE_SCOPE[self.role]
 
+    def get_full_name(self) -> str:
+        """Chinese names read family name first, without a space (罗敏)."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u3400" <= ch <= "\u9fff" for ch in first + last):
+            return f"{last}{first}"
+        return super().get_full_name()
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.scoping import ScopePaths
 from organisation.constants import PostStatus, TownshipKind, VillageKind
@@ -11,7 +12,7 @@ from organisation.constants import PostStatus, TownshipKind, VillageKind
 class County(models.Model):
     """A county (县) that runs the scheme and owns one policy."""
 
-    name = models.CharField(_("name"), max_length=64, unique=True)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=64, unique=True)
     short_name = models.CharField(_("short name"), max_length=32, blank=True)
     hr_office = models.CharField(
         _("HR office"),
@@ -36,7 +37,7 @@ class Township(models.Model):
     county = models.ForeignKey(
         County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="townships"
     )
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=64)
     kind = models.CharField(
         _("kind"), max_length=16, choices=TownshipKind.choices, default=TownshipKind.TOWN
     )
@@ -75,7 +76,7 @@ class Village(models.Model):
     township = models.ForeignKey(
         Township, verbose_name=_("township"), on_delete=models.PROTECT, related_name="villages"
     )
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("place", "name"), max_length=64)
     kind = models.CharField(
         _("kind"), max_length=16, choices=VillageKind.choices, default=VillageKind.VILLAGE
     )

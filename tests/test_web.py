@@ -438,3 +438,15 @@ def test_the_audit_log_refuses_a_reversed_date_range(client, world, english):
         reverse("audit:list"), {"date_from": "2026-05-01", "date_to": "2026-03-01"}
     )
     assert "To: The end date is before the start date." in response.content.decode()
+
+
+def test_the_interface_is_chinese_whatever_the_browser_asks(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "zh-hans"
+
+
+def test_chinese_names_read_family_name_first():
+    from accounts.models import User
+
+    assert User(first_name="敏", last_name="罗").get_full_name() == "罗敏"
+    assert User(first_name="Min", last_name="Luo").get_full_name() == "Min Luo"

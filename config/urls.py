@@ -20,6 +20,8 @@ urlpatterns = [
     # login/ and logout/, named "login" and "logout" (settings.LOGIN_URL).
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
     path("verify/<str:code>/", paperwork_views.verify, name="verify"),
+    # Applicants: open campaigns, registration, status and their own documents.
+    path("apply/", include("recruitment.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", site.urls),

@@ -47,6 +47,18 @@ class Township(models.Model):
         blank=True,
         help_text=_("Issuing body printed on township documents, e.g. 关索街道办事处."),
     )
+    leading_group_head = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("head of the recruitment leading group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_townships",
+        help_text=_(
+            "The township committee member who leads the recruitment leading group "
+            "(选聘工作领导小组组长) and approves recruitment announcements."
+        ),
+    )
 
     scope_paths = ScopePaths(county="county", township="pk", village="villages")
 

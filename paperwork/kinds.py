@@ -32,6 +32,51 @@ KINDS: dict[str, KindSpec] = {
         template="paperwork/policy_sheet.html",
         version=1,
     ),
+    DocumentKind.RECRUITMENT_ANNOUNCEMENT: KindSpec(
+        title="村级人口主任公开选聘公告",
+        template="paperwork/recruitment/announcement.html",
+        version=1,
+    ),
+    DocumentKind.REGISTRATION_FORM: KindSpec(
+        title="村级人口主任选聘报名表",
+        template="paperwork/recruitment/registration_form.html",
+        version=1,
+    ),
+    DocumentKind.ELIGIBILITY_RESULT: KindSpec(
+        title="资格审查结果通知书",
+        template="paperwork/recruitment/eligibility_result.html",
+        version=1,
+    ),
+    DocumentKind.ADMISSION_TICKET: KindSpec(
+        title="准考证",
+        template="paperwork/recruitment/admission_ticket.html",
+        version=1,
+    ),
+    DocumentKind.SCORE_RANKING_LIST: KindSpec(
+        title="考试成绩及排名表",
+        template="paperwork/recruitment/score_ranking_list.html",
+        version=1,
+    ),
+    DocumentKind.PUBLIC_NOTICE: KindSpec(
+        title="拟聘用村级人口主任公示",
+        template="paperwork/recruitment/public_notice.html",
+        version=1,
+    ),
+    DocumentKind.HIRING_NOTICE: KindSpec(
+        title="聘用通知书",
+        template="paperwork/recruitment/hiring_notice.html",
+        version=1,
+    ),
+    DocumentKind.NOT_HIRED_LETTER: KindSpec(
+        title="选聘结果告知书",
+        template="paperwork/recruitment/not_hired_letter.html",
+        version=1,
+    ),
+    DocumentKind.CONTRACT: KindSpec(
+        title="村级人口主任聘用合同",
+        template="paperwork/contracts/contract.html",
+        version=1,
+    ),
 }
 
 

@@ -26,6 +26,15 @@ def new_verification_code() -> str:
 class DocumentKind(models.TextChoices):
     VILLAGE_POST_REGISTER = "village_post_register", _("Village post register")
     POLICY_SHEET = "policy_sheet", _("Policy sheet")
+    RECRUITMENT_ANNOUNCEMENT = "recruitment_announcement", _("Recruitment announcement")
+    REGISTRATION_FORM = "registration_form", _("Registration form")
+    ELIGIBILITY_RESULT = "eligibility_result", _("Eligibility result")
+    ADMISSION_TICKET = "admission_ticket", _("Admission ticket")
+    SCORE_RANKING_LIST = "score_ranking_list", _("Score and ranking list")
+    PUBLIC_NOTICE = "public_notice", _("Public notice of proposed hires")
+    HIRING_NOTICE = "hiring_notice", _("Hiring notice")
+    NOT_HIRED_LETTER = "not_hired_letter", _("Letter to candidates not hired")
+    CONTRACT = "contract", _("Contract")
 
 
 class ImmutableError(RuntimeError):

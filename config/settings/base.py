@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "recruitment",
     "contracts",
     "workflows",
+    "workdays",
     "web",
     "demo",
 ]

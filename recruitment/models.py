@@ -1,0 +1,639 @@
+"""Recruitment campaigns (选聘), their applications, exams, objections and waivers.
+
+State lives here as django-fsm-2 fields (``protected=True``): a state changes only through the
+named transition methods below, which change fields and nothing else. Services in
+``recruitment/services/`` call them inside one transaction with the audit row and the paperwork.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.scoping import ScopePaths
+from people.constants import Education, Sex
+from people.identity import mask_id_number, mask_mobile
+from recruitment.constants import (
+    ApplicationState,
+    AttachmentKind,
+    CampaignKind,
+    CampaignState,
+    EligibilityRule,
+    ObjectionDecision,
+    WaiverDecision,
+)
+
+SCORE_FIELD = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+}
+
+OPEN_CAMPAIGN_STATES = [
+    CampaignState.DRAFT,
+    CampaignState.ANNOUNCED,
+    CampaignState.REGISTRATION_CLOSED,
+    CampaignState.REVIEWED,
+    CampaignState.EXAMINED,
+    CampaignState.RANKED,
+    CampaignState.PUBLICISED,
+]
+
+
+class Campaign(ConcurrentTransitionMixin, models.Model):
+    """One open selection of a township for its vacant posts.
+
+    States:
+    - draft: being prepared by the township committee; nothing public yet.
+    - announced: the leading-group head approved it; the announcement is public and
+      registration is open until ``registration_end`` (inclusive).
+    - registration_closed: no more applications; eligibility review under way.
+    - reviewed: every application has an eligibility result; admission tickets issued.
+    - examined: written scores (and absences) recorded, interview shortlist drawn,
+      interview marks recorded.
+    - ranked: composite scores and ranks confirmed; the score and ranking list issued.
+    - publicised: proposed hires published for ``notice_working_days`` working days;
+      objections may be lodged until ``notice_ends_on``.
+    - concluded: hires confirmed, letters issued, reserve list formed.
+    - cancelled: stopped with a reason before conclusion.
+
+    The rules that decide eligibility, ranking and the notice period are copied from the
+    policy in force when the campaign was created, so a later policy change does not alter
+    a running campaign.
+    """
+
+    township = models.ForeignKey(
+        "organisation.Township",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=CampaignKind.choices, default=CampaignKind.REGULAR
+    )
+    policy = models.ForeignKey(
+        "policy.Policy",
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    state = FSMField(
+        _("state"),
+        max_length=32,
+        choices=CampaignState.choices,
+        default=CampaignState.DRAFT,
+        protected=True,
+    )
+
+    # Timetable
+    registration_start = models.DateField(_("registration opens"))
+    registration_end = models.DateField(
+        _("registration deadline"),
+        help_text=_("Last day of registration; ages are counted in full years on this day."),
+    )
+    written_exam_at = models.DateTimeField(_("written exam"))
+    interview_at = models.DateTimeField(_("interview"), null=True, blank=True)
+    venue = models.CharField(_("exam venue"), max_length=200)
+    contact = models.CharField(
+        _("enquiries"), max_length=200, help_text=_("Office and telephone for questions.")
+    )
+
+    # Rules copied from the policy version in force when the campaign was created
+    max_age = models.PositiveSmallIntegerField(_("maximum age (full years)"))
+    min_education = models.CharField(
+        _("minimum education"), max_length=32, choices=Education.choices
+    )
+    written_weight = models.PositiveSmallIntegerField(_("written exam weight (%)"))
+    interview_weight = models.PositiveSmallIntegerField(_("interview weight (%)"))
+    written_pass_line = models.DecimalField(
+        _("written exam pass line"), max_digits=5, decimal_places=2
+    )
+    composite_pass_line = models.DecimalField(
+        _("composite score pass line"), max_digits=5, decimal_places=2
+    )
+    shortlist_ratio = models.PositiveSmallIntegerField(_("interview candidates per post"))
+    interview_drop_extremes = models.BooleanField(
+        _("drop the highest and lowest interview marks")
+    )
+    interview_panel_size = models.PositiveSmallIntegerField(
+        _("interview panel members"),
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(15)],
+        help_text=_("An odd number, so that the panel cannot split evenly."),
+    )
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("public notice (working days)")
+    )
+    reserve_months = models.PositiveSmallIntegerField(_("reserve list valid (months)"))
+
+    # What happened
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("announcement approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
+    notice_starts_on = models.DateField(_("public notice starts"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("public notice ends"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    cancelled_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    scope_paths = ScopePaths(
+        county="township__county", township="township", village="township__villages"
+    )
+
+    class Meta:
+        verbose_name = _("recruitment campaign")
+        verbose_name_plural = _("recruitment campaigns")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("run_campaign", _("Can run recruitment campaigns of the township")),
+            ("approve_waiver", _("Can approve eligibility waivers")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audit_township(self):
+        return self.township
+
+    @property
+    def is_open_for_registration(self) -> bool:
+        today = timezone.localdate()
+        return (
+            self.state == CampaignState.ANNOUNCED
+            and self.registration_start <= today <= self.registration_end
+        )
+
+    # Conditions (pure)
+    def registration_over(self) -> bool:
+        return timezone.localdate() > self.registration_end
+
+    def all_reviewed(self) -> bool:
+        return not self.applications.filter(state=ApplicationState.SUBMITTED).exists()
+
+    # Transitions (fields only)
+    @transition(field=state, source=CampaignState.DRAFT, target=CampaignState.ANNOUNCED)
+    def announce(self, *, by) -> None:
+        """The leading-group head approved the announcement; registration opens."""
+        self.approved_by = by
+        self.announced_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=CampaignState.ANNOUNCED,
+        target=CampaignState.REGISTRATION_CLOSED,
+        conditions=[registration_over],
+    )
+    def close_registration(self) -> None:
+        """The deadline has passed; no more applications."""
+
+    @transition(
+        field=state,
+        source=CampaignState.REGISTRATION_CLOSED,
+        target=CampaignState.REVIEWED,
+        conditions=[all_reviewed],
+    )
+    def finish_review(self) -> None:
+        """Every application has an eligibility result."""
+
+    @transition(field=state, source=CampaignState.REVIEWED, target=CampaignState.EXAMINED)
+    def finish_exams(self) -> None:
+        """Written scores, absences, shortlist and interview marks are recorded."""
+
+    @transition(field=state, source=CampaignState.EXAMINED, target=CampaignState.RANKED)
+    def confirm_ranking(self) -> None:
+        """Composite scores and ranks are confirmed and published."""
+
+    @transition(field=state, source=CampaignState.RANKED, target=CampaignState.PUBLICISED)
+    def publicise(self, *, starts_on: datetime.date, ends_on: datetime.date) -> None:
+        """The proposed hires are published for the notice period."""
+        self.notice_starts_on = starts_on
+        self.notice_ends_on = ends_on
+
+    @transition(field=state, source=CampaignState.PUBLICISED, target=CampaignState.CONCLUDED)
+    def conclude(self) -> None:
+        """Hires confirmed after the notice period."""
+        self.concluded_at = timezone.now()
+
+    @transition(field=state, source=OPEN_CAMPAIGN_STATES, target=CampaignState.CANCELLED)
+    def cancel(self, *, reason: str) -> None:
+        self.cancelled_reason = reason
+
+
+class CampaignPost(models.Model):
+    """The posts a campaign offers in one village: applicants apply for the village and the
+    best ``seats`` of its ranking are proposed."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="offers"
+    )
+    village = models.ForeignKey(
+        "organisation.Village", verbose_name=_("village"), on_delete=models.PROTECT,
+        related_name="campaign_offers",
+    )
+    posts = models.ManyToManyField(
+        "organisation.Post", verbose_name=_("posts"), related_name="campaign_offers"
+    )
+    seats = models.PositiveSmallIntegerField(_("posts offered"), validators=[MinValueValidator(1)])
+
+    scope_paths = ScopePaths(
+        county="campaign__township__county",
+        township="campaign__township",
+        village="village",
+    )
+
+    class Meta:
+        verbose_name = _("posts offered in a village")
+        verbose_name_plural = _("posts offered")
+        ordering = ["campaign", "village__name"]
+        constraints = [
+            models.UniqueConstraint("campaign", "village", name="campaign_post_unique_village")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village.name} × {self.seats}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"applications/{instance.application.campaign_id}/{instance.application_id}/{filename}"
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """One person's registration (报名) for a village in a campaign.
+
+    States:
+    - submitted: registered; waiting for eligibility review.
+    - eligible / ineligible: review result (a waiver may turn ineligible into eligible).
+    - absent: did not sit the written exam or the interview.
+    - scored: written score recorded.
+    - shortlisted: called to the interview (policy ratio per post).
+    - ranked: composite score and rank computed.
+    - proposed: among the top of the village's ranking; published in the public notice.
+    - hired / not_hired / reserve: the outcome; reserve candidates may be called within
+      the reserve period.
+    - withdrawn: the applicant withdrew.
+
+    The applicant's details are kept as submitted; the person record is created or updated
+    only when the applicant is hired.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    offer = models.ForeignKey(
+        CampaignPost, verbose_name=_("village applied for"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    state = FSMField(
+        _("state"),
+        max_length=32,
+        choices=ApplicationState.choices,
+        default=ApplicationState.SUBMITTED,
+        protected=True,
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="applications",
+    )
+
+    # As submitted
+    name = models.CharField(_("name"), max_length=64)
+    id_number = models.CharField(_("ID number"), max_length=18)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    phone = models.CharField(_("mobile phone"), max_length=11)
+    education = models.CharField(_("education"), max_length=32, choices=Education.choices)
+    school = models.CharField(_("school"), max_length=128)
+    graduation_year = models.PositiveSmallIntegerField(_("graduation year"))
+    household_registration = models.CharField(_("household registration"), max_length=200)
+    age_at_deadline = models.PositiveSmallIntegerField(_("age at the registration deadline"))
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    # Eligibility review
+    checks = models.JSONField(
+        _("eligibility checks"), default=list, blank=True,
+        help_text=_("One entry per rule: rule, passed, detail."),
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    # Exam
+    admission_number = models.CharField(_("admission number"), max_length=20, blank=True)
+    exam_room = models.CharField(_("exam room"), max_length=32, blank=True)
+    seat_number = models.PositiveSmallIntegerField(_("seat"), null=True, blank=True)
+    written_score = models.DecimalField(_("written score"), **SCORE_FIELD)
+    written_rank = models.PositiveIntegerField(_("written rank"), null=True, blank=True)
+    interview_score = models.DecimalField(_("interview score"), **SCORE_FIELD)
+    composite_score = models.DecimalField(_("composite score"), **SCORE_FIELD)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    tie_break_position = models.PositiveSmallIntegerField(
+        _("position decided on a tie"), null=True, blank=True
+    )
+    tie_break_note = models.TextField(_("tie decision"), blank=True)
+
+    # Outcome
+    reserve_until = models.DateField(_("on the reserve list until"), null=True, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+
+    scope_paths = ScopePaths(
+        county="campaign__township__county",
+        township="campaign__township",
+        village="offer__village",
+        self="person",
+    )
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["campaign", "offer", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "campaign", "id_number", name="application_one_per_id_per_campaign"
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.masked_id_number})"
+
+    @property
+    def audit_township(self):
+        return self.campaign.township
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_mobile(self.phone)
+
+    # Transitions (fields only)
+    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.ELIGIBLE)
+    def mark_eligible(self, *, by, checks: list, note: str = "") -> None:
+        self._reviewed(by, checks, note)
+
+    @transition(
+        field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.INELIGIBLE
+    )
+    def mark_ineligible(self, *, by, checks: list, note: str) -> None:
+        self._reviewed(by, checks, note)
+
+    def _reviewed(self, by, checks: list, note: str) -> None:
+        self.reviewed_by = by
+        self.reviewed_at = timezone.now()
+        self.checks = checks
+        self.review_note = note
+
+    @transition(field=state, source=ApplicationState.INELIGIBLE, target=ApplicationState.ELIGIBLE)
+    def waive(self) -> None:
+        """A county HR officer approved a waiver of the failed rule."""
+
+    @transition(field=state, source=ApplicationState.ELIGIBLE, target=ApplicationState.SCORED)
+    def record_written(self, *, score: Decimal) -> None:
+        self.written_score = score
+
+    @transition(
+        field=state,
+        source=[ApplicationState.ELIGIBLE, ApplicationState.SHORTLISTED],
+        target=ApplicationState.ABSENT,
+    )
+    def mark_absent(self) -> None:
+        """Did not sit the written exam, or did not come to the interview."""
+
+    @transition(field=state, source=ApplicationState.SCORED, target=ApplicationState.SHORTLISTED)
+    def shortlist(self, *, written_rank: int) -> None:
+        self.written_rank = written_rank
+
+    @transition(field=state, source=ApplicationState.SHORTLISTED, target=ApplicationState.RANKED)
+    def rank_with(self, *, interview: Decimal, composite: Decimal) -> None:
+        self.interview_score = interview
+        self.composite_score = composite
+
+    @transition(field=state, source=ApplicationState.RANKED, target=ApplicationState.PROPOSED)
+    def propose(self) -> None:
+        """Among the best of the village: published in the public notice."""
+
+    @transition(field=state, source=ApplicationState.PROPOSED, target=ApplicationState.HIRED)
+    def hire(self) -> None:
+        """Confirmed after the notice period."""
+
+    @transition(
+        field=state,
+        source=[
+            ApplicationState.SCORED,
+            ApplicationState.RANKED,
+            ApplicationState.PROPOSED,
+            ApplicationState.RESERVE,
+        ],
+        target=ApplicationState.NOT_HIRED,
+    )
+    def reject(self, *, note: str = "") -> None:
+        """Not hired: below a pass line, not shortlisted, an upheld objection, or the
+        reserve period ended."""
+        self.outcome_note = note
+
+    @transition(field=state, source=ApplicationState.RANKED, target=ApplicationState.RESERVE)
+    def keep_in_reserve(self, *, until: datetime.date) -> None:
+        self.reserve_until = until
+
+    @transition(field=state, source=ApplicationState.RESERVE, target=ApplicationState.PROPOSED)
+    def call_from_reserve(self) -> None:
+        """A proposed hire dropped out and this reserve candidate moves up."""
+
+    @transition(
+        field=state,
+        source=[
+            ApplicationState.SUBMITTED,
+            ApplicationState.ELIGIBLE,
+            ApplicationState.INELIGIBLE,
+            ApplicationState.SCORED,
+            ApplicationState.SHORTLISTED,
+            ApplicationState.RANKED,
+            ApplicationState.PROPOSED,
+            ApplicationState.RESERVE,
+        ],
+        target=ApplicationState.WITHDRAWN,
+    )
+    def withdraw(self, *, note: str = "") -> None:
+        self.outcome_note = note
+
+
+class Attachment(models.Model):
+    """A photo or certificate scan uploaded with an application."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    scope_paths = ScopePaths(
+        county="application__campaign__township__county",
+        township="application__campaign__township",
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class InterviewMark(models.Model):
+    """One panel member's mark for one interviewed applicant."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        related_name="interview_marks",
+    )
+    panel_seat = models.PositiveSmallIntegerField(_("panel member no."))
+    examiner = models.CharField(_("panel member"), max_length=64)
+    score = models.DecimalField(
+        _("mark"), max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    scope_paths = ScopePaths(
+        county="application__campaign__township__county",
+        township="application__campaign__township",
+    )
+
+    class Meta:
+        verbose_name = _("interview mark")
+        verbose_name_plural = _("interview marks")
+        ordering = ["application", "panel_seat"]
+        constraints = [
+            models.UniqueConstraint(
+                "application", "panel_seat", name="interview_mark_one_per_seat"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.panel_seat}: {self.score}"
+
+
+class Waiver(models.Model):
+    """A request to waive a failed eligibility rule: a committee member's written
+    justification, decided by a county HR officer. Both steps are audited."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT,
+        related_name="waivers",
+    )
+    rule = models.CharField(_("rule"), max_length=32, choices=EligibilityRule.choices)
+    justification = models.TextField(_("justification"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=WaiverDecision.choices,
+        default=WaiverDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    scope_paths = ScopePaths(
+        county="application__campaign__township__county",
+        township="application__campaign__township",
+    )
+
+    class Meta:
+        verbose_name = _("eligibility waiver")
+        verbose_name_plural = _("eligibility waivers")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} — {self.get_rule_display()}"
+
+    @property
+    def audit_township(self):
+        return self.application.campaign.township
+
+
+class Objection(models.Model):
+    """An objection (异议) to a proposed hire, lodged during the public notice period."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("proposed hire"), on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    received_on = models.DateField(_("received on"))
+    lodged_by = models.CharField(
+        _("lodged by"), max_length=100, blank=True,
+        help_text=_("Name or description of who raised it; may be anonymous."),
+    )
+    content = models.TextField(_("content"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=ObjectionDecision.choices,
+        default=ObjectionDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    finding = models.TextField(_("finding"), blank=True)
+
+    scope_paths = ScopePaths(
+        county="application__campaign__township__county",
+        township="application__campaign__township",
+    )
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} ({self.received_on})"
+
+    @property
+    def audit_township(self):
+        return self.application.campaign.township

@@ -63,6 +63,47 @@ def audit_record(
     )
 
 
+def audited_create(
+    obj: models.Model, *, by, reason: str = "", before: dict | None = None
+) -> AuditEntry:
+    """Validate and save the new ``obj``, then record its creation with all its values."""
+    obj.full_clean()
+    obj.save()
+    return audit_record(
+        obj=obj,
+        action=AuditEntry.Action.CREATE,
+        by=by,
+        before=before,
+        after=snapshot(obj),
+        reason=reason,
+    )
+
+
+def audited_update(
+    obj: models.Model, changes: dict, *, by, reason: str = "", clean: bool = False
+) -> AuditEntry:
+    """Set ``changes`` on ``obj``, save only those fields and record them before and after.
+
+    ``clean=True`` validates the whole record (``full_clean()``) before saving; without it
+    the caller vouches for the values (a status or a holder it has just decided on).
+    """
+    fields = list(changes)
+    before = snapshot(obj, fields)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    if clean:
+        obj.full_clean()
+    obj.save(update_fields=fields)
+    return audit_record(
+        obj=obj,
+        action=AuditEntry.Action.UPDATE,
+        by=by,
+        before=before,
+        after=snapshot(obj, fields),
+        reason=reason,
+    )
+
+
 def audit_trail(obj: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk

@@ -21,8 +21,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from accounts.models import User
-from audit.models import AuditEntry
-from audit.services import audit_record, snapshot
+from audit.services import audited_create, audited_update
 from demo import data
 from organisation.constants import PostStatus, VillageKind
 from organisation.models import County, Post, Township, Village
@@ -189,34 +188,11 @@ def _email(account: data.DemoAccount) -> str:
     return f"{account.username}@example.cn"
 
 
-def _seat(post: Post, person: Person) -> None:
-    """Make ``person`` the holder of ``post``, with its audit row."""
-    before = snapshot(post, ["holder"])
-    post.holder = person
-    post.save(update_fields=["holder"])
-    audit_record(
-        obj=post,
-        action=AuditEntry.Action.UPDATE,
-        by=None,
-        before=before,
-        after=snapshot(post, ["holder"]),
-        reason=REASON,
-    )
-
-
 def _load_county(result: DemoResult) -> County:
     county = County.objects.filter(name=data.COUNTY["name"]).first()
     if county is None:
         county = County(**data.COUNTY)
-        county.full_clean()
-        county.save()
-        audit_record(
-            obj=county,
-            action=AuditEntry.Action.CREATE,
-            by=None,
-            after=snapshot(county),
-            reason=REASON,
-        )
+        audited_create(county, by=None, reason=REASON)
         result.created["counties"] += 1
     if not Policy.objects.filter(county=county, title=data.POLICY_TITLE).exists():
         policy_create_version(
@@ -242,15 +218,7 @@ def _load_villages(county: County, result: DemoResult) -> dict[tuple[str, str], 
             township = Township(
                 county=county, name=item.name, kind=item.kind, government=item.government
             )
-            township.full_clean()
-            township.save()
-            audit_record(
-                obj=township,
-                action=AuditEntry.Action.CREATE,
-                by=None,
-                after=snapshot(township),
-                reason=REASON,
-            )
+            audited_create(township, by=None, reason=REASON)
             townships[item.name] = township
             result.created["townships"] += 1
         for name, population in item.villages:
@@ -306,7 +274,7 @@ def _load_people(
             continue
         post = vacant.pop((village.pk, planned.post_number), None)
         if post is not None:  # a post taken or abolished since is left alone
-            _seat(post, person)
+            audited_update(post, {"holder": person}, by=None, reason=REASON)
             result.created["directors seated"] += 1
 
 
@@ -347,22 +315,12 @@ def _load_accounts(
                 person=person,
                 password=hashes[account.username],
             )
-            user.full_clean()
-            user.save()
-            audit_record(
-                obj=user,
-                action=AuditEntry.Action.CREATE,
-                by=None,
-                after=snapshot(user),
-                reason=REASON,
-            )
+            audited_create(user, by=None, reason=REASON)
             result.created["users"] += 1
         elif account.username in hashes and user.role == account.role:
-            user.password = hashes[account.username]
-            user.save(update_fields=["password"])
-            audit_record(
-                obj=user,
-                action=AuditEntry.Action.UPDATE,
+            audited_update(
+                user,
+                {"password": hashes[account.username]},
                 by=None,
                 reason=f"{REASON}: password reset to the demo password",
             )

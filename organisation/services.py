@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
-from audit.services import audit_record, snapshot
+from audit.services import audit_record, audited_create, audited_update, snapshot
 from organisation.constants import PostStatus
 from organisation.models import Post, Township, Village
 from policy.models import Policy
@@ -57,17 +57,7 @@ def village_reconcile_posts(*, village: Village, policy: Policy, by) -> QuotaRes
     )
 
     def change(post: Post, status: str) -> None:
-        before = snapshot(post, ["status"])
-        post.status = status
-        post.save(update_fields=["status"])
-        audit_record(
-            obj=post,
-            action=AuditEntry.Action.UPDATE,
-            by=by,
-            before=before,
-            after=snapshot(post, ["status"]),
-            reason=reason,
-        )
+        audited_update(post, {"status": status}, by=by, reason=reason)
 
     # Occupied posts first, so that vacant ones are the ones given up.
     posts.sort(key=lambda p: (not p.is_occupied, p.number))
@@ -133,9 +123,7 @@ def village_create(
         population_effective_date=population_effective_date,
     )
     _check_name_free(township=township, name=village.name)
-    village.full_clean()
-    village.save()
-    audit_record(obj=village, action=AuditEntry.Action.CREATE, by=by, after=snapshot(village))
+    audited_create(village, by=by)
     policy = quota_policy(county=township.county, effective_date=population_effective_date)
     village_reconcile_posts(village=village, policy=policy, by=by)
     return village
@@ -171,19 +159,15 @@ def village_set_population(
                 }
             }
         )
-    fields = ["registered_population", "population_effective_date"]
-    before = snapshot(locked, fields)
-    locked.registered_population = registered_population
-    locked.population_effective_date = effective_date
-    locked.full_clean()
-    locked.save(update_fields=fields)
-    audit_record(
-        obj=locked,
-        action=AuditEntry.Action.UPDATE,
+    audited_update(
+        locked,
+        {
+            "registered_population": registered_population,
+            "population_effective_date": effective_date,
+        },
         by=by,
-        before=before,
-        after=snapshot(locked, fields),
         reason=reason,
+        clean=True,
     )
     village.registered_population = registered_population
     village.population_effective_date = effective_date

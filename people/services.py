@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
-from audit.services import audit_record, snapshot
+from audit.services import audit_record, audited_create, snapshot
 from people.identity import normalise_mobile, parse_id_number, validate_mobile
 from people.models import IdentityAccess, Person
 
@@ -41,11 +41,7 @@ def person_create(*, by, reason: str = "", **fields) -> Person:
     """Create a person; birth date and sex come from the ID number."""
     person = Person(**fields)
     _apply_identity(person)
-    person.full_clean()
-    person.save()
-    audit_record(
-        obj=person, action=AuditEntry.Action.CREATE, by=by, after=snapshot(person), reason=reason
-    )
+    audited_create(person, by=by, reason=reason)
     return person
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -72,6 +73,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "people": page.object_list,
             "q": term,
+            "query": urlencode({"q": term}),  # for the page links
             "can_add": request.user.has_perm("people.change_person"),
         },
     )

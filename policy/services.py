@@ -8,8 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record, snapshot
+from audit.services import audited_create, snapshot
 from policy.models import Policy
 from policy.selectors import policy_in_force_or_none
 
@@ -33,16 +32,7 @@ def policy_create_version(*, county, by, base: Policy | None = None, **values) -
         setattr(policy, name, value)
     last = Policy.objects.filter(county=county).aggregate(m=Max("version"))["m"] or 0
     policy.version = last + 1
-    policy.full_clean()
-    policy.save()
-    audit_record(
-        obj=policy,
-        action=AuditEntry.Action.CREATE,
-        by=by,
-        before=snapshot(base) if base else {},
-        after=snapshot(policy),
-        reason=policy.note,
-    )
+    audited_create(policy, by=by, before=snapshot(base) if base else {}, reason=policy.note)
     return policy
 
 

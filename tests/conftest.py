@@ -1,6 +1,10 @@
-import pytest
+from types import SimpleNamespace
 
-from tests.factories import CountyFactory, PolicyFactory
+import pytest
+from django.utils import translation
+
+from accounts.constants import Role
+from tests.factories import CountyFactory, PolicyFactory, UserFactory
 
 
 @pytest.fixture
@@ -11,3 +15,46 @@ def county(db):
 @pytest.fixture
 def policy(county):
     return PolicyFactory(county=county)
+
+
+@pytest.fixture
+def hr(county, policy):
+    """A county HR officer of a county with a policy version in force."""
+    return UserFactory(role=Role.COUNTY_HR, county=county)
+
+
+@pytest.fixture
+def english_messages(settings):
+    """Messages are asserted in English, whatever catalogue is compiled.
+
+    Modules that check server-side messages use it for every test
+    (``pytest.mark.usefixtures("english_messages")``); page tests set the language cookie
+    instead (their own ``english`` fixtures).
+    """
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def fake_issue(monkeypatch):
+    """Stand in for a service that issues a document, as the view calls it.
+
+    ``fake_issue(target, subject, pk=...)`` replaces ``target`` (a dotted path) by a function
+    taking ``by`` and the keyword ``subject``; each call is recorded as ``(subject, by)`` in
+    the list returned, and answers a document with primary key ``pk``.
+    """
+
+    def install(target: str, subject: str, *, pk: int) -> list[tuple]:
+        calls: list[tuple] = []
+
+        def issue(*, by, **kwargs):
+            if set(kwargs) != {subject}:  # as strict as the real signature
+                raise TypeError(f"{target} takes {subject} and by, not {sorted(kwargs)}")
+            calls.append((kwargs[subject], by))
+            return SimpleNamespace(pk=pk)
+
+        monkeypatch.setattr(target, issue)
+        return calls
+
+    return install

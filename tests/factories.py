@@ -7,7 +7,9 @@ import factory
 
 from accounts.constants import Role
 from accounts.models import User
+from organisation.constants import VillageKind
 from organisation.models import County, Post, Township, Village
+from organisation.services import village_create
 from people.constants import Education
 from people.identity import check_digit
 from people.models import Person
@@ -27,6 +29,25 @@ def make_id_number(
     order = n * 2 + (0 if female else 1)
     first17 = f"{region}{birth:%Y%m%d}{order:03d}"
     return first17 + check_digit(first17)
+
+
+def make_village(
+    township: Township,
+    population: int,
+    *,
+    name: str = "新寨村",
+    by=None,
+    on: datetime.date = datetime.date(2026, 1, 1),
+) -> Village:
+    """A village created through the service, so with its posts under the policy in force."""
+    return village_create(
+        township=township,
+        name=name,
+        kind=VillageKind.VILLAGE,
+        registered_population=population,
+        population_effective_date=on,
+        by=by,
+    )
 
 
 class CountyFactory(factory.django.DjangoModelFactory[County]):

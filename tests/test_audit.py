@@ -6,10 +6,10 @@ import pytest
 
 from audit.models import AppendOnlyError, AuditEntry
 from audit.services import audit_trail
-from organisation.services import village_create, village_set_population
+from organisation.services import village_set_population
 from people.models import IdentityAccess
 from people.services import person_create, person_reveal, person_update
-from tests.factories import TownshipFactory, UserFactory, make_id_number
+from tests.factories import TownshipFactory, UserFactory, make_id_number, make_village
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,20 @@ def officer(township):
     return UserFactory(county=township.county)
 
 
-def test_entries_cannot_be_changed_or_deleted(township, officer):
-    village = village_create(
-        township=township,
-        name="坝区村",
-        kind="village",
-        registered_population=1500,
-        population_effective_date=datetime.date(2026, 1, 1),
+def create_person(township, officer):
+    return person_create(
         by=officer,
+        name="罗昇",
+        id_number=make_id_number(),
+        phone="13912345678",
+        education="high_school",
+        household_registration="关索街道",
+        township=township,
     )
+
+
+def test_entries_cannot_be_changed_or_deleted(township, officer):
+    village = make_village(township, 1500, name="坝区村", by=officer)
     entry = audit_trail(village).first()
     entry.reason = "tampered"
     with pytest.raises(AppendOnlyError):
@@ -46,14 +51,7 @@ def test_entries_cannot_be_changed_or_deleted(township, officer):
 
 
 def test_population_change_records_before_after_reason_and_scope(township, officer):
-    village = village_create(
-        township=township,
-        name="坝区村",
-        kind="village",
-        registered_population=1500,
-        population_effective_date=datetime.date(2026, 1, 1),
-        by=officer,
-    )
+    village = make_village(township, 1500, name="坝区村", by=officer)
     village_set_population(
         village=village,
         registered_population=2600,
@@ -70,15 +68,7 @@ def test_population_change_records_before_after_reason_and_scope(township, offic
 
 
 def test_person_changes_are_audited_and_reveal_is_logged(township, officer):
-    person = person_create(
-        by=officer,
-        name="罗昇",
-        id_number=make_id_number(),
-        phone="13912345678",
-        education="high_school",
-        household_registration="关索街道",
-        township=township,
-    )
+    person = create_person(township, officer)
     person_update(person=person, by=officer, phone="13987654321", reason="本人申请")
     actions = list(audit_trail(person).values_list("action", flat=True))
     assert sorted(actions) == ["create", "update"]
@@ -98,15 +88,7 @@ def test_person_changes_are_audited_and_reveal_is_logged(township, officer):
 
 
 def test_a_failed_update_writes_nothing(township, officer):
-    person = person_create(
-        by=officer,
-        name="罗昇",
-        id_number=make_id_number(),
-        phone="13912345678",
-        education="high_school",
-        household_registration="关索街道",
-        township=township,
-    )
+    person = create_person(township, officer)
     before = AuditEntry.objects.count()
     with pytest.raises(Exception):  # noqa: B017 - the phone is invalid
         person_update(person=person, by=officer, phone="12345")
@@ -116,14 +98,6 @@ def test_a_failed_update_writes_nothing(township, officer):
 
 
 def test_saving_without_a_change_writes_no_entry(township, officer):
-    person = person_create(
-        by=officer,
-        name="罗昇",
-        id_number=make_id_number(),
-        phone="13912345678",
-        education="high_school",
-        household_registration="关索街道",
-        township=township,
-    )
+    person = create_person(township, officer)
     person_update(person=person, by=officer, phone="139 1234 5678")
     assert list(audit_trail(person).values_list("action", flat=True)) == ["create"]

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook
 
 from accounts.constants import Role
@@ -19,26 +18,18 @@ from organisation import importing
 from organisation.constants import PostStatus, VillageKind
 from organisation.importing import ImportFileError, villages_import
 from organisation.models import Post, Village
-from organisation.services import village_create
-from tests.factories import CountyFactory, PersonFactory, TownshipFactory, UserFactory
+from tests.factories import (
+    CountyFactory,
+    PersonFactory,
+    TownshipFactory,
+    UserFactory,
+    make_village,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 DAY = datetime.date(2026, 1, 1)
 HEADER = ["乡镇(街道)", "村(居、社区)", "户籍人口"]
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are asserted in English, whatever catalogue is compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def hr(county, policy):
-    return UserFactory(role=Role.COUNTY_HR, county=county)
 
 
 @pytest.fixture
@@ -146,22 +137,8 @@ def test_english_headers_are_accepted(hr, guansuo):
 
 
 def test_existing_village_gets_the_new_population_and_its_posts_reconciled(hr, guansuo):
-    village = village_create(
-        township=guansuo,
-        name="新寨村",
-        kind=VillageKind.VILLAGE,
-        registered_population=1800,
-        population_effective_date=DAY,
-        by=hr,
-    )
-    other = village_create(
-        township=guansuo,
-        name="龙潭村",
-        kind=VillageKind.VILLAGE,
-        registered_population=900,
-        population_effective_date=DAY,
-        by=hr,
-    )
+    village = make_village(guansuo, 1800, by=hr)
+    other = make_village(guansuo, 900, name="龙潭村", by=hr)
     rows = [
         [*HEADER, "人口统计日期"],
         ["关索街道", "新寨村", 5000, "2026-06-30"],
@@ -180,14 +157,7 @@ def test_existing_village_gets_the_new_population_and_its_posts_reconciled(hr, g
 
 
 def test_a_population_fall_flags_an_occupied_post_and_never_removes_it(hr, guansuo):
-    village = village_create(
-        township=guansuo,
-        name="新寨村",
-        kind=VillageKind.VILLAGE,
-        registered_population=2500,
-        population_effective_date=DAY,
-        by=hr,
-    )
+    village = make_village(guansuo, 2500, by=hr)
     first, second = village.posts.order_by("number")
     for post in (first, second):
         post.holder = PersonFactory(township=guansuo, village=village)
@@ -273,14 +243,7 @@ def test_every_bad_row_is_reported_not_only_the_first(hr, guansuo):
 
 
 def test_one_bad_row_leaves_the_database_unchanged(hr, guansuo):
-    village_create(
-        township=guansuo,
-        name="新寨村",
-        kind=VillageKind.VILLAGE,
-        registered_population=1800,
-        population_effective_date=DAY,
-        by=hr,
-    )
+    make_village(guansuo, 1800, by=hr)
     before = state()
     rows = [
         HEADER,
@@ -315,27 +278,13 @@ def test_a_failure_while_writing_rolls_everything_back(hr, guansuo, monkeypatch)
 
 
 def test_kind_of_an_existing_village_is_not_changed_by_import(hr, guansuo):
-    village_create(
-        township=guansuo,
-        name="新寨",
-        kind=VillageKind.VILLAGE,
-        registered_population=100,
-        population_effective_date=DAY,
-        by=hr,
-    )
+    make_village(guansuo, 100, name="新寨", by=hr)
     report = run(hr, [[*HEADER, "类型"], ["关索街道", "新寨", 200, "社区"]])
     assert [e.column for e in report.errors] == ["类型"]
 
 
 def test_an_older_figure_cannot_replace_a_newer_one(hr, guansuo):
-    village_create(
-        township=guansuo,
-        name="新寨村",
-        kind=VillageKind.VILLAGE,
-        registered_population=100,
-        population_effective_date=datetime.date(2026, 6, 1),
-        by=hr,
-    )
+    make_village(guansuo, 100, by=hr, on=datetime.date(2026, 6, 1))
     report = run(hr, [HEADER, ["关索街道", "新寨村", 200]], date=DAY)
     assert len(report.errors) == 1
     assert "older" in report.errors[0].reason

@@ -8,14 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.constants import Role
 from audit.models import AuditEntry
-from organisation.constants import PostStatus, VillageKind
+from organisation.constants import PostStatus
 from organisation.models import Post, Village
 from organisation.services import (
-    village_create,
     village_reconcile_posts,
     village_set_population,
 )
@@ -26,40 +24,17 @@ from tests.factories import (
     PolicyFactory,
     TownshipFactory,
     UserFactory,
+    make_village,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 DAY = datetime.date(2026, 1, 1)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are asserted in English, whatever catalogue is compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
 def township(county, policy):
     return TownshipFactory(county=county, name="关索街道")
-
-
-@pytest.fixture
-def hr(county, policy):
-    return UserFactory(role=Role.COUNTY_HR, county=county)
-
-
-def make_village(township, population, *, name="新寨村", by=None, on=DAY):
-    return village_create(
-        township=township,
-        name=name,
-        kind=VillageKind.VILLAGE,
-        registered_population=population,
-        population_effective_date=on,
-        by=by,
-    )
 
 
 def statuses(village) -> list[str]:
@@ -465,15 +440,8 @@ def test_another_countys_village_answers_404_to_county_hr(client, world):
 
 
 @pytest.fixture
-def fake_register(monkeypatch):
-    calls = []
-
-    def issue(*, township, by):
-        calls.append((township, by))
-        return SimpleNamespace(pk=4321)
-
-    monkeypatch.setattr("organisation.documents.village_post_register_issue", issue)
-    return calls
+def fake_register(fake_issue):
+    return fake_issue("organisation.documents.village_post_register_issue", "township", pk=4321)
 
 
 def test_the_register_button_issues_the_pdf_and_opens_it(client, world, fake_register):

@@ -7,12 +7,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.constants import Role
 from audit.models import AuditEntry
-from organisation.constants import PostStatus, VillageKind
-from organisation.services import village_create
+from organisation.constants import PostStatus
 from policy.forms import FIELD_GROUPS, PolicyVersionForm, parse_tiers
 from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force
@@ -24,20 +22,13 @@ from tests.factories import (
     PolicyFactory,
     TownshipFactory,
     UserFactory,
+    make_village,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 TODAY = datetime.date(2026, 11, 23)
 DEFAULT_TIERS_TEXT = "0-2000:1\n2001-4999:2\n5000-:3"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are asserted in English, whatever catalogue is compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +39,7 @@ def today():
 
 @pytest.fixture
 def hr(county):
+    """Unlike the shared ``hr``, no policy version: each test makes the versions it needs."""
     return UserFactory(role=Role.COUNTY_HR, county=county)
 
 
@@ -177,14 +169,7 @@ def test_weights_that_do_not_add_up_are_refused_naming_the_field(county, hr):
 def village(county, hr):
     new_version(county, hr, on=datetime.date(2014, 7, 9))
     township = TownshipFactory(county=county)
-    village = village_create(
-        township=township,
-        name="新寨村",
-        kind=VillageKind.VILLAGE,
-        registered_population=2500,
-        population_effective_date=datetime.date(2026, 1, 1),
-        by=hr,
-    )
+    village = make_village(township, 2500, by=hr)
     for post in village.posts.all():
         post.holder = PersonFactory(township=township, village=village)
         post.save()
@@ -408,15 +393,8 @@ def test_a_director_without_a_post_sees_no_version(client, pages):
 
 
 @pytest.fixture
-def fake_sheet(monkeypatch):
-    calls = []
-
-    def issue(*, policy, by):
-        calls.append((policy, by))
-        return SimpleNamespace(pk=77)
-
-    monkeypatch.setattr("policy.documents.policy_sheet_issue", issue)
-    return calls
+def fake_sheet(fake_issue):
+    return fake_issue("policy.documents.policy_sheet_issue", "policy", pk=77)
 
 
 def test_the_sheet_button_issues_the_pdf_and_opens_it(client, pages, fake_sheet):
@@ -432,14 +410,7 @@ def test_the_sheet_needs_post_and_the_document_permission(client, pages, fake_sh
         role=Role.VILLAGE_COMMITTEE,
         county=pages.township.county,
         township=pages.township,
-        village=village_create(
-            township=pages.township,
-            name="新寨村",
-            kind=VillageKind.VILLAGE,
-            registered_population=100,
-            population_effective_date=datetime.date(2026, 1, 1),
-            by=pages.hr,
-        ),
+        village=make_village(pages.township, 100, by=pages.hr),
     )
     url = reverse("policy:sheet", args=[pages.policy.pk])
     client.force_login(village_user)

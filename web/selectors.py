@@ -24,6 +24,16 @@ class Totals:
     occupied: int = 0
     vacant: int = 0
 
+    @classmethod
+    def of(cls, places: list, *, villages: int) -> "Totals":
+        """The sums over places annotated with ``_post_counts``."""
+        return cls(
+            villages=villages,
+            posts=sum(p.post_count for p in places),
+            occupied=sum(p.occupied_count for p in places),
+            vacant=sum(p.vacant_count for p in places),
+        )
+
 
 def _post_counts(prefix: str) -> dict:
     """Annotations counting a place's posts: all kept posts, occupied ones and vacant ones.
@@ -46,6 +56,11 @@ def _post_counts(prefix: str) -> dict:
     }
 
 
+def _open_posts(user, **lookup) -> QuerySet[Post]:
+    """The posts matching ``lookup`` that ``user`` may see, abolished ones left out."""
+    return scoped(Post.objects.filter(**lookup), user).exclude(status=PostStatus.ABOLISHED)
+
+
 def recent_audit_entries(user, limit: int = RECENT_ENTRIES) -> list[AuditEntry]:
     return list(scoped(AuditEntry.objects.select_related("actor", "content_type"), user)[:limit])
 
@@ -65,12 +80,7 @@ def county_dashboard(user) -> CountyDashboard:
         .annotate(village_count=Count("villages", distinct=True), **_post_counts("villages__"))
         .order_by("county__name", "name")
     )
-    totals = Totals(
-        villages=sum(t.village_count for t in townships),
-        posts=sum(t.post_count for t in townships),
-        occupied=sum(t.occupied_count for t in townships),
-        vacant=sum(t.vacant_count for t in townships),
-    )
+    totals = Totals.of(townships, villages=sum(t.village_count for t in townships))
     try:
         policy = policy_in_force(county=user.county_id, on=timezone.localdate())
     except NoPolicyInForce:
@@ -92,12 +102,7 @@ def township_dashboard(user) -> TownshipDashboard:
     villages = list(
         scoped(Village.objects.all(), user).annotate(**_post_counts("")).order_by("name")
     )
-    totals = Totals(
-        villages=len(villages),
-        posts=sum(v.post_count for v in villages),
-        occupied=sum(v.occupied_count for v in villages),
-        vacant=sum(v.vacant_count for v in villages),
-    )
+    totals = Totals.of(villages, villages=len(villages))
     vacant = [v for v in villages if v.vacant_count]
     return TownshipDashboard(township, vacant, totals, recent_audit_entries(user))
 
@@ -115,12 +120,7 @@ def village_dashboard(user) -> VillageDashboard:
     )
     posts: list[Post] = []
     if village is not None:
-        posts = list(
-            scoped(Post.objects.filter(village=village), user)
-            .exclude(status=PostStatus.ABOLISHED)
-            .select_related("holder")
-            .order_by("number")
-        )
+        posts = list(_open_posts(user, village=village).select_related("holder").order_by("number"))
     return VillageDashboard(village, posts)
 
 
@@ -141,10 +141,6 @@ def director_dashboard(user, *, documents: int = 20) -> DirectorDashboard:
     posts: list[Post] = []
     docs: list[Document] = []
     if person is not None:
-        posts = list(
-            scoped(Post.objects.filter(holder=person), user)
-            .exclude(status=PostStatus.ABOLISHED)
-            .select_related("village__township")
-        )
+        posts = list(_open_posts(user, holder=person).select_related("village__township"))
         docs = list(scoped(Document.objects.filter(person=person), user)[:documents])
     return DirectorDashboard(person, posts, docs)

@@ -84,6 +84,29 @@ class StaffSection(Application):
         return ""
 
 
+def section(
+    prefix: str,
+    app_name: str,
+    title,
+    icon: str,
+    *,
+    menu_url_name: str = "",
+    menu_permission: str | Callable | None = None,
+) -> Route:
+    """Mount the app's ``<app_name>.urls`` at ``prefix`` as one section of the site."""
+    return route(
+        prefix,
+        StaffSection(
+            app_name=app_name,
+            title=title,
+            icon=icon,
+            urls_module=f"{app_name}.urls",
+            menu_url_name=menu_url_name,
+            menu_permission=menu_permission,
+        ),
+    )
+
+
 class CunpinSite(Site):
     """村聘: the dashboard, then one section per area of work, in menu order."""
 
@@ -92,67 +115,39 @@ class CunpinSite(Site):
     primary_color = "#1f5f8b"
     secondary_color = "#c0392b"
 
-    web_path = route(
-        "",
-        StaffSection(
-            app_name="web",
-            title=_("Dashboard"),
-            icon="dashboard",
-            urls_module="web.urls",
-            menu_url_name="web:dashboard",
-        ),
-    )
-    organisation_path = route(
+    web_path = section("", "web", _("Dashboard"), "dashboard", menu_url_name="web:dashboard")
+    organisation_path = section(
         "organisation/",
-        StaffSection(
-            app_name="organisation",
-            title=_("Villages and posts"),
-            icon="location_city",
-            urls_module="organisation.urls",
-            menu_permission="organisation.view_village",
-        ),
+        "organisation",
+        _("Villages and posts"),
+        "location_city",
+        menu_permission="organisation.view_village",
     )
-    people_path = route(
+    people_path = section(
         "people/",
-        StaffSection(
-            app_name="people",
-            title=_("People"),
-            icon="people",
-            urls_module="people.urls",
-            menu_url_name="people:list",
-            menu_permission="people.view_person",
-        ),
+        "people",
+        _("People"),
+        "people",
+        menu_url_name="people:list",
+        menu_permission="people.view_person",
     )
-    policy_path = route(
-        "policy/",
-        StaffSection(
-            app_name="policy",
-            title=_("Policy"),
-            icon="gavel",
-            urls_module="policy.urls",
-            menu_permission="policy.view_policy",
-        ),
+    policy_path = section(
+        "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"
     )
-    paperwork_path = route(
+    paperwork_path = section(
         "documents/",
-        StaffSection(
-            app_name="paperwork",
-            title=_("Documents"),
-            icon="description",
-            urls_module="paperwork.urls",
-            menu_permission="paperwork.view_document",
-        ),
+        "paperwork",
+        _("Documents"),
+        "description",
+        menu_permission="paperwork.view_document",
     )
-    audit_path = route(
+    audit_path = section(
         "audit/",
-        StaffSection(
-            app_name="audit",
-            title=_("Audit log"),
-            icon="history",
-            urls_module="audit.urls",
-            menu_url_name="audit:list",
-            menu_permission="audit.view_auditentry",
-        ),
+        "audit",
+        _("Audit log"),
+        "history",
+        menu_url_name="audit:list",
+        menu_permission="audit.view_auditentry",
     )
 
 

@@ -2,7 +2,35 @@
 
 from django.contrib.auth.backends import ModelBackend
 
-from accounts.constants import ROLE_PERMISSIONS
+from accounts.constants import ROLE_PERMISSIONS, Role
+
+# Permission strings scoped to one township or county, used by the recruitment flow
+# (workflows.flows) as task permissions: a task of township 7 asks for
+# "workflows.township_committee@7", so only that township's committee sees it in the queue and
+# may take it. No Permission rows exist for them; this backend grants them by role and scope.
+TOWNSHIP_COMMITTEE_PERMISSION = "workflows.township_committee@{township_id}"
+TOWNSHIP_HEAD_PERMISSION = "workflows.township_head@{township_id}"
+COUNTY_HR_PERMISSION = "workflows.county_hr@{county_id}"
+HEAD_PREFIX = TOWNSHIP_HEAD_PERMISSION.split("{", 1)[0]
+
+
+def _heads_own_township(user_obj) -> bool:
+    """Whether the user heads the recruitment leading group of their township (one query)."""
+    return user_obj.headed_townships.filter(pk=user_obj.township_id).exists()
+
+
+def scoped_permissions(user_obj, *, with_head: bool = True) -> set[str]:
+    """The township- or county-scoped task permissions of ``user_obj``."""
+    role = getattr(user_obj, "role", "")
+    if role == Role.TOWNSHIP_COMMITTEE and user_obj.township_id:
+        perms = {TOWNSHIP_COMMITTEE_PERMISSION.format(township_id=user_obj.township_id)}
+        # The head of the leading group approves the township's announcements.
+        if with_head and _heads_own_township(user_obj):
+            perms.add(TOWNSHIP_HEAD_PERMISSION.format(township_id=user_obj.township_id))
+        return perms
+    if role == Role.COUNTY_HR and user_obj.county_id:
+        return {COUNTY_HR_PERMISSION.format(county_id=user_obj.county_id)}
+    return set()
 
 
 class RoleBackend(ModelBackend):
@@ -10,10 +38,42 @@ class RoleBackend(ModelBackend):
 
     Individual permissions granted in the admin (for example ``people.view_full_identity``
     to one township officer) still apply.
+
+    ``has_perm`` looks the leading-group head up only when asked for the head's permission,
+    so that ordinary pages do not pay a query for it; ``get_all_permissions`` (the flow's
+    task queue) includes it.
     """
+
+    def _role_permissions(self, user_obj) -> set[str]:
+        if not hasattr(user_obj, "_role_perm_cache"):
+            # Cached on the user object for the request, like ModelBackend's own cache.
+            user_obj._role_perm_cache = set(
+                ROLE_PERMISSIONS.get(getattr(user_obj, "role", ""), ())
+            ) | scoped_permissions(user_obj, with_head=False)
+        return user_obj._role_perm_cache
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
-        perms = set(super().get_all_permissions(user_obj, obj))
-        return perms | set(ROLE_PERMISSIONS.get(getattr(user_obj, "role", ""), ()))
+        perms = set(super().get_all_permissions(user_obj, obj)) | self._role_permissions(user_obj)
+        if getattr(user_obj, "role", "") == Role.TOWNSHIP_COMMITTEE and self._is_head(user_obj):
+            perms.add(TOWNSHIP_HEAD_PERMISSION.format(township_id=user_obj.township_id))
+        return perms
+
+    def _is_head(self, user_obj) -> bool:
+        if not hasattr(user_obj, "_head_cache"):
+            user_obj._head_cache = bool(user_obj.township_id) and _heads_own_township(user_obj)
+        return user_obj._head_cache
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return False
+        if perm.startswith(HEAD_PREFIX):
+            return (
+                getattr(user_obj, "role", "") == Role.TOWNSHIP_COMMITTEE
+                and perm == TOWNSHIP_HEAD_PERMISSION.format(township_id=user_obj.township_id)
+                and self._is_head(user_obj)
+            )
+        if perm in self._role_permissions(user_obj):
+            return True
+        return perm in super().get_all_permissions(user_obj, obj)

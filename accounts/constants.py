@@ -47,6 +47,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view_auditentry",
             "paperwork.view_document",
             "paperwork.add_document",
+            # Recruitment: oversight, waivers, escalated tasks and the working-day calendar
+            "recruitment.view_campaign",
+            "recruitment.approve_waiver",
+            "workflows.view_campaignprocess",
+            "workdays.view_dayoverride",
+            "workdays.add_dayoverride",
+            "workdays.change_dayoverride",
+            "workdays.delete_dayoverride",
+            "workdays.add_calendaryear",
+            "workdays.delete_calendaryear",
         }
     ),
     Role.TOWNSHIP_COMMITTEE: frozenset(
@@ -59,6 +69,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.view_auditentry",
             "paperwork.view_document",
             "paperwork.add_document",
+            # Runs the township's recruitment campaigns and works their tasks
+            "recruitment.view_campaign",
+            "recruitment.run_campaign",
+            "workflows.view_campaignprocess",
         }
     ),
     Role.TOWNSHIP_OFFICE: frozenset(
@@ -68,6 +82,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "people.view_person",
             "paperwork.view_document",
             "paperwork.add_document",
+            "recruitment.view_campaign",
+            "workflows.view_campaignprocess",
         }
     ),
     Role.VILLAGE_COMMITTEE: frozenset(

@@ -24,35 +24,52 @@ class Contract(ConcurrentTransitionMixin, models.Model):
     """
 
     person = models.ForeignKey(
-        "people.Person", verbose_name=_("director"), on_delete=models.PROTECT,
+        "people.Person",
+        verbose_name=_("director"),
+        on_delete=models.PROTECT,
         related_name="contracts",
     )
     post = models.ForeignKey(
-        "organisation.Post", verbose_name=_("post"), on_delete=models.PROTECT,
+        "organisation.Post",
+        verbose_name=_("post"),
+        on_delete=models.PROTECT,
         related_name="contracts",
     )
     township = models.ForeignKey(
-        "organisation.Township", verbose_name=_("township"), on_delete=models.PROTECT,
+        "organisation.Township",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
         related_name="contracts",
     )
     application = models.OneToOneField(
-        "recruitment.Application", verbose_name=_("application"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="contract",
+        "recruitment.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contract",
     )
     policy = models.ForeignKey(
-        "policy.Policy", verbose_name=_("policy version"), on_delete=models.PROTECT,
+        "policy.Policy",
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
         related_name="contracts",
     )
     state = FSMField(
-        _("state"), max_length=16, choices=ContractState.choices,
-        default=ContractState.DRAFTED, protected=True,
+        _("state"),
+        max_length=16,
+        choices=ContractState.choices,
+        default=ContractState.DRAFTED,
+        protected=True,
     )
     term_years = models.PositiveSmallIntegerField(_("term (years)"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     monthly_pay = models.DecimalField(_("monthly pay (yuan)"), max_digits=9, decimal_places=2)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

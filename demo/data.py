@@ -222,6 +222,9 @@ class DemoAccount:
     township: str = ""
     village: str = ""
     person: str = ""  # name of a NamedPerson, for directors
+    # The township committee member who heads the township's recruitment leading group and
+    # approves its campaign announcements (Township.leading_group_head).
+    heads_leading_group: bool = False
 
 
 # fmt: off
@@ -229,10 +232,14 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", "Cunpin-2026-admin", Role.ADMINISTRATOR, "陈", "立新"),
     DemoAccount("county_hr", "Cunpin-2026-hr1", Role.COUNTY_HR, "罗", "敏"),
     DemoAccount("county_hr2", "Cunpin-2026-hr2", Role.COUNTY_HR, "杨", "帆"),
+    DemoAccount("guansuo_head", "Cunpin-2026-guansuo0", Role.TOWNSHIP_COMMITTEE,
+                "杨", "光荣", "关索街道", heads_leading_group=True),
     DemoAccount("guansuo_committee", "Cunpin-2026-guansuo1", Role.TOWNSHIP_COMMITTEE,
                 "伍", "志强", "关索街道"),
     DemoAccount("guansuo_office", "Cunpin-2026-guansuo2", Role.TOWNSHIP_OFFICE,
                 "岑", "丽", "关索街道"),
+    DemoAccount("huajiang_head", "Cunpin-2026-huajiang0", Role.TOWNSHIP_COMMITTEE,
+                "梁", "文斌", "花江镇", heads_leading_group=True),
     DemoAccount("huajiang_committee", "Cunpin-2026-huajiang1", Role.TOWNSHIP_COMMITTEE,
                 "龙", "海", "花江镇"),
     DemoAccount("huajiang_office", "Cunpin-2026-huajiang2", Role.TOWNSHIP_OFFICE,

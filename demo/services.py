@@ -1,7 +1,8 @@
 """Loading the demo county of ``demo.data``: idempotent, one transaction, audited.
 
 Everything is looked up by its natural key (county name, township name, village name within
-its township, ID number, username) and created only when missing; nothing that exists is
+its township, ID number, username) and created only when missing (the head of a township's
+recruitment leading group is recorded only where the township has none); nothing that exists is
 changed, so a second run writes nothing and takes a few queries. Villages, people and policy
 go through their services, so the audit trail of a demo county looks like a real one; the
 actor is recorded as the system (no user).
@@ -326,6 +327,27 @@ def _load_accounts(
             )
             result.passwords_reset += 1
         result.accounts.append((account, user))
+    _load_leading_group_heads(county, result)
+
+
+def _load_leading_group_heads(county: County, result: DemoResult) -> None:
+    """Record the head of each demo township's recruitment leading group, where the township
+    has none yet (a head chosen since is kept)."""
+    heads = {
+        account.township: user
+        for account, user in result.accounts
+        if account.heads_leading_group
+        and user.role == account.role
+        and user.township is not None
+        and user.township.name == account.township
+    }
+    for township in Township.objects.filter(
+        county=county, name__in=list(heads), leading_group_head__isnull=True
+    ):
+        audited_update(
+            township, {"leading_group_head": heads[township.name]}, by=None, reason=REASON
+        )
+        result.created["leading-group heads"] += 1
 
 
 def demo_load(*, reset_passwords: bool = False) -> DemoResult:

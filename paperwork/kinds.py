@@ -30,7 +30,7 @@ KINDS: dict[str, KindSpec] = {
     DocumentKind.POLICY_SHEET: KindSpec(
         title="村级人口主任管理政策要点",
         template="paperwork/policy_sheet.html",
-        version=1,
+        version=2,
     ),
     DocumentKind.RECRUITMENT_ANNOUNCEMENT: KindSpec(
         title="村级人口主任公开选聘公告",

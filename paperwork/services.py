@@ -166,7 +166,7 @@ def document_issue(
                 title=title,
                 content_type=content_type,
                 object_id=subject.pk,
-                subject_repr=str(subject)[:200],
+                subject_repr=str(getattr(subject, "public_repr", None) or subject)[:200],
                 template_name=spec.template,
                 template_version=str(spec.version),
                 policy=policy,

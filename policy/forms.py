@@ -82,6 +82,17 @@ FIELD_GROUPS: list[tuple[Any, list[str]]] = [
         ["public_notice_working_days", "contract_notice_days"],
     ),
     (
+        _("Recruitment task time limits"),
+        [
+            "due_announcement_approval_days",
+            "due_application_review_days",
+            "due_score_entry_days",
+            "due_ranking_confirmation_days",
+            "due_objection_handling_days",
+            "due_hire_confirmation_days",
+        ],
+    ),
+    (
         _("Grounds for opening a dismissal case"),
         [
             "dismissal_lagging_years",

@@ -48,6 +48,12 @@ def _percent(**kwargs):
     )
 
 
+def _working_days(verbose_name, default: int):
+    return models.PositiveSmallIntegerField(
+        verbose_name, default=default, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+
+
 class Policy(models.Model):
     """One version of a county's rules, in force from ``effective_from``.
 
@@ -203,6 +209,22 @@ class Policy(models.Model):
         validators=[MinValueValidator(1)],
     )
     contract_notice_days = models.PositiveSmallIntegerField(_("contract notice (days)"), default=30)
+
+    # Time limits of the recruitment tasks, in working days from the day the task opens
+    # (handling objections: from the day after the public notice ends). An overdue task is
+    # escalated to the county (workflows.flows.CampaignFlow).
+    due_announcement_approval_days = _working_days(
+        _("approving the announcement (working days)"), 3
+    )
+    due_application_review_days = _working_days(
+        _("reviewing applications after registration closes (working days)"), 5
+    )
+    due_score_entry_days = _working_days(_("entering exam scores (working days)"), 5)
+    due_ranking_confirmation_days = _working_days(_("confirming the ranking (working days)"), 3)
+    due_objection_handling_days = _working_days(
+        _("handling objections after the notice period (working days)"), 5
+    )
+    due_hire_confirmation_days = _working_days(_("confirming hires (working days)"), 5)
 
     # Grounds for a dismissal case that data can show
     dismissal_lagging_years = models.PositiveSmallIntegerField(

@@ -28,13 +28,18 @@ from recruitment.constants import (
     WaiverDecision,
 )
 
-SCORE_FIELD = {
-    "max_digits": 5,
-    "decimal_places": 2,
-    "null": True,
-    "blank": True,
-    "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-}
+
+def score_field(verbose_name) -> models.DecimalField:
+    """A score of 0–100 with two decimals, empty until recorded."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
 
 OPEN_CAMPAIGN_STATES = [
     CampaignState.DRAFT,
@@ -120,18 +125,14 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
         _("composite score pass line"), max_digits=5, decimal_places=2
     )
     shortlist_ratio = models.PositiveSmallIntegerField(_("interview candidates per post"))
-    interview_drop_extremes = models.BooleanField(
-        _("drop the highest and lowest interview marks")
-    )
+    interview_drop_extremes = models.BooleanField(_("drop the highest and lowest interview marks"))
     interview_panel_size = models.PositiveSmallIntegerField(
         _("interview panel members"),
         default=5,
         validators=[MinValueValidator(3), MaxValueValidator(15)],
         help_text=_("An odd number, so that the panel cannot split evenly."),
     )
-    notice_working_days = models.PositiveSmallIntegerField(
-        _("public notice (working days)")
-    )
+    notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"))
     reserve_months = models.PositiveSmallIntegerField(_("reserve list valid (months)"))
 
     # What happened
@@ -202,7 +203,7 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=CampaignState.ANNOUNCED,
         target=CampaignState.REGISTRATION_CLOSED,
-        conditions=[registration_over],
+        conditions=[registration_over],  # type: ignore[list-item]  # django-fsm-2 types self as Model
     )
     def close_registration(self) -> None:
         """The deadline has passed; no more applications."""
@@ -211,7 +212,7 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=CampaignState.REGISTRATION_CLOSED,
         target=CampaignState.REVIEWED,
-        conditions=[all_reviewed],
+        conditions=[all_reviewed],  # type: ignore[list-item]
     )
     def finish_review(self) -> None:
         """Every application has an eligibility result."""
@@ -248,7 +249,9 @@ class CampaignPost(models.Model):
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="offers"
     )
     village = models.ForeignKey(
-        "organisation.Village", verbose_name=_("village"), on_delete=models.PROTECT,
+        "organisation.Village",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
         related_name="campaign_offers",
     )
     posts = models.ManyToManyField(
@@ -298,11 +301,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     """
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT,
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     offer = models.ForeignKey(
-        CampaignPost, verbose_name=_("village applied for"), on_delete=models.PROTECT,
+        CampaignPost,
+        verbose_name=_("village applied for"),
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     state = FSMField(
@@ -313,8 +320,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         protected=True,
     )
     person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, null=True,
-        blank=True, related_name="applications",
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
     )
 
     # As submitted
@@ -332,13 +343,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     # Eligibility review
     checks = models.JSONField(
-        _("eligibility checks"), default=list, blank=True,
+        _("eligibility checks"),
+        default=list,
+        blank=True,
         help_text=_("One entry per rule: rule, passed, detail."),
     )
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
@@ -346,10 +363,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     admission_number = models.CharField(_("admission number"), max_length=20, blank=True)
     exam_room = models.CharField(_("exam room"), max_length=32, blank=True)
     seat_number = models.PositiveSmallIntegerField(_("seat"), null=True, blank=True)
-    written_score = models.DecimalField(_("written score"), **SCORE_FIELD)
+    written_score = score_field(_("written score"))
     written_rank = models.PositiveIntegerField(_("written rank"), null=True, blank=True)
-    interview_score = models.DecimalField(_("interview score"), **SCORE_FIELD)
-    composite_score = models.DecimalField(_("composite score"), **SCORE_FIELD)
+    interview_score = score_field(_("interview score"))
+    composite_score = score_field(_("composite score"))
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     tie_break_position = models.PositiveSmallIntegerField(
         _("position decided on a tie"), null=True, blank=True
@@ -358,6 +375,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     # Outcome
     reserve_until = models.DateField(_("on the reserve list until"), null=True, blank=True)
+    # The public notice period of this candidate: the campaign's, or for a candidate who moved
+    # up after an upheld objection, the period of the supplementary notice.
+    notice_starts_on = models.DateField(_("public notice starts"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("public notice ends"), null=True, blank=True)
     outcome_note = models.TextField(_("outcome note"), blank=True)
 
     scope_paths = ScopePaths(
@@ -390,6 +411,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return mask_id_number(self.id_number)
 
     @property
+    def public_repr(self) -> str:
+        """How documents about this application name it on the public verify page: the
+        masked ID number only, never the name."""
+        return _("Application %(id)s") % {"id": self.masked_id_number}
+
+    @property
     def masked_phone(self) -> str:
         return mask_mobile(self.phone)
 
@@ -398,9 +425,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def mark_eligible(self, *, by, checks: list, note: str = "") -> None:
         self._reviewed(by, checks, note)
 
-    @transition(
-        field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.INELIGIBLE
-    )
+    @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.INELIGIBLE)
     def mark_ineligible(self, *, by, checks: list, note: str) -> None:
         self._reviewed(by, checks, note)
 
@@ -436,8 +461,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.composite_score = composite
 
     @transition(field=state, source=ApplicationState.RANKED, target=ApplicationState.PROPOSED)
-    def propose(self) -> None:
-        """Among the best of the village: published in the public notice."""
+    def propose(
+        self,
+        *,
+        notice_starts_on: datetime.date | None = None,
+        notice_ends_on: datetime.date | None = None,
+    ) -> None:
+        """Among the best of the village: published in the public notice (for the period
+        given, which the service computes on the working-day calendar)."""
+        self.notice_starts_on = notice_starts_on
+        self.notice_ends_on = notice_ends_on
 
     @transition(field=state, source=ApplicationState.PROPOSED, target=ApplicationState.HIRED)
     def hire(self) -> None:
@@ -488,7 +521,9 @@ class Attachment(models.Model):
     """A photo or certificate scan uploaded with an application."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="attachments",
     )
     kind = models.CharField(_("kind"), max_length=32, choices=AttachmentKind.choices)
@@ -516,13 +551,17 @@ class InterviewMark(models.Model):
     """One panel member's mark for one interviewed applicant."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="interview_marks",
     )
     panel_seat = models.PositiveSmallIntegerField(_("panel member no."))
     examiner = models.CharField(_("panel member"), max_length=64)
     score = models.DecimalField(
-        _("mark"), max_digits=5, decimal_places=2,
+        _("mark"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     recorded_by = models.ForeignKey(
@@ -540,9 +579,7 @@ class InterviewMark(models.Model):
         verbose_name_plural = _("interview marks")
         ordering = ["application", "panel_seat"]
         constraints = [
-            models.UniqueConstraint(
-                "application", "panel_seat", name="interview_mark_one_per_seat"
-            )
+            models.UniqueConstraint("application", "panel_seat", name="interview_mark_one_per_seat")
         ]
 
     def __str__(self) -> str:
@@ -554,23 +591,33 @@ class Waiver(models.Model):
     justification, decided by a county HR officer. Both steps are audited."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.PROTECT,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
         related_name="waivers",
     )
     rule = models.CharField(_("rule"), max_length=32, choices=EligibilityRule.choices)
     justification = models.TextField(_("justification"))
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decision = models.CharField(
-        _("decision"), max_length=16, choices=WaiverDecision.choices,
+        _("decision"),
+        max_length=16,
+        choices=WaiverDecision.choices,
         default=WaiverDecision.PENDING,
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
@@ -597,26 +644,38 @@ class Objection(models.Model):
     """An objection (异议) to a proposed hire, lodged during the public notice period."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("proposed hire"), on_delete=models.PROTECT,
+        Application,
+        verbose_name=_("proposed hire"),
+        on_delete=models.PROTECT,
         related_name="objections",
     )
     received_on = models.DateField(_("received on"))
     lodged_by = models.CharField(
-        _("lodged by"), max_length=100, blank=True,
+        _("lodged by"),
+        max_length=100,
+        blank=True,
         help_text=_("Name or description of who raised it; may be anonymous."),
     )
     content = models.TextField(_("content"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decision = models.CharField(
-        _("decision"), max_length=16, choices=ObjectionDecision.choices,
+        _("decision"),
+        max_length=16,
+        choices=ObjectionDecision.choices,
         default=ObjectionDecision.PENDING,
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     finding = models.TextField(_("finding"), blank=True)

@@ -4,22 +4,46 @@
 director holds a post; ``foreign`` is another township of the same county. Each township has
 one village with an occupied and a vacant post, a person (the own one is the director) and a
 document about that person. A second county has its own policy version.
+
+``World.recruitment(side)`` adds, on first use, a publicised campaign of that township with
+one application (photo, waiver request, objection), its announcement, and its flow process
+with one task at every node of ``CampaignFlow`` (human tasks assigned to that township's
+committee member: the own one is the matrix's committee user).
 """
 
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
 from accounts.models import User
 from organisation.models import County, Post, Township, Village
 from paperwork.models import Document, DocumentKind
+from people.constants import Education
 from people.models import Person
 from policy.models import Policy
+from recruitment.constants import (
+    ApplicationState,
+    AttachmentKind,
+    CampaignState,
+    EligibilityRule,
+)
+from recruitment.models import (
+    Application,
+    Attachment,
+    Campaign,
+    CampaignPost,
+    Objection,
+    Waiver,
+)
 from tests.factories import (
     CountyFactory,
     PersonFactory,
@@ -28,7 +52,10 @@ from tests.factories import (
     TownshipFactory,
     UserFactory,
     VillageFactory,
+    make_id_number,
 )
+from workdays.models import DayOverride
+from workflows.models import CampaignProcess
 
 PASSWORD = "pass-Word-2026"
 ANONYMOUS = "anonymous"
@@ -55,6 +82,22 @@ class Side:
 
 
 @dataclass
+class Recruitment:
+    """A publicised campaign of one township, with one application in every record the
+    recruitment pages work on, and its flow process with one task at every node."""
+
+    campaign: Campaign
+    offer: CampaignPost
+    application: Application
+    attachment: Attachment
+    waiver: Waiver
+    objection: Objection
+    announcement: Document
+    process: CampaignProcess
+    tasks: dict[str, Task]
+
+
+@dataclass
 class World:
     county: County
     policy: Policy
@@ -63,30 +106,57 @@ class World:
     # Records kept per county (policy versions) are "foreign" when of another county.
     far_policy: Policy
     users: dict[str, User] = field(default_factory=dict)
+    _recruitment: dict[str, Recruitment] = field(default_factory=dict)
+    _override: DayOverride | None = None
 
     def side(self, name: str) -> Side:
         return self.own if name == "own" else self.foreign
 
+    def recruitment(self, name: str) -> Recruitment:
+        """Built on first use: most rows do not need it."""
+        if name not in self._recruitment:
+            self._recruitment[name] = make_recruitment(self, name)
+        return self._recruitment[name]
 
-def make_document(person: Person, *, title: str = "村级人口主任岗位登记表") -> Document:
+    def day_override(self) -> DayOverride:
+        if self._override is None:
+            self._override = DayOverride.objects.create(
+                date=datetime.date(2027, 10, 1),
+                is_working_day=False,
+                name="国庆节",
+                created_by=self.users[Role.COUNTY_HR],
+            )
+        return self._override
+
+
+def make_document(
+    person: Person,
+    *,
+    title: str = "村级人口主任岗位登记表",
+    kind: str = DocumentKind.VILLAGE_POST_REGISTER,
+    subject=None,
+) -> Document:
+    """A stored document of ``person``'s township, about ``subject`` (the person when not
+    given; then the document is also the person's own)."""
     content = b"%PDF-1.4 test document"
+    subject = person if subject is None else subject
     document = Document(
-        kind=DocumentKind.VILLAGE_POST_REGISTER,
+        kind=kind,
         title=title,
-        content_type=ContentType.objects.get_for_model(Person),
-        object_id=person.pk,
-        subject_repr=str(person),
+        content_type=ContentType.objects.get_for_model(type(subject)),
+        object_id=subject.pk,
+        subject_repr=str(subject),
         template_name="paperwork/test.html",
         template_version="1",
         issuing_body=person.township.issuing_body,
         county=person.township.county,
         township=person.township,
-        person=person,
+        person=person if subject is person else None,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         pages=1,
     )
-    document.file.save(f"test-{person.pk}.pdf", ContentFile(content), save=False)
+    document.file.save(f"test-{subject.pk}.pdf", ContentFile(content), save=False)
     document.save()
     return document
 
@@ -115,6 +185,132 @@ def make_user(role: str, world: World, *, username: str | None = None) -> User:
     user = cast(User, UserFactory(**fields))
     user.full_clean()
     return user
+
+
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+
+
+def make_recruitment(world: World, name: str) -> Recruitment:
+    from workflows.flows import CampaignFlow
+
+    side = world.side(name)
+    if name == "own":
+        committee = world.users[Role.TOWNSHIP_COMMITTEE]
+    else:
+        committee = make_user(Role.TOWNSHIP_COMMITTEE, world, username="foreign_committee")
+        committee.township = side.township
+        committee.save(update_fields=["township"])
+    today = timezone.localdate()
+    policy = world.policy
+    campaign = Campaign.objects.create(
+        township=side.township,
+        title=f"{side.township.name}村级人口主任公开选聘",
+        policy=policy,
+        registration_start=today - datetime.timedelta(days=40),
+        registration_end=today - datetime.timedelta(days=30),
+        written_exam_at=timezone.now() - datetime.timedelta(days=20),
+        interview_at=timezone.now() - datetime.timedelta(days=10),
+        venue="关岭自治县民族中学",
+        contact="0851-3682000",
+        max_age=policy.first_hire_max_age,
+        min_education=policy.min_education,
+        written_weight=policy.written_weight,
+        interview_weight=policy.interview_weight,
+        written_pass_line=policy.written_pass_line,
+        composite_pass_line=policy.composite_pass_line,
+        shortlist_ratio=policy.interview_shortlist_ratio,
+        interview_drop_extremes=policy.interview_drop_extremes,
+        notice_working_days=policy.public_notice_working_days,
+        reserve_months=policy.reserve_list_months,
+        created_by=committee,
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(
+        state=CampaignState.PUBLICISED,
+        notice_starts_on=today - datetime.timedelta(days=1),
+        notice_ends_on=today + datetime.timedelta(days=9),
+    )
+    campaign.refresh_from_db()
+    offer = CampaignPost.objects.create(campaign=campaign, village=side.village, seats=1)
+    birth = datetime.date(1994, 6, 1)
+    application = Application.objects.create(
+        campaign=campaign,
+        offer=offer,
+        name="罗昇",
+        id_number=make_id_number(birth),
+        birth_date=birth,
+        sex="M",
+        phone="13987654321",
+        education=Education.HIGH_SCHOOL,
+        school="关岭民族高级中学",
+        graduation_year=2012,
+        household_registration="贵州省关岭自治县",
+        age_at_deadline=32,
+        admission_number=f"GL2026{campaign.pk:04d}",
+        exam_room="01",
+        seat_number=1,
+        written_score=Decimal("80"),
+        interview_score=Decimal("82"),
+        composite_score=Decimal("81"),
+        rank=1,
+    )
+    Application.objects.filter(pk=application.pk).update(state=ApplicationState.PROPOSED)
+    application.refresh_from_db()
+    attachment = Attachment(
+        application=application,
+        kind=AttachmentKind.PHOTO,
+        content_type="image/jpeg",
+        size=len(JPEG_BYTES),
+        sha256=hashlib.sha256(JPEG_BYTES).hexdigest(),
+    )
+    attachment.file.save("photo.jpg", ContentFile(JPEG_BYTES), save=False)
+    attachment.save()
+    waiver = Waiver.objects.create(
+        application=application,
+        rule=EligibilityRule.AGE,
+        justification="长期从事村计生工作",
+        requested_by=committee,
+    )
+    objection = Objection.objects.create(
+        application=application,
+        received_on=today,
+        lodged_by="村民",
+        content="反映情况",
+        recorded_by=committee,
+    )
+    announcement = make_document(
+        side.person,
+        title="村级人口主任公开选聘公告",
+        kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT,
+        subject=campaign,
+    )
+    process = CampaignProcess.objects.create(flow_class=CampaignFlow, campaign=campaign)
+    tasks = {}
+    for node in CampaignFlow.instance.nodes():
+        task = Task(process=process, flow_task=node, flow_task_type=node.task_type)
+        if node.task_type == "HUMAN":
+            task.status = STATUS.ASSIGNED
+            task.owner = committee
+            task.owner_permission = f"workflows.township_committee@{side.township.pk}"
+        elif node.task_type == "HUMAN_START":
+            task.status = STATUS.DONE
+            task.owner = committee
+            task.finished = timezone.now()
+        else:
+            task.status = STATUS.DONE
+            task.finished = timezone.now()
+        task.save()
+        tasks[node.name] = task
+    return Recruitment(
+        campaign=campaign,
+        offer=offer,
+        application=application,
+        attachment=attachment,
+        waiver=waiver,
+        objection=objection,
+        announcement=announcement,
+        process=process,
+        tasks=tasks,
+    )
 
 
 def make_world() -> World:

@@ -148,8 +148,10 @@ class TestLoadedCounty(TestCase):
             "admin": (Role.ADMINISTRATOR, "", "", ""),
             "county_hr": (Role.COUNTY_HR, "", "", ""),
             "county_hr2": (Role.COUNTY_HR, "", "", ""),
+            "guansuo_head": (Role.TOWNSHIP_COMMITTEE, "关索街道", "", ""),
             "guansuo_committee": (Role.TOWNSHIP_COMMITTEE, "关索街道", "", ""),
             "guansuo_office": (Role.TOWNSHIP_OFFICE, "关索街道", "", ""),
+            "huajiang_head": (Role.TOWNSHIP_COMMITTEE, "花江镇", "", ""),
             "huajiang_committee": (Role.TOWNSHIP_COMMITTEE, "花江镇", "", ""),
             "huajiang_office": (Role.TOWNSHIP_OFFICE, "花江镇", "", ""),
             "village_chengnei": (Role.VILLAGE_COMMITTEE, "关索街道", "城内村", ""),
@@ -158,6 +160,28 @@ class TestLoadedCounty(TestCase):
             "director_wei": (Role.DIRECTOR, "花江镇", "和平村", "韦春燕"),
         }
         assert User.objects.get(username="admin").is_superuser
+
+    def test_townships_with_accounts_have_their_leading_group_head(self):
+        heads = dict(
+            Township.objects.filter(leading_group_head__isnull=False).values_list(
+                "name", "leading_group_head__username"
+            )
+        )
+        assert heads == {"关索街道": "guansuo_head", "花江镇": "huajiang_head"}
+        for username in heads.values():
+            user = User.objects.get(username=username)
+            assert user.has_perm(f"workflows.township_head@{user.township_id}")
+        committee = User.objects.get(username="guansuo_committee")
+        assert not committee.has_perm(f"workflows.township_head@{committee.township_id}")
+
+    def test_a_head_chosen_since_is_kept(self):
+        township = Township.objects.get(name="关索街道")
+        member = User.objects.get(username="guansuo_committee")
+        township.leading_group_head = member
+        township.save(update_fields=["leading_group_head"])
+        assert not demo_load().changed
+        township.refresh_from_db()
+        assert township.leading_group_head == member
 
     def test_director_accounts_belong_to_directors_holding_a_post_in_their_village(self):
         for user in User.objects.filter(role=Role.DIRECTOR):

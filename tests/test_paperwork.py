@@ -365,6 +365,12 @@ def test_policy_sheet_explains_every_number_of_the_version(county, county_user):
         dismissal_missed_refresher_years=4,
         dismissal_illegal_birth_years=5,
         dismissal_illegal_births_in_year=6,
+        due_announcement_approval_days=4,
+        due_application_review_days=6,
+        due_score_entry_days=7,
+        due_ranking_confirmation_days=2,
+        due_objection_handling_days=9,
+        due_hire_confirmation_days=11,
     )
     with time_machine.travel(TODAY, tick=False):
         sheet = policy_sheet_issue(policy=policy, by=county_user)
@@ -418,6 +424,12 @@ def test_policy_sheet_explains_every_number_of_the_version(county, county_user):
         "连续4年未参加",
         "连续5年出现违法生育",
         "6例以上",
+        "审批选聘公告4个工作日",
+        "资格审查6个工作日",
+        "成绩7个工作日",
+        "确认成绩排名并公示2个工作日",
+        "处理异议9个工作日",
+        "确认聘用11个工作日",
         sheet.verification_code,
         "关岭自治县卫生健康局",
         "2026年11月22日",

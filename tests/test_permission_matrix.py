@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -96,6 +97,112 @@ def policy_url(name: str) -> URLBuilder:
 
 def verify_url(world: World, side: str) -> str:
     return reverse("verify", args=[world.side(side).document.verification_code])
+
+
+def recruitment_url(name: str, record: str) -> URLBuilder:
+    """The URL of ``record`` (campaign, offer, application, attachment, waiver, objection,
+    announcement) of the side's campaign (``World.recruitment``)."""
+    return lambda world, side: reverse(name, args=[getattr(world.recruitment(side), record).pk])
+
+
+def override_url(name: str) -> URLBuilder:
+    """Calendar corrections are national: the same record on both sides."""
+    return lambda world, side: reverse(name, args=[world.day_override().pk])
+
+
+def process_url(name: str) -> URLBuilder:
+    return lambda world, side: reverse(name, args=[world.recruitment(side).process.pk])
+
+
+def task_url(name: str) -> URLBuilder:
+    """``campaign:<node>:<action>`` of the side's task at that node."""
+    node = name.split(":")[1]
+
+    def build(world: World, side: str) -> str:
+        recruitment = world.recruitment(side)
+        return reverse(name, args=[recruitment.process.pk, recruitment.tasks[node].pk])
+
+    return build
+
+
+# Recruitment: who may do what (admin is a superuser; county HR reads campaigns and decides
+# waivers; the township committee runs its own township's campaigns; the office reads them).
+RUNNER = expect(admin=200, county=403, committee=SCOPED, office=403, village=403, director=403)
+RUNNER_POST = expect(
+    admin=REDIRECT, county=403, committee=(REDIRECT, 404), office=403, village=403, director=403
+)
+CAMPAIGN_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=SCOPED, village=403, director=403
+)
+APPLICATION_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=403, village=403, director=403
+)
+WAIVER_APPROVER = expect(
+    admin=200, county=200, committee=403, office=403, village=403, director=403
+)
+CALENDAR_EDITOR = WAIVER_APPROVER
+PUBLIC = everyone(200, anonymous=200)
+ONLY_FROM_THE_SESSION = everyone(404, anonymous=404)
+
+# The recruitment flow (campaigns/): its pages need workflows.view_campaignprocess, which the
+# village committee and directors do not have; one process is scoped like its campaign.
+FLOW_PAGE = expect(admin=200, county=200, committee=200, office=200, village=403, director=403)
+FLOW_PROCESS = CAMPAIGN_READER
+FLOW_REDIRECT = expect(
+    admin=REDIRECT,
+    county=REDIRECT,
+    committee=(REDIRECT, 404),
+    office=(REDIRECT, 404),
+    village=403,
+    director=403,
+)
+FLOW_MANAGE = expect(
+    admin=200, county=403, committee=(403, 404), office=(403, 404), village=403, director=403
+)
+# Human tasks are assigned to the township's committee member (the matrix's committee user
+# on the own side): only the owner works it or gives it back; an assigned task cannot be taken.
+FLOW_TASK_ACTIONS = {
+    "execute": expect(
+        admin=403, county=403, committee=(200, 404), office=(403, 404), village=403, director=403
+    ),
+    "assign": expect(
+        admin=403, county=403, committee=(403, 404), office=(403, 404), village=403, director=403
+    ),
+    "unassign": expect(
+        admin=200, county=403, committee=(200, 404), office=(403, 404), village=403, director=403
+    ),
+    "detail": FLOW_PROCESS,
+    "index": FLOW_REDIRECT,
+    "cancel": FLOW_MANAGE,
+}
+
+
+def flow_rows() -> list[Row]:
+    """One row per URL of the flow: its pages, then every node's task pages."""
+    from workflows.flows import CampaignFlow
+
+    rows = [
+        Row(f"campaign:{name}", plain(f"campaign:{name}"), FLOW_PAGE)
+        for name in ("index", "process_list", "task_list", "inbox", "queue", "archive", "chart")
+    ]
+    rows += [
+        Row("campaign:process_detail", process_url("campaign:process_detail"), FLOW_PROCESS),
+        Row("campaign:process_chart", process_url("campaign:process_chart"), FLOW_PROCESS),
+        Row("campaign:process_cancel", process_url("campaign:process_cancel"), FLOW_MANAGE),
+        Row(
+            "campaign:start:execute",
+            plain("campaign:start:execute"),
+            expect(admin=403, county=403, committee=200, office=403, village=403, director=403),
+        ),
+    ]
+    for name in sorted(project_url_names()):
+        parts = name.split(":")
+        if len(parts) != 3 or parts[0] != "campaign" or name == "campaign:start:execute":
+            continue
+        node, action = parts[1], parts[2]
+        assert CampaignFlow.instance.node(node, no_obsolete=True) is not None, name
+        rows.append(Row(name, task_url(name), FLOW_TASK_ACTIONS[action]))
+    return rows
 
 
 MATRIX: list[Row] = [
@@ -231,9 +338,138 @@ MATRIX: list[Row] = [
             admin=200, county=200, committee=SCOPED, office=SCOPED, village=SCOPED, director=SCOPED
         ),
     ),
+    # Recruitment: campaigns, objections
+    Row(
+        "recruitment:campaign_list",
+        plain("recruitment:campaign_list"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+    Row(
+        "recruitment:campaign_detail",
+        recruitment_url("recruitment:campaign_detail", "campaign"),
+        CAMPAIGN_READER,
+    ),
+    Row(
+        "recruitment:campaign_reserve",
+        recruitment_url("recruitment:campaign_reserve", "campaign"),
+        CAMPAIGN_READER,
+    ),
+    Row(
+        "recruitment:objection_record",
+        recruitment_url("recruitment:objection_record", "campaign"),
+        RUNNER,
+    ),
+    Row(
+        "recruitment:objection_decide",
+        recruitment_url("recruitment:objection_decide", "objection"),
+        RUNNER,
+    ),
+    # Recruitment: eligibility review and waivers
+    Row(
+        "recruitment:review_list",
+        recruitment_url("recruitment:review_list", "campaign"),
+        APPLICATION_READER,
+    ),
+    Row(
+        "recruitment:review_application",
+        recruitment_url("recruitment:review_application", "application"),
+        APPLICATION_READER,
+    ),
+    Row(
+        "recruitment:application_attachment",
+        recruitment_url("recruitment:application_attachment", "attachment"),
+        APPLICATION_READER,
+    ),
+    Row(
+        "recruitment:waiver_request",
+        recruitment_url("recruitment:waiver_request", "application"),
+        RUNNER,
+    ),
+    Row("recruitment:waiver_list", plain("recruitment:waiver_list"), WAIVER_APPROVER),
+    Row(
+        "recruitment:waiver_decide",
+        recruitment_url("recruitment:waiver_decide", "waiver"),
+        WAIVER_APPROVER,
+    ),
+    # Recruitment: exam
+    *[
+        Row(f"recruitment:{name}", recruitment_url(f"recruitment:{name}", "campaign"), RUNNER)
+        for name in (
+            "exam_home",
+            "exam_scores",
+            "exam_import",
+            "exam_import_template",
+            "exam_interviews",
+            "exam_ranking",
+        )
+    ],
+    *[
+        Row(
+            f"recruitment:{name}",
+            recruitment_url(f"recruitment:{name}", "campaign"),
+            RUNNER_POST,
+            method="post",
+        )
+        for name in ("exam_admit", "exam_shortlist", "exam_ranking_compute")
+    ],
+    Row(
+        "recruitment:exam_interview_marks",
+        recruitment_url("recruitment:exam_interview_marks", "application"),
+        RUNNER,
+    ),
+    Row(
+        "recruitment:exam_interview_absent",
+        recruitment_url("recruitment:exam_interview_absent", "application"),
+        RUNNER_POST,
+        method="post",
+    ),
+    Row(
+        "recruitment:exam_tie_break",
+        recruitment_url("recruitment:exam_tie_break", "offer"),
+        RUNNER,
+    ),
+    # Applicants (no sign-in; another township's campaign is just as public)
+    Row("apply:campaign_list", plain("apply:campaign_list"), PUBLIC),
+    Row("apply:campaign_detail", recruitment_url("apply:campaign_detail", "campaign"), PUBLIC),
+    Row(
+        "apply:check",
+        recruitment_url("apply:check", "campaign"),
+        PUBLIC,
+        method="post",
+        data=lambda world, side: {"id_number": "520424199406010011", "education": "bachelor"},
+    ),
+    Row("apply:announcement", recruitment_url("apply:announcement", "campaign"), PUBLIC),
+    Row("apply:lookup", plain("apply:lookup"), PUBLIC),
+    # Only the applications this browser submitted or looked up
+    Row(
+        "apply:submitted",
+        recruitment_url("apply:submitted", "application"),
+        ONLY_FROM_THE_SESSION,
+    ),
+    Row("apply:document", recruitment_url("apply:document", "announcement"), ONLY_FROM_THE_SESSION),
+    # Working-day calendar (county HR)
+    Row("workdays:list", plain("workdays:list"), CALENDAR_EDITOR),
+    Row("workdays:add", plain("workdays:add"), CALENDAR_EDITOR),
+    Row("workdays:edit", override_url("workdays:edit"), CALENDAR_EDITOR),
+    Row("workdays:delete", override_url("workdays:delete"), CALENDAR_EDITOR),
+    Row(
+        "workdays:year_confirm",
+        lambda world, side: reverse("workdays:year_confirm", args=[2027]),
+        expect(
+            admin=REDIRECT, county=REDIRECT, committee=403, office=403, village=403, director=403
+        ),
+        method="post",
+    ),
+    Row(
+        "workdays:year_unconfirm",
+        lambda world, side: reverse("workdays:year_unconfirm", args=[2027]),
+        # Unmarking a year (to correct its holidays) is for county HR, like marking it.
+        expect(
+            admin=REDIRECT, county=REDIRECT, committee=403, office=403, village=403, director=403
+        ),
+        method="post",
+    ),
 ]
-
-ROWS = {row.name: row for row in MATRIX}
 
 
 def project_url_names() -> set[str]:
@@ -253,6 +489,10 @@ def project_url_names() -> set[str]:
 
     walk(get_resolver().url_patterns, [], "")
     return names
+
+
+MATRIX += flow_rows()
+ROWS = {row.name: row for row in MATRIX}
 
 
 def test_every_url_has_a_row():
@@ -277,6 +517,7 @@ def outcome_of(response) -> object:
 
 @pytest.mark.parametrize("row", MATRIX, ids=[row.name for row in MATRIX])
 def test_matrix(client, row: Row):
+    cache.clear()  # the public pages' rate limits
     world = make_world()
     mismatches = []
     for role in ROLES_AND_ANONYMOUS:

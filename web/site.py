@@ -8,7 +8,10 @@ the Material layout, the menu and ``request.resolver_match.site``/``app`` from v
 
 Access is decided by each view (login redirect, 403, scoped 404), never by the section:
 viewflow's middleware would answer 403 to an anonymous visitor where the view should send
-them to the login page. A section only decides whether its menu entry is shown.
+them to the login page. A section only decides whether its menu entry is shown. The one
+exception is the recruitment flow at ``campaigns/`` (``workflows.viewsets``), viewflow's own
+flow pages: they need ``workflows.view_campaignprocess`` as a whole, and its viewset adds the
+login redirect and the scoped 404 to every page.
 """
 
 from collections.abc import Callable
@@ -19,6 +22,9 @@ from django.urls.resolvers import RoutePattern
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site, route
 from viewflow.urls.base import Route
+
+from workflows.flows import CampaignFlow
+from workflows.viewsets import CampaignFlowViewset
 
 
 def _first_plain_route(patterns, prefix: str = "") -> str | None:
@@ -131,8 +137,29 @@ class CunpinSite(Site):
         menu_url_name="people:list",
         menu_permission="people.view_person",
     )
+    recruitment_path = section(
+        "recruitment/",
+        "recruitment",
+        _("Recruitment"),
+        "how_to_reg",
+        menu_url_name="recruitment:campaign_list",
+        menu_permission="recruitment.view_campaign",
+    )
+    # The recruitment flow (workflows.flows): my tasks, the queue, each campaign's process.
+    campaigns_path = route(
+        "campaigns/",
+        CampaignFlowViewset(CampaignFlow, icon="assignment_turned_in", title=_("Campaign tasks")),
+    )
     policy_path = section(
         "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"
+    )
+    workdays_path = section(
+        "calendar/",
+        "workdays",
+        _("Working-day calendar"),
+        "event",
+        menu_url_name="workdays:list",
+        menu_permission="workdays.view_dayoverride",
     )
     paperwork_path = section(
         "documents/",

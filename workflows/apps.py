@@ -1,3 +1,5 @@
+"""Viewflow flows and their task views: who must act, by when, and what happens on timeout."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Workflows")
+
+    def ready(self) -> None:
+        # Flow classes register their nodes (and the manage_ permission of the process model)
+        # when imported; import them before migrate or the timer command needs them.
+        from workflows import flows  # noqa: F401

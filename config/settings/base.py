@@ -147,6 +147,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Rate limits of the public pages count in this cache: per process by default, shared
+# between workers when REDIS_URL points at a Redis server (production).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Reverse proxies in front of the app (nginx: 1), so rate limits count the client's address.
+CUNPIN_RATE_LIMIT_PROXIES = int(os.environ.get("CUNPIN_RATE_LIMIT_PROXIES", "0"))
+
 # Where documents say they come from when the issuing office is not otherwise known.
 CUNPIN_PUBLIC_BASE_URL = os.environ.get("CUNPIN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -54,6 +54,13 @@ def scope_of(user) -> str:
     return f"{label}: {place}"
 
 
+def role_of(user, account: data.DemoAccount) -> str:
+    role = str(user.get_role_display() or "—")
+    if account.heads_leading_group and user.role == account.role:
+        role += " · " + _("head of the recruitment leading group")
+    return role
+
+
 class Command(BaseCommand):
     help = (
         "Create the demo county (关岭自治县, seed 001) with its townships, villages, posts, "
@@ -116,7 +123,7 @@ class Command(BaseCommand):
                 user.username,
                 # An account of that name that the demo did not make keeps its own password.
                 account.password if user.role == account.role else "—",
-                user.get_role_display() or "—",
+                role_of(user, account),
                 scope_of(user),
             ]
             for account, user in result.accounts

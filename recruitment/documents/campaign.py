@@ -1,0 +1,413 @@
+"""Paperwork of the campaign and its outcome: the recruitment announcement (公告), the public
+notice of proposed hires (拟聘用人员公示), the hiring notice (聘用通知书), the contract
+(聘用合同) and the result letter to candidates not hired (选聘结果告知书).
+
+All are issued by the township (``Township.issuing_body``) under the campaign's policy
+version, with masked ID numbers only. The entries of ``recruitment.paperwork.PAPERWORK`` name
+these functions; each takes ``(subject, *, by)``. A document's title never carries a
+person's name (it is public on the verification page).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.utils import timezone
+
+from paperwork.models import Document, DocumentKind
+from paperwork.selectors import document_current
+from paperwork.services import document_issue
+from people.constants import Education
+from people.models import pinyin_key
+from policy.documents import EDUCATION_CN
+from recruitment.constants import ApplicationState, CampaignKind, ObjectionDecision
+from recruitment.models import Application, Campaign
+from workdays.calendar import coverage_notes
+
+SEX_CN = {"M": "男", "F": "女"}
+
+# Seed 001, 建立完善工作责任机制: the director's duties, as the scheme words them.
+DUTIES: list[str] = [
+    "组织育龄群众学习人口政策和优生优育、生殖健康知识。组织已婚育龄妇女参加生殖健康咨询"
+    "检查及环情孕情检查服务活动，积极开展群众性文体活动，传播新型生育理念。",
+    "准确采集所负责区域人口和计划生育及生殖健康信息，规范汇总上报相关数据。",
+    "定期入户随访，开展咨询服务。对生育计划人员进行月访，指导科学安排怀孕时间，指导孕前"
+    "注意事项，指导其做好孕期保健，指导接受出生缺陷一级预防，宣传优生知识，掌握孕情。对"
+    "怀孕人员进行月访，协助接生单位医疗人员或乡级计生服务站技术服务人员对产后人员完成随访，"
+    "倡导母乳喂养，指导产妇的饮食起居，指导落实以长效避孕方法为主的避孕节育措施。对落实"
+    "避孕节育术后人员进行随访，及时掌握术后反应情况。对使用避孕药具的，每月随访一次。",
+    "加强流动人口管理和服务工作，及时掌握流出人员婚、孕、育、查体等情况。及时掌握流入人员"
+    "婚、孕、育情况，与常住人口同管理、同服务。",
+]
+
+# Seed 001, 建立完善分流辞退机制 (DESIGN.md: kept verbatim).
+DISMISSAL_GROUNDS: list[str] = [
+    "工作责任心不强，人口计生工作连续2年落后的",
+    "连续两年出现违法生育或一年内出现两例违法生育的",
+    "在工作中出现重大失误的",
+    "本人违反计划生育政策的",
+    "提供虚假人口计生工作信息的",
+    "计划生育台帐管理混乱的",
+    "连续两年未参加知识更新培训的",
+    "利用职权包庇子女、亲属超生的",
+    "有贪污、受贿等违法违纪行为的",
+]
+
+# Seed 001: 变换工作岗位或身体原因不再适合继续担任、超过续聘年龄或因个人原因提出辞职的.
+TERMINATION_GROUNDS: list[str] = [
+    "变换工作岗位不再适合继续担任村级人口主任职务的",
+    "因身体原因不再适合继续担任村级人口主任职务的",
+    "超过续聘年龄的",
+    "因个人原因提出辞职的",
+]
+
+CN_NUMERALS = "零一二三四五六七八九十"
+
+
+def cn_ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二 (for numbered clauses up to 99)."""
+    if n <= 10:
+        return CN_NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return f"{CN_NUMERALS[tens] if tens > 1 else ''}十{CN_NUMERALS[ones] if ones else ''}"
+
+
+def numbered(items: list[str]) -> list[tuple[str, str]]:
+    """(一, first), (二, second), … for clauses printed as （一）…"""
+    return [(cn_ordinal(i), item) for i, item in enumerate(items, start=1)]
+
+
+def public_url(path: str) -> str:
+    """An address of the public site as printed on paper (CUNPIN_PUBLIC_BASE_URL)."""
+    return urljoin(settings.CUNPIN_PUBLIC_BASE_URL.rstrip("/") + "/", path.lstrip("/"))
+
+
+def education_requirement(minimum: str) -> str:
+    """高中（中专）及以上 for the seed's rule; other minimums by name."""
+    if minimum in (Education.HIGH_SCHOOL, Education.SECONDARY_VOCATIONAL):
+        return "高中（中专）及以上"
+    return f"{EDUCATION_CN.get(minimum, minimum)}及以上"
+
+
+def score_text(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def local(value: datetime.datetime | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _issue(campaign: Campaign, *, kind: str, context: dict, subject, by, transition: str, **kw):
+    township = campaign.township
+    return document_issue(
+        kind=kind,
+        context=context,
+        subject=subject,
+        by=by,
+        county=township.county,
+        township=township,
+        policy=campaign.policy,
+        issuing_body=township.issuing_body,
+        transition=transition,
+        **kw,
+    )
+
+
+# The announcement -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferLine:
+    village: str
+    seats: int
+
+
+def announcement_context(campaign: Campaign) -> dict:
+    offers = sorted(
+        (OfferLine(o.village.name, o.seats) for o in campaign.offers.select_related("village")),
+        key=lambda line: pinyin_key(line.village),
+    )
+    policy = campaign.policy
+    return {
+        "campaign": campaign,
+        "township": campaign.township,
+        "county": campaign.township.county,
+        "policy": policy,
+        "refill": campaign.kind == CampaignKind.REFILL,
+        "offers": offers,
+        "total_seats": sum(line.seats for line in offers),
+        "education": education_requirement(campaign.min_education),
+        "apply_url": public_url("/apply/"),
+        "written_exam_at": local(campaign.written_exam_at),
+        "interview_at": local(campaign.interview_at),
+        "written_pass_line": score_text(campaign.written_pass_line),
+        "composite_pass_line": score_text(campaign.composite_pass_line),
+    }
+
+
+def issue_announcement(campaign: Campaign, *, by) -> Document:
+    """The recruitment announcement, issued when the leading-group head approves it."""
+    word = "补聘" if campaign.kind == CampaignKind.REFILL else "公开选聘"
+    return _issue(
+        campaign,
+        kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT,
+        title=f"{campaign.township.name}村级人口主任{word}公告",
+        context=announcement_context(campaign),
+        subject=campaign,
+        by=by,
+        transition="announce",
+        supersedes=document_current(kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT, subject=campaign),
+    )
+
+
+# The public notice of proposed hires -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    name: str
+    sex: str
+    age: int
+    education: str
+    village: str
+    written: str
+    interview: str
+    composite: str
+    rank: int | None
+    masked_id: str
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    moved_up: bool
+
+
+def public_notice_context(campaign: Campaign) -> dict:
+    proposed = list(
+        campaign.applications.filter(state=ApplicationState.PROPOSED).select_related(
+            "offer__village"
+        )
+    )
+    proposed.sort(key=lambda a: (pinyin_key(a.offer.village.name), a.rank or 0, a.pk))
+    first_starts = campaign.notice_starts_on
+    rows = [
+        NoticeRow(
+            name=a.name,
+            sex=SEX_CN.get(a.sex, a.sex),
+            age=a.age_at_deadline,
+            education=EDUCATION_CN.get(a.education, a.education),
+            village=a.offer.village.name,
+            written=score_text(a.written_score),
+            interview=score_text(a.interview_score),
+            composite=score_text(a.composite_score),
+            rank=a.rank,
+            masked_id=a.masked_id_number,
+            starts_on=a.notice_starts_on or campaign.notice_starts_on,
+            ends_on=a.notice_ends_on or campaign.notice_ends_on,
+            moved_up=bool(
+                first_starts and a.notice_starts_on and a.notice_starts_on > first_starts
+            ),
+        )
+        for a in proposed
+    ]
+    upheld = (
+        campaign.applications.filter(objections__decision=ObjectionDecision.UPHELD)
+        .distinct()
+        .count()
+    )
+    original = [r for r in rows if not r.moved_up]
+    moved_up = [r for r in rows if r.moved_up]
+    first_end = min((r.ends_on for r in original if r.ends_on), default=campaign.notice_ends_on)
+    supplement_starts = max((r.starts_on for r in moved_up if r.starts_on), default=None)
+    supplement_ends = max((r.ends_on for r in moved_up if r.ends_on), default=None)
+    ends = [d for d in (first_end, supplement_ends, campaign.notice_ends_on) if d]
+    notes = (
+        coverage_notes(campaign.notice_starts_on, max(ends)) if campaign.notice_starts_on else []
+    )
+    return {
+        "campaign": campaign,
+        "township": campaign.township,
+        "rows": rows,
+        "offers": campaign.offers.select_related("village").order_by("village__name"),
+        "starts_on": campaign.notice_starts_on,
+        "ends_on": first_end,
+        "supplement": bool(upheld),
+        "removed": upheld,
+        "moved_up": moved_up,
+        "supplement_starts": supplement_starts,
+        "supplement_ends": supplement_ends,
+        "working_days": campaign.notice_working_days,
+        "weekdays_only": bool(notes),
+        "written_weight": campaign.written_weight,
+        "interview_weight": campaign.interview_weight,
+    }
+
+
+def issue_public_notice(campaign: Campaign, *, by) -> Document:
+    """The public notice of proposed hires; a later version (after an upheld objection)
+    supersedes the current one."""
+    return _issue(
+        campaign,
+        kind=DocumentKind.PUBLIC_NOTICE,
+        title=f"{campaign.township.name}拟聘用村级人口主任公示",
+        context=public_notice_context(campaign),
+        subject=campaign,
+        by=by,
+        transition="publicise",
+        supersedes=document_current(kind=DocumentKind.PUBLIC_NOTICE, subject=campaign),
+    )
+
+
+# The hiring notice and the contract ---------------------------------------------------------------
+
+
+def _contract_of(application: Application):
+    from contracts.models import Contract
+
+    contract = (
+        Contract.objects.filter(application=application)
+        .select_related("post__village", "policy")
+        .first()
+    )
+    if contract is None:
+        raise ValueError(
+            "The hiring notice names the contract's post and dates: draft the contract first."
+        )
+    return contract
+
+
+def hiring_notice_context(application: Application) -> dict:
+    campaign = application.campaign
+    contract = _contract_of(application)
+    return {
+        "application": application,
+        "campaign": campaign,
+        "township": campaign.township,
+        "county": campaign.township.county,
+        "village": application.offer.village,
+        "contract": contract,
+        "policy": contract.policy,
+        "masked_id": application.masked_id_number,
+    }
+
+
+def issue_hiring_notice(application: Application, *, by) -> Document:
+    """The hiring notice to the new director, issued when the hire is confirmed."""
+    campaign = application.campaign
+    return _issue(
+        campaign,
+        kind=DocumentKind.HIRING_NOTICE,
+        context=hiring_notice_context(application),
+        subject=application,
+        person=application.person,
+        by=by,
+        transition="hire",
+        supersedes=document_current(kind=DocumentKind.HIRING_NOTICE, subject=application),
+    )
+
+
+def contract_context(contract) -> dict:
+    township = contract.township
+    policy = contract.policy
+    person = contract.person
+    return {
+        "contract": contract,
+        "person": person,
+        "sex": SEX_CN.get(person.sex, person.sex),
+        "education": EDUCATION_CN.get(person.education, person.education),
+        "masked_id": person.masked_id_number,
+        "masked_phone": person.masked_phone,
+        "township": township,
+        "county": township.county,
+        "village": contract.post.village,
+        "post": contract.post,
+        "policy": policy,
+        "duties": numbered(DUTIES),
+        "dismissal_grounds": numbered(DISMISSAL_GROUNDS),
+        "termination_grounds": numbered(TERMINATION_GROUNDS),
+    }
+
+
+def issue_contract(contract, *, by) -> Document:
+    """The contract, printed for signing when it is drafted."""
+    township = contract.township
+    return document_issue(
+        kind=DocumentKind.CONTRACT,
+        context=contract_context(contract),
+        subject=contract,
+        by=by,
+        county=township.county,
+        township=township,
+        person=contract.person,
+        policy=contract.policy,
+        issuing_body=township.issuing_body,
+        transition="draft",
+        supersedes=document_current(kind=DocumentKind.CONTRACT, subject=contract),
+    )
+
+
+# The result letter ------------------------------------------------------------------------
+
+
+def outcome_reasons(application: Application) -> list[str]:
+    """Why a candidate was not hired, in Chinese, from the record (not from the note, which
+    is written in the language of whoever made the change)."""
+    campaign = application.campaign
+    upheld = application.objections.filter(decision=ObjectionDecision.UPHELD).order_by("decided_at")
+    if upheld.exists():
+        return [f"公示期间收到的异议经调查核实成立：{o.finding}" for o in upheld]
+    written, composite = application.written_score, application.composite_score
+    if application.state == ApplicationState.ABSENT:
+        return ["未参加笔试（缺考）。"] if written is None else ["未参加面试（缺考）。"]
+    if composite is not None:
+        if composite < campaign.composite_pass_line:
+            return [
+                f"综合成绩{score_text(composite)}分，低于综合成绩合格线"
+                f"{score_text(campaign.composite_pass_line)}分。"
+            ]
+        return ["综合成绩达到合格线，但按成绩排名未进入本村聘用名额。"]
+    if written is not None:
+        if written < campaign.written_pass_line:
+            return [
+                f"笔试成绩{score_text(written)}分，低于笔试合格线"
+                f"{score_text(campaign.written_pass_line)}分。"
+            ]
+        return [f"笔试成绩未进入按岗位数1∶{campaign.shortlist_ratio}比例确定的面试人选范围。"]
+    return ["未被聘用。"]
+
+
+def not_hired_letter_context(application: Application) -> dict:
+    campaign = application.campaign
+    reserve = application.state == ApplicationState.RESERVE
+    return {
+        "application": application,
+        "campaign": campaign,
+        "township": campaign.township,
+        "village": application.offer.village,
+        "masked_id": application.masked_id_number,
+        "reserve": reserve,
+        "reserve_until": application.reserve_until,
+        "reasons": [] if reserve else outcome_reasons(application),
+        "written": score_text(application.written_score),
+        "interview": score_text(application.interview_score),
+        "composite": score_text(application.composite_score),
+        "has_interview": application.interview_score is not None,
+    }
+
+
+def issue_not_hired_letter(application: Application, *, by) -> Document:
+    """The result letter to a candidate who is not hired, or who joins the reserve list."""
+    campaign = application.campaign
+    reserve = application.state == ApplicationState.RESERVE
+    return _issue(
+        campaign,
+        kind=DocumentKind.NOT_HIRED_LETTER,
+        context=not_hired_letter_context(application),
+        subject=application,
+        person=application.person,
+        by=by,
+        transition="keep_in_reserve" if reserve else "reject",
+        supersedes=document_current(kind=DocumentKind.NOT_HIRED_LETTER, subject=application),
+    )

@@ -1,0 +1,518 @@
+"""Public registration (报名): the eligibility checks and the submission of an application.
+
+``eligibility_checks`` is pure and serves both the live check on the registration page and the
+submission. ``application_submit`` validates everything again on the server, stores the
+application with its photo and certificate scans, audits it and issues the registration form,
+in one transaction: when any step fails, no application, attachment or stored file remains.
+"""
+
+import datetime
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from people.constants import Education, education_meets
+from people.identity import (
+    age_on,
+    mask_id_number,
+    mask_mobile,
+    normalise_mobile,
+    parse_id_number,
+    validate_mobile,
+)
+from recruitment.constants import AttachmentKind, CampaignState, EligibilityRule
+from recruitment.models import Application, Attachment, Campaign, CampaignPost
+from recruitment.paperwork import issue_for
+
+# Upload limits. The photo is a passport-style picture taken with a phone; scans are the
+# education certificate and, where asked, the ID card and household register.
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_MIN_SIDE = 100  # pixels
+PHOTO_MAX_SIDE = 8000
+SCAN_MAX_BYTES = 5 * 1024 * 1024
+SCANS_MIN = 1
+SCANS_MAX = 5
+SCAN_KINDS = (str(AttachmentKind.EDUCATION_CERTIFICATE), str(AttachmentKind.OTHER))
+IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+PDF_MAGIC = b"%PDF-"
+EARLIEST_GRADUATION_AGE = 10  # nobody finishes even primary school younger
+AUDIT_REASON = "public registration"
+
+TEXT_FIELDS = {"name": 64, "school": 128, "household_registration": 200}
+
+
+def already_applied(campaign: Campaign, id_number: str) -> bool:
+    """Whether this ID number has an application in ``campaign`` (the database constraint
+    also refuses a second one, for two submissions racing past this check)."""
+    return Application.objects.filter(campaign=campaign, id_number=id_number).exists()
+
+
+def _duplicate_message() -> str:
+    return _("This ID number has already applied to this campaign.")
+
+
+# Eligibility -------------------------------------------------------------------------------
+
+
+def _check(rule: str, passed: bool, detail: str) -> dict:
+    return {"rule": str(rule), "passed": passed, "detail": detail}
+
+
+def eligibility_checks(
+    *,
+    campaign: Campaign,
+    birth_date: datetime.date | None,
+    education: str | None,
+    id_number: str | None = None,
+) -> list[dict]:
+    """One entry per automatic rule (age, education, ID number): rule, passed, detail.
+
+    Pure: reads the campaign's rules and nothing from the database. ``birth_date`` may be left
+    out when ``id_number`` is given; the detail messages are in the active language.
+    """
+    checks: list[dict] = []
+    id_check: dict | None = None
+    if id_number is not None:
+        try:
+            facts = parse_id_number(id_number)
+        except ValidationError as exc:
+            id_check = _check(EligibilityRule.ID_NUMBER, False, " ".join(exc.messages))
+        else:
+            birth_date = birth_date or facts.birth_date
+            id_check = _check(
+                EligibilityRule.ID_NUMBER, True, _("The ID number is valid (check digit correct).")
+            )
+
+    deadline = campaign.registration_end
+    if birth_date is None:
+        checks.append(
+            _check(
+                EligibilityRule.AGE,
+                False,
+                _("The age cannot be worked out without a valid ID number."),
+            )
+        )
+    else:
+        age = age_on(birth_date, deadline)
+        params = {"max": campaign.max_age, "deadline": deadline.isoformat(), "age": age}
+        if age <= campaign.max_age:
+            checks.append(
+                _check(
+                    EligibilityRule.AGE,
+                    True,
+                    _(
+                        "Age %(age)s on the registration deadline (%(deadline)s); the limit "
+                        "is %(max)s."
+                    )
+                    % params,
+                )
+            )
+        else:
+            checks.append(
+                _check(
+                    EligibilityRule.AGE,
+                    False,
+                    _(
+                        "Applicants must be %(max)s or younger on the registration deadline "
+                        "(%(deadline)s); by your ID number you will be %(age)s."
+                    )
+                    % params,
+                )
+            )
+
+    minimum = Education(campaign.min_education).label
+    if education not in Education.values:
+        checks.append(_check(EligibilityRule.EDUCATION, False, _("Choose your highest education.")))
+    elif education_meets(education, campaign.min_education):
+        checks.append(
+            _check(
+                EligibilityRule.EDUCATION,
+                True,
+                _("%(level)s meets the minimum of %(minimum)s or above.")
+                % {"level": Education(education).label, "minimum": minimum},
+            )
+        )
+    else:
+        checks.append(
+            _check(
+                EligibilityRule.EDUCATION,
+                False,
+                _("The minimum education is %(minimum)s or above; %(level)s is below it.")
+                % {"level": Education(education).label, "minimum": minimum},
+            )
+        )
+    if id_check is not None:
+        checks.append(id_check)
+    return checks
+
+
+# Which form field a failed automatic rule belongs to.
+RULE_FIELD = {
+    EligibilityRule.AGE: "id_number",
+    EligibilityRule.ID_NUMBER: "id_number",
+    EligibilityRule.EDUCATION: "education",
+}
+
+
+def live_problems(*, campaign: Campaign, id_number: str = "", education: str = "") -> dict:
+    """The problems a half-filled form already shows, as ``{field: message}``.
+
+    Only the rules that need nothing from the database: never whether an ID number has
+    applied already, so that the endpoint cannot be used to probe who applied.
+    """
+    problems: dict[str, str] = {}
+    checks = eligibility_checks(
+        campaign=campaign,
+        birth_date=None,
+        education=education or None,
+        id_number=id_number if id_number.strip() else None,
+    )
+    id_valid = all(c["passed"] for c in checks if c["rule"] == EligibilityRule.ID_NUMBER)
+    for check in checks:
+        rule = check["rule"]
+        if check["passed"]:
+            continue
+        if rule == EligibilityRule.AGE and not (id_number.strip() and id_valid):
+            continue  # nothing typed yet, or the ID number's own problem says more
+        if rule == EligibilityRule.EDUCATION and not education:
+            continue
+        problems.setdefault(RULE_FIELD[EligibilityRule(rule)], check["detail"])
+    return problems
+
+
+# Uploads -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    kind: str
+    name: str
+    content: bytes
+    content_type: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _read(upload) -> bytes:
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read()
+    return data if isinstance(data, bytes) else bytes(data)
+
+
+def _image_facts(content: bytes) -> tuple[str, int, int] | None:
+    """(format, width, height) of a JPEG or PNG that Pillow can decode, else None."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                image_format = image.format or ""
+                width, height = image.size
+                if image_format not in IMAGE_FORMATS:
+                    return None
+                image.load()  # decodes the pixels: a truncated or fake file fails here
+    except Exception:  # Pillow raises many kinds of errors for a file it cannot read
+        return None
+    return image_format, width, height
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"
+
+
+def _file_label(upload) -> str:
+    return str(getattr(upload, "name", "") or _("the file"))[:80]
+
+
+def check_photo(upload) -> CheckedFile:
+    """A JPEG or PNG photo, opened with Pillow (not trusted by its name), of sensible size."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("The photo is %(size)s MB; it may be at most %(max)s MB.")
+            % {"size": _megabytes(size), "max": _megabytes(PHOTO_MAX_BYTES)}
+        )
+    content = _read(upload)
+    if len(content) > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("The photo is %(size)s MB; it may be at most %(max)s MB.")
+            % {"size": _megabytes(len(content)), "max": _megabytes(PHOTO_MAX_BYTES)}
+        )
+    facts = _image_facts(content)
+    if facts is None:
+        raise ValidationError(
+            _("%(name)s is not a JPEG or PNG picture that can be opened.")
+            % {"name": _file_label(upload)}
+        )
+    image_format, width, height = facts
+    if min(width, height) < PHOTO_MIN_SIDE or max(width, height) > PHOTO_MAX_SIDE:
+        raise ValidationError(
+            _(
+                "The photo is %(width)s × %(height)s pixels; each side must be between "
+                "%(min)s and %(max)s pixels."
+            )
+            % {"width": width, "height": height, "min": PHOTO_MIN_SIDE, "max": PHOTO_MAX_SIDE}
+        )
+    content_type, extension = IMAGE_FORMATS[image_format]
+    return CheckedFile(AttachmentKind.PHOTO, f"photo.{extension}", content, content_type)
+
+
+def check_scan(upload, *, kind: str, number: int) -> CheckedFile:
+    """A certificate scan: a PDF (by its first bytes) or a JPEG or PNG picture, ≤ 5 MB."""
+    size = getattr(upload, "size", None)
+    label = _file_label(upload)
+    too_big = _("%(name)s is %(size)s MB; each scan may be at most %(max)s MB.")
+    if size is not None and size > SCAN_MAX_BYTES:
+        raise ValidationError(
+            too_big % {"name": label, "size": _megabytes(size), "max": _megabytes(SCAN_MAX_BYTES)}
+        )
+    content = _read(upload)
+    if len(content) > SCAN_MAX_BYTES:
+        raise ValidationError(
+            too_big
+            % {"name": label, "size": _megabytes(len(content)), "max": _megabytes(SCAN_MAX_BYTES)}
+        )
+    if content.startswith(PDF_MAGIC):
+        return CheckedFile(kind, f"{kind}-{number}.pdf", content, "application/pdf")
+    facts = _image_facts(content)
+    if facts is None:
+        raise ValidationError(_("%(name)s is not a PDF, JPEG or PNG file.") % {"name": label})
+    content_type, extension = IMAGE_FORMATS[facts[0]]
+    return CheckedFile(kind, f"{kind}-{number}.{extension}", content, content_type)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [v for v in value if v]
+    return [value]
+
+
+def check_files(files: dict, errors: dict[str, list[str]]) -> list[CheckedFile]:
+    """The photo and the scans, checked; problems go into ``errors`` by field."""
+    checked: list[CheckedFile] = []
+    photo = files.get("photo")
+    if not photo:
+        errors.setdefault("photo", []).append(_("A photo is required."))
+    else:
+        try:
+            checked.append(check_photo(photo))
+        except ValidationError as exc:
+            errors.setdefault("photo", []).extend(exc.messages)
+
+    scans = [(kind, upload) for kind in SCAN_KINDS for upload in _as_list(files.get(kind))]
+    if not _as_list(files.get(AttachmentKind.EDUCATION_CERTIFICATE)):
+        errors.setdefault(str(AttachmentKind.EDUCATION_CERTIFICATE), []).append(
+            _("Attach a scan or photo of your education certificate.")
+        )
+    if len(scans) > SCANS_MAX:
+        errors.setdefault(str(AttachmentKind.OTHER), []).append(
+            _("Attach at most %(max)s scans in all; you attached %(count)s.")
+            % {"max": SCANS_MAX, "count": len(scans)}
+        )
+        return checked
+    for number, (kind, upload) in enumerate(scans, start=1):
+        try:
+            checked.append(check_scan(upload, kind=kind, number=number))
+        except ValidationError as exc:
+            errors.setdefault(str(kind), []).extend(exc.messages)
+    return checked
+
+
+# Submission --------------------------------------------------------------------------------
+
+
+def registration_closed_message(campaign: Campaign, today: datetime.date) -> str | None:
+    """Why ``campaign`` takes no application today, or None when it does."""
+    if campaign.state != CampaignState.ANNOUNCED:
+        return _("This campaign is not open for registration.")
+    if today < campaign.registration_start:
+        return _("Registration opens on %(date)s.") % {
+            "date": campaign.registration_start.isoformat()
+        }
+    if today > campaign.registration_end:
+        return _("Registration closed on %(date)s.") % {
+            "date": campaign.registration_end.isoformat()
+        }
+    return None
+
+
+def _clean_fields(data: dict, errors: dict[str, list[str]]) -> dict:
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    cleaned: dict = {}
+    for field, max_length in TEXT_FIELDS.items():
+        value = str(data.get(field) or "").strip()
+        if not value:
+            fail(field, _("This field is required."))
+        elif len(value) > max_length:
+            fail(
+                field,
+                _("At most %(max)s characters; this has %(count)s.")
+                % {"max": max_length, "count": len(value)},
+            )
+        cleaned[field] = value
+
+    cleaned["facts"] = None
+    try:
+        cleaned["facts"] = parse_id_number(str(data.get("id_number") or ""))
+    except ValidationError as exc:
+        errors.setdefault("id_number", []).extend(exc.messages)
+
+    phone = normalise_mobile(str(data.get("phone") or ""))
+    try:
+        validate_mobile(phone)
+    except ValidationError as exc:
+        errors.setdefault("phone", []).extend(exc.messages)
+    cleaned["phone"] = phone
+
+    education = str(data.get("education") or "")
+    if education not in Education.values:
+        fail("education", _("Choose your highest education."))
+    cleaned["education"] = education
+
+    today = timezone.localdate()
+    facts = cleaned["facts"]
+    earliest = (facts.birth_date.year if facts else 1900) + EARLIEST_GRADUATION_AGE
+    year: int | None = None
+    try:
+        year = int(str(data.get("graduation_year") or "").strip())
+    except ValueError:
+        fail("graduation_year", _("Enter the year you graduated, such as 2008."))
+    else:
+        if not earliest <= year <= today.year:
+            fail(
+                "graduation_year",
+                _("The graduation year must be between %(earliest)s and %(latest)s.")
+                % {"earliest": earliest, "latest": today.year},
+            )
+    cleaned["graduation_year"] = year
+    return cleaned
+
+
+def application_submit(
+    *, campaign: Campaign, offer: CampaignPost | None, data: dict, files: dict, by=None
+) -> Application:
+    """Register one applicant for the village of ``offer`` in ``campaign``.
+
+    ``data`` holds name, id_number, phone, education, school, graduation_year and
+    household_registration; ``files`` the photo (``"photo"``) and lists of scans under
+    ``"education_certificate"`` and ``"other"``. Raises ValidationError with messages by
+    field (``NON_FIELD_ERRORS`` when registration is closed). ``by`` is None for the public.
+    """
+    closed = registration_closed_message(campaign, timezone.localdate())
+    if closed:
+        raise ValidationError({NON_FIELD_ERRORS: [closed]})
+
+    errors: dict[str, list[str]] = {}
+    if offer is None or offer.campaign_id != campaign.pk:
+        errors["offer"] = [_("Choose a village that this campaign offers posts in.")]
+    cleaned = _clean_fields(data, errors)
+    facts = cleaned["facts"]
+    if facts is not None and cleaned["education"] in Education.values:
+        for check in eligibility_checks(
+            campaign=campaign, birth_date=facts.birth_date, education=cleaned["education"]
+        ):
+            if not check["passed"]:
+                field = RULE_FIELD[EligibilityRule(check["rule"])]
+                errors.setdefault(field, []).append(check["detail"])
+    if facts is not None and already_applied(campaign, facts.number):
+        errors.setdefault("id_number", []).append(_duplicate_message())
+    checked_files = check_files(files, errors)
+    if errors:
+        raise ValidationError(errors)
+    assert facts is not None and offer is not None
+
+    # The checks kept on the application are read by the reviewers and printed on the
+    # eligibility result: in the office's language, whatever the applicant used.
+    with translation.override(settings.LANGUAGE_CODE):
+        checks = eligibility_checks(
+            campaign=campaign,
+            birth_date=facts.birth_date,
+            education=cleaned["education"],
+            id_number=facts.number,
+        )
+
+    storage = Attachment._meta.get_field("file").storage  # type: ignore[attr-defined]
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            application = Application(
+                campaign=campaign,
+                offer=offer,
+                name=cleaned["name"],
+                id_number=facts.number,
+                birth_date=facts.birth_date,
+                sex=facts.sex,
+                phone=cleaned["phone"],
+                education=cleaned["education"],
+                school=cleaned["school"],
+                graduation_year=cleaned["graduation_year"],
+                household_registration=cleaned["household_registration"],
+                age_at_deadline=age_on(facts.birth_date, campaign.registration_end),
+                checks=checks,
+            )
+            application.save()
+            for checked in checked_files:
+                attachment = Attachment(
+                    application=application,
+                    kind=checked.kind,
+                    content_type=checked.content_type,
+                    size=len(checked.content),
+                    sha256=checked.sha256,
+                )
+                attachment.file.save(checked.name, ContentFile(checked.content), save=False)
+                stored.append(attachment.file.name or "")
+                attachment.save()
+            audit_record(
+                obj=application,
+                action=AuditEntry.Action.CREATE,
+                by=by,
+                transition="submit",
+                after={
+                    "campaign_id": campaign.pk,
+                    "offer_id": offer.pk,
+                    "state": application.state,
+                    "name": application.name,
+                    "id_number": mask_id_number(application.id_number),
+                    "phone": mask_mobile(application.phone),
+                    "education": application.education,
+                    "age_at_deadline": application.age_at_deadline,
+                    "attachments": [
+                        {"kind": c.kind, "size": len(c.content), "sha256": c.sha256}
+                        for c in checked_files
+                    ],
+                },
+                reason=AUDIT_REASON,
+            )
+            issue_for(application, "submit", by=by)
+    except IntegrityError as exc:
+        _remove(storage, stored)
+        # Two submissions with the same ID number raced past the check above.
+        raise ValidationError({"id_number": [_duplicate_message()]}) from exc
+    except BaseException:
+        _remove(storage, stored)
+        raise
+    return application
+
+
+def _remove(storage, names: list[str]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)

@@ -1,0 +1,327 @@
+"""Staff pages of campaigns: the list, a campaign's page, the reserve list, and recording and
+deciding objections during the public notice.
+
+Who sees what: ``recruitment.view_campaign`` opens the pages (township committee and office
+staff for their own township, county HR for every township of the county); every query goes
+through ``accounts.scoping``, so another township's campaign answers 404. Recording and
+deciding objections needs ``recruitment.run_campaign`` (the township committee). Opening a
+campaign and the steps of the flow are task pages of ``workflows``; they call the same
+services (``recruitment.services.campaigns``).
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import can_see, get_scoped_or_404, scoped
+from audit.services import audit_trail
+from paperwork.selectors import documents_visible_to
+from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
+from recruitment.forms_campaign import ObjectionDecisionForm, ObjectionForm
+from recruitment.models import Application, Campaign, CampaignPost, Objection
+from recruitment.services.campaigns import (
+    objection_decide,
+    objection_record,
+    objection_window_end,
+)
+from workdays.calendar import coverage_notes
+
+VIEW_CAMPAIGN = "recruitment.view_campaign"
+RUN_CAMPAIGN = "recruitment.run_campaign"
+DOCUMENTS_SHOWN = 100
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _campaigns(user):
+    return scoped(
+        Campaign.objects.select_related("township", "policy", "created_by", "approved_by"), user
+    )
+
+
+def can_run(user, campaign: Campaign) -> bool:
+    return user.has_perm(RUN_CAMPAIGN) and can_see(user, campaign.township)
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, VIEW_CAMPAIGN)
+    seats = (
+        CampaignPost.objects.filter(campaign=OuterRef("pk"))
+        .values("campaign")
+        .annotate(total=Sum("seats"))
+        .values("total")
+    )
+    campaigns = _campaigns(request.user).annotate(
+        seats=Subquery(seats, output_field=IntegerField()),
+        application_count=Count("applications", distinct=True),
+    )
+    state = request.GET.get("state", "")
+    if state in CampaignState.values:
+        campaigns = campaigns.filter(state=state)
+    return render(
+        request,
+        "recruitment/campaign/list.html",
+        {
+            "campaigns": campaigns.order_by("-created_at", "-pk"),
+            "states": CampaignState.choices,
+            "state": state,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+
+
+@dataclass
+class OfferRow:
+    offer: CampaignPost
+    posts: list
+    counts: list[StateCount]
+    proposed: list[Application]
+    hired: list[Application]
+
+
+def _state_counts(counter: Counter) -> list[StateCount]:
+    return [
+        StateCount(state, str(label), counter[state])
+        for state, label in ApplicationState.choices
+        if counter.get(state)
+    ]
+
+
+def _campaign_documents(user, campaign: Campaign):
+    from contracts.models import Contract
+
+    types = ContentType.objects.get_for_models(Campaign, Application, Contract)
+    condition = (
+        Q(content_type=types[Campaign], object_id=campaign.pk)
+        | Q(
+            content_type=types[Application],
+            object_id__in=Application.objects.filter(campaign=campaign).values("pk"),
+        )
+        | Q(
+            content_type=types[Contract],
+            object_id__in=Contract.objects.filter(application__campaign=campaign).values("pk"),
+        )
+    )
+    return documents_visible_to(user).filter(condition).order_by("-issued_at", "-pk")
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request.user, VIEW_CAMPAIGN)
+    user = request.user
+    campaign = get_scoped_or_404(_campaigns(user), user, pk=pk)
+    offers = list(
+        campaign.offers.select_related("village")
+        .prefetch_related("posts")
+        .order_by("village__name")
+    )
+    per_offer: dict[int, Counter] = defaultdict(Counter)
+    total: Counter = Counter()
+    for row in (
+        Application.objects.filter(campaign=campaign)
+        .values("offer_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        per_offer[row["offer_id"]][row["state"]] += row["n"]
+        total[row["state"]] += row["n"]
+    outcome = defaultdict(list)
+    for application in campaign.applications.filter(
+        state__in=[ApplicationState.PROPOSED, ApplicationState.HIRED]
+    ).order_by("rank", "pk"):
+        outcome[(application.offer_id, application.state)].append(application)
+    offer_rows = [
+        OfferRow(
+            offer=offer,
+            posts=list(offer.posts.all()),
+            counts=_state_counts(per_offer[offer.pk]),
+            proposed=outcome[(offer.pk, ApplicationState.PROPOSED)],
+            hired=outcome[(offer.pk, ApplicationState.HIRED)],
+        )
+        for offer in offers
+    ]
+    today = timezone.localdate()
+    notes = (
+        coverage_notes(campaign.notice_starts_on, campaign.notice_ends_on)
+        if campaign.notice_starts_on and campaign.notice_ends_on
+        else []
+    )
+    objections = list(
+        Objection.objects.filter(application__campaign=campaign)
+        .select_related("application__offer__village", "recorded_by", "decided_by")
+        .order_by("-received_on", "-pk")
+    )
+    documents = _campaign_documents(user, campaign)
+    running = can_run(user, campaign)
+    notice_open = (
+        campaign.state == CampaignState.PUBLICISED
+        and campaign.notice_ends_on is not None
+        and today <= campaign.notice_ends_on
+    )
+    return render(
+        request,
+        "recruitment/campaign/detail.html",
+        {
+            "campaign": campaign,
+            "offers": offer_rows,
+            "total_seats": sum(o.seats for o in offers),
+            "state_counts": _state_counts(total),
+            "application_count": sum(total.values()),
+            "coverage_notes": notes,
+            "objections": objections,
+            "pending_objections": sum(
+                1 for o in objections if o.decision == ObjectionDecision.PENDING
+            ),
+            "documents": documents[:DOCUMENTS_SHOWN],
+            "document_count": documents.count(),
+            "documents_shown": DOCUMENTS_SHOWN,
+            "history": audit_trail(campaign)[:30],
+            "can_run": running,
+            "can_record_objection": running and notice_open,
+            "reserve_count": total[ApplicationState.RESERVE],
+            "today": today,
+        },
+    )
+
+
+@login_required
+def campaign_reserve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reserve list (备选名单) of a concluded campaign: who may be called, until when."""
+    _require(request.user, VIEW_CAMPAIGN)
+    campaign = get_scoped_or_404(_campaigns(request.user), request.user, pk=pk)
+    reserve = (
+        campaign.applications.filter(state=ApplicationState.RESERVE)
+        .select_related("offer__village")
+        .order_by("offer__village__name", "rank", "-composite_score", "pk")
+    )
+    return render(
+        request,
+        "recruitment/campaign/reserve.html",
+        {"campaign": campaign, "reserve": reserve, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def objection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request.user, RUN_CAMPAIGN)
+    campaign = get_scoped_or_404(_campaigns(request.user), request.user, pk=pk)
+    if not can_run(request.user, campaign):
+        raise PermissionDenied
+    proposed = (
+        campaign.applications.filter(state=ApplicationState.PROPOSED)
+        .select_related("offer__village")
+        .order_by("offer__village__name", "rank", "pk")
+    )
+    form = ObjectionForm(request.POST or None, proposed=proposed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection_record(
+                application=form.cleaned_data["application"],
+                received_on=form.cleaned_data["received_on"],
+                lodged_by=form.cleaned_data["lodged_by"],
+                content=form.cleaned_data["content"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("The objection has been recorded; decide it after looking into it."),
+            )
+            return redirect(reverse("recruitment:campaign_detail", args=[campaign.pk]))
+    return render(
+        request,
+        "recruitment/campaign/objection_form.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "windows": [(a, objection_window_end(a)) for a in proposed],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def objection_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request.user, RUN_CAMPAIGN)
+    objection = get_scoped_or_404(
+        Objection.objects.select_related(
+            "application__campaign__township", "application__offer__village", "recorded_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+    campaign = objection.application.campaign
+    if not can_run(request.user, campaign):
+        raise PermissionDenied
+    form = ObjectionDecisionForm(request.POST or None)
+    pending = objection.decision == ObjectionDecision.PENDING
+    if request.method == "POST" and pending and form.is_valid():
+        try:
+            decided = objection_decide(
+                objection=objection,
+                upheld=form.upheld,
+                finding=form.cleaned_data["finding"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            _report_decision(request, decided)
+            return redirect(reverse("recruitment:campaign_detail", args=[campaign.pk]))
+    return render(
+        request,
+        "recruitment/campaign/objection_decide.html",
+        {"objection": objection, "campaign": campaign, "form": form, "pending": pending},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _report_decision(request: HttpRequest, objection) -> None:
+    if objection.decision == ObjectionDecision.DISMISSED:
+        messages.success(request, _("The objection has been dismissed."))
+        return
+    messages.success(
+        request,
+        _("The objection has been upheld: %(name)s will not be hired.")
+        % {"name": objection.application.name},
+    )
+    for candidate in getattr(objection, "moved_up", []):
+        messages.info(
+            request,
+            _("%(name)s moves up; the supplementary public notice runs until %(end)s.")
+            % {"name": candidate.name, "end": candidate.notice_ends_on},
+        )
+    tied = getattr(objection, "tied_for_seat", [])
+    if tied:
+        messages.warning(
+            request,
+            _(
+                "%(names)s are tied for the freed post and the tie can no longer be decided, "
+                "so nobody moved up; they join the reserve list when the hires are confirmed."
+            )
+            % {"names": "、".join(a.name for a in tied)},
+        )
+    elif not getattr(objection, "moved_up", []):
+        messages.info(request, _("Nobody else reached the pass line, so nobody moves up."))

@@ -1,0 +1,256 @@
+"""The working-day calendar: official holidays, corrections for later years, the Civil Code
+rules of periods, and the county HR pages that change the calendar."""
+
+import datetime
+from typing import cast
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import include, path, reverse
+
+from accounts.constants import Role
+from accounts.models import User
+from audit.models import AuditEntry
+from config import urls as project_urls
+from tests.factories import TownshipFactory, UserFactory
+from workdays.calendar import (
+    add_months,
+    add_working_days,
+    coverage_note,
+    coverage_notes,
+    is_working_day,
+    period_end,
+)
+from workdays.models import CalendarYear, DayOverride
+from workdays.services import calendaryear_confirm, dayoverride_create
+
+# The staff site mounts these pages at /calendar/ (web.site); this module's URLconf mounts them
+# too, so that the page tests do not depend on the site's sections.
+urlpatterns = [path("calendar/", include("workdays.urls")), *project_urls.urlpatterns]
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+D = datetime.date
+
+
+def make_user() -> User:
+    return cast(User, UserFactory())
+
+
+def holiday(day: datetime.date, name: str = "国庆节", *, working: bool = False, by=None):
+    return DayOverride.objects.create(
+        date=day, is_working_day=working, name=name, created_by=by or make_user()
+    )
+
+
+# --- the official calendar (chinesecalendar) --------------------------------------------------
+
+
+def test_2026_national_day_holiday_and_make_up_days():
+    # State Council schedule for 2026: National Day 1–7 October; make-up working days on
+    # Sunday 20 September and Saturday 10 October; Mid-Autumn 25–27 September.
+    for day in range(1, 8):
+        assert not is_working_day(D(2026, 10, day))
+    assert is_working_day(D(2026, 10, 8))
+    assert is_working_day(D(2026, 10, 10))  # a Saturday worked in lieu
+    assert not is_working_day(D(2026, 10, 11))  # an ordinary Sunday
+    assert is_working_day(D(2026, 9, 20))  # a Sunday worked in lieu
+    assert not is_working_day(D(2026, 9, 25))  # Mid-Autumn, a Friday
+
+
+def test_seven_working_days_across_national_day_2026():
+    # Published Wednesday 30 September: the period starts on 1 October (民法典 201); the
+    # working days are 8, 9, 10 (Saturday in lieu), 12, 13, 14, 15 October.
+    assert add_working_days(D(2026, 9, 30), 7) == D(2026, 10, 15)
+    assert add_working_days(D(2026, 9, 30), 1) == D(2026, 10, 8)
+    assert add_working_days(D(2026, 9, 30), 3) == D(2026, 10, 10)
+
+
+def test_working_days_start_the_day_after():
+    # A Monday publication with 1 working day ends on Tuesday, not Monday.
+    assert add_working_days(D(2026, 11, 23), 1) == D(2026, 11, 24)
+    assert add_working_days(D(2026, 11, 23), 0) == D(2026, 11, 23)
+    # Friday + 1 working day is the next Monday.
+    assert add_working_days(D(2026, 11, 27), 1) == D(2026, 11, 30)
+    with pytest.raises(ValueError):
+        add_working_days(D(2026, 11, 23), -1)
+
+
+# --- years the library does not cover ---------------------------------------------------------
+
+
+def test_2027_falls_back_to_weekdays_and_says_so():
+    assert is_working_day(D(2027, 10, 1))  # a Friday; nobody entered National Day 2027
+    assert not is_working_day(D(2027, 10, 2))  # Saturday
+    # Thursday 30 September 2027 + 7 weekdays: 1, 4, 5, 6, 7, 8, 11 October.
+    assert add_working_days(D(2027, 9, 30), 7) == D(2027, 10, 11)
+    assert coverage_note(2027) == (
+        "Working days in 2027 are counted Monday to Friday: the official holidays of 2027 "
+        "have not been entered yet."
+    )
+    assert coverage_note(2026) is None
+    assert coverage_notes(D(2026, 12, 28), D(2027, 1, 8)) == [coverage_note(2027)]
+
+
+def test_day_overrides_in_2027_change_a_period():
+    for day in range(1, 8):
+        holiday(D(2027, 10, day))
+    holiday(D(2027, 9, 26), "国庆节调休上班", working=True)  # a Sunday
+    holiday(D(2027, 10, 9), "国庆节调休上班", working=True)  # a Saturday
+    assert not is_working_day(D(2027, 10, 1))
+    assert is_working_day(D(2027, 10, 9))
+    # Working days after 30 September: 8, 9 (Saturday in lieu), 11, 12, 13, 14, 15.
+    assert add_working_days(D(2027, 9, 30), 7) == D(2027, 10, 15)
+    # Entered but not marked: still flagged until county HR marks the year.
+    assert coverage_note(2027) is not None
+    CalendarYear.objects.create(year=2027, confirmed_by=make_user())
+    assert coverage_note(2027) is None
+
+
+def test_a_correction_wins_over_the_library():
+    holiday(D(2026, 10, 9), "调整")  # pretend the 9th became a holiday
+    assert not is_working_day(D(2026, 10, 9))
+    assert add_working_days(D(2026, 9, 30), 7) == D(2026, 10, 16)
+
+
+# --- months and calendar-day periods ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (D(2026, 12, 31), 2, D(2027, 2, 28)),
+        (D(2027, 12, 31), 2, D(2028, 2, 29)),
+        (D(2026, 1, 31), 1, D(2026, 2, 28)),
+        (D(2026, 3, 31), 1, D(2026, 4, 30)),
+        (D(2026, 10, 16), 12, D(2027, 10, 16)),
+        (D(2026, 5, 15), 0, D(2026, 5, 15)),
+        (D(2026, 3, 31), -1, D(2026, 2, 28)),
+        (D(2026, 11, 30), 14, D(2028, 1, 30)),
+    ],
+)
+def test_add_months_clamps_to_the_month_end(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+def test_period_ending_on_a_sunday_moves_to_monday():
+    # 民法典 203: 4 March 2027 + 10 days = Sunday 14 March → Monday 15 March.
+    assert period_end(D(2027, 3, 4), 10) == D(2027, 3, 15)
+    # A last day on a working day stays.
+    assert period_end(D(2027, 3, 4), 8) == D(2027, 3, 12)
+    # A last day inside National Day 2026 moves to the first working day after it.
+    assert period_end(D(2026, 9, 21), 10) == D(2026, 10, 8)
+    # A Sunday worked in lieu is a working day: the period ends on it.
+    assert period_end(D(2026, 9, 10), 10) == D(2026, 9, 20)
+
+
+# --- services and pages -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hr(county):
+    return UserFactory(role=Role.COUNTY_HR, county=county)
+
+
+@pytest.fixture
+def committee(county):
+    township = TownshipFactory(county=county)
+    return UserFactory(role=Role.TOWNSHIP_COMMITTEE, county=county, township=township)
+
+
+def test_services_audit_changes_under_the_officers_county(hr):
+    override = dayoverride_create(
+        date=D(2027, 1, 1), is_working_day=False, name="元旦", by=hr, reason="国务院办公厅通知"
+    )
+    entry = AuditEntry.objects.get(object_id=override.pk, action=AuditEntry.Action.CREATE)
+    assert entry.county_id == hr.county_id
+    assert entry.after["name"] == "元旦"
+    assert entry.reason == "国务院办公厅通知"
+    with pytest.raises(ValidationError) as excinfo:
+        dayoverride_create(date=D(2027, 1, 1), is_working_day=False, name="元旦", by=hr)
+    assert "date" in excinfo.value.error_dict
+    with pytest.raises(ValidationError) as excinfo:
+        dayoverride_create(date=D(2027, 1, 2), is_working_day=False, name="  ", by=hr)
+    assert "name" in excinfo.value.error_dict
+    calendaryear_confirm(year=2027, by=hr)
+    assert CalendarYear.objects.filter(year=2027, confirmed_by=hr).exists()
+
+
+def test_only_county_hr_changes_the_calendar(committee):
+    with pytest.raises(PermissionDenied):
+        dayoverride_create(date=D(2027, 1, 1), is_working_day=False, name="元旦", by=committee)
+    with pytest.raises(PermissionDenied):
+        calendaryear_confirm(year=2027, by=committee)
+    assert not DayOverride.objects.exists()
+
+
+def test_county_hr_enters_a_year_in_the_browser(client, hr):
+    client.force_login(hr)
+    page = client.get(reverse("workdays:list") + "?year=2027")
+    assert page.status_code == 200
+    assert page.context["note"] == coverage_note(2027)
+    response = client.post(
+        reverse("workdays:add"),
+        {"date": "2027-10-01", "is_working_day": "0", "name": "国庆节", "reason": "通知"},
+    )
+    assert response.status_code == 302
+    override = DayOverride.objects.get(date=D(2027, 10, 1))
+    assert not override.is_working_day
+    response = client.post(
+        reverse("workdays:edit", args=[override.pk]),
+        {"date": "2027-10-01", "is_working_day": "0", "name": "国庆节（更正）", "reason": ""},
+    )
+    assert response.status_code == 302
+    override.refresh_from_db()
+    assert override.name == "国庆节（更正）"
+    assert AuditEntry.objects.filter(object_id=override.pk).count() == 2
+    assert client.get(reverse("workdays:year_confirm", args=[2027])).status_code == 405
+    response = client.post(reverse("workdays:year_confirm", args=[2027]))
+    assert response.status_code == 302
+    assert CalendarYear.objects.filter(year=2027).exists()
+    page = client.get(reverse("workdays:list") + "?year=2027")
+    assert "国庆节（更正）" in page.content.decode()
+    response = client.post(reverse("workdays:delete", args=[override.pk]), {"reason": "错误"})
+    assert response.status_code == 302
+    assert not DayOverride.objects.exists()
+    deleted = AuditEntry.objects.filter(transition="delete").get()
+    assert deleted.before["name"] == "国庆节（更正）"
+
+
+def test_add_form_reports_a_duplicate_date(client, hr):
+    holiday(D(2027, 10, 1), by=hr)
+    client.force_login(hr)
+    response = client.post(
+        reverse("workdays:add"), {"date": "2027-10-01", "is_working_day": "0", "name": "国庆节"}
+    )
+    assert response.status_code == 200
+    assert "already has a correction" in response.content.decode()
+    assert DayOverride.objects.count() == 1
+
+
+def test_calendar_pages_refuse_other_roles(client, committee):
+    override = holiday(D(2027, 10, 1))
+    assert client.get(reverse("workdays:list")).status_code == 302  # anonymous → login
+    client.force_login(committee)
+    assert client.get(reverse("workdays:list")).status_code == 403
+    assert client.get(reverse("workdays:add")).status_code == 403
+    assert client.get(reverse("workdays:edit", args=[override.pk])).status_code == 403
+    assert client.post(reverse("workdays:delete", args=[override.pk])).status_code == 403
+    assert client.post(reverse("workdays:year_confirm", args=[2027])).status_code == 403
+    assert DayOverride.objects.count() == 1
+    assert not CalendarYear.objects.exists()
+
+
+def test_unmarking_a_year_needs_its_own_permission(client, hr):
+    CalendarYear.objects.create(year=2027, confirmed_by=hr)
+    client.force_login(hr)
+    if not hr.has_perm("workdays.delete_calendaryear"):
+        hr.user_permissions.add(
+            Permission.objects.get(
+                codename="delete_calendaryear", content_type__app_label="workdays"
+            )
+        )
+    response = client.post(reverse("workdays:year_unconfirm", args=[2027]))
+    assert response.status_code == 302
+    assert not CalendarYear.objects.exists()

@@ -1,0 +1,533 @@
+"""Task views of the recruitment flow, thin by design.
+
+Each view shows what the person needs to decide, validates a small form, calls the
+recruitment service(s) of the step and then completes the task with
+``request.activation.execute()``. A refusal by a service (wrong state, wrong role, a
+condition not met, a concurrent change) is shown on the form and completes nothing: viewflow
+runs a task POST inside one transaction, and each service call runs in its own savepoint.
+
+The flow's own wrapper has already checked that the user owns the task (403 otherwise); the
+viewset (``workflows.viewsets``) has already checked sign-in and the campaign's scope.
+"""
+
+import datetime
+from typing import Any
+
+import django_fsm
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+from viewflow.workflow.status import STATUS
+
+from accounts.constants import Role
+from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
+from workflows import forms
+from workflows.services import task_return_to_township
+
+SERVICE_ERRORS = (
+    django_fsm.TransitionNotAllowed,
+    django_fsm.ConcurrentTransition,
+    PermissionDenied,
+    ValidationError,
+)
+
+
+def error_messages(exc: Exception, campaign=None) -> list[str]:
+    """What to tell the user about a service's refusal, in their language."""
+    if isinstance(exc, ValidationError):
+        return list(exc.messages)
+    if isinstance(exc, django_fsm.ConcurrentTransition):
+        return [_("Someone else changed this campaign meanwhile. Reload the page and try again.")]
+    if isinstance(exc, django_fsm.TransitionNotAllowed):
+        state = campaign.get_state_display() if campaign is not None else ""
+        return [
+            _("This step is not possible while the campaign is “%(state)s”.") % {"state": state}
+        ]
+    text = str(exc)
+    return [text or _("You may not take this step.")]
+
+
+def page_url(name: str, *args) -> str:
+    """The URL of a recruitment page the task links to (review, exam, objections)."""
+    return reverse(name, args=args)
+
+
+def task_due(task) -> datetime.datetime | None:
+    """When the task becomes overdue: the scheduled time of its armed timeout."""
+    timer = task.leading.filter(status=STATUS.SCHEDULED).order_by("scheduled").first()
+    return timer.scheduled if timer is not None else None
+
+
+def next_url_for(request, process) -> str:
+    """After a step: the user's next task in this campaign, else the campaign's process."""
+    from viewflow.workflow.models import Task
+
+    match: Any = request.resolver_match
+    viewset = match.flow_viewset
+    task = Task._default_manager.next_user_task(process, request.user)
+    if task is not None:
+        return task.flow_task.reverse("index", args=[task.process_id, task.pk])
+    return viewset.reverse("process_detail", args=[process.pk])
+
+
+class CampaignTaskView(generic.FormView):
+    """One human task of a campaign: context, a form, the services of the step."""
+
+    form_class: type = forms.FinishForm
+    template_name = "workflows/task.html"
+    success_text: Any = gettext_lazy("The step is done.")
+
+    @property
+    def activation(self) -> Any:
+        # Set by viewflow's task view wrapper.
+        return self.request.activation  # type: ignore[attr-defined]
+
+    @property
+    def campaign(self):
+        return self.activation.process.campaign
+
+    # What to do -------------------------------------------------------------------------
+
+    def can_finish(self) -> bool:
+        """Whether the finishing button is offered; the service still decides."""
+        return True
+
+    def blockers(self) -> list[str]:
+        """Why the step cannot be finished yet, one sentence each."""
+        return []
+
+    def perform(self, form) -> None:
+        """Call the services of the step; they raise to refuse."""
+
+    def run_services(self, form) -> list[str]:
+        """Run ``perform`` in a savepoint; the refusal messages, if any."""
+        try:
+            with transaction.atomic():
+                self.perform(form)
+        except SERVICE_ERRORS as exc:
+            self.campaign.refresh_from_db()
+            return error_messages(exc, self.campaign)
+        return []
+
+    # Request handling --------------------------------------------------------------------
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "return_to_township":
+            return self.return_to_township()
+        if self.campaign.state == CampaignState.CANCELLED:
+            # Nothing left to do: the task closes and the flow ends.
+            self.activation.execute()
+            messages.info(request, _("The campaign was cancelled; its process has ended."))
+            return HttpResponseRedirect(next_url_for(request, self.activation.process))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        problems = self.run_services(form)
+        if problems:
+            for problem in problems:
+                form.add_error(None, problem)
+            return self.form_invalid(form)
+        self.activation.execute()
+        messages.success(self.request, self.success_text)
+        return HttpResponseRedirect(next_url_for(self.request, self.activation.process))
+
+    def return_to_township(self):
+        note = (self.request.POST.get("note") or "").strip()
+        if not note:
+            messages.error(self.request, _("Say why the task goes back to the township."))
+            return HttpResponseRedirect(self.request.path)
+        task_return_to_township(task=self.activation.task, note=note, by=self.request.user)
+        messages.success(self.request, _("The task is back with the township."))
+        match: Any = self.request.resolver_match
+        return HttpResponseRedirect(match.flow_viewset.reverse("index"))
+
+    def get_context_data(self, **kwargs):
+        task = self.activation.task
+        campaign = self.campaign
+        data = task.data or {}
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context.update(
+            campaign=campaign,
+            process=self.activation.process,
+            task=task,
+            flow_task=self.activation.flow_task,
+            due=task_due(task),
+            escalated=bool(data.get("escalated")),
+            can_return=bool(data.get("escalated")) and getattr(user, "role", "") == Role.COUNTY_HR,
+            cancelled=campaign.state == CampaignState.CANCELLED,
+            can_finish=self.can_finish(),
+            blockers=self.blockers(),
+            campaign_url=page_url("recruitment:campaign_detail", campaign.pk),
+        )
+        return context
+
+
+def _applications(campaign, *states):
+    queryset = campaign.applications.select_related("offer__village").order_by(
+        "offer__village__name", "id"
+    )
+    return queryset.filter(state__in=states) if states else queryset
+
+
+def _link_each(applications, name: str) -> list[tuple[object, str]]:
+    return [(application, page_url(name, application.pk)) for application in applications]
+
+
+# --- the start -------------------------------------------------------------------------------
+
+
+class CampaignStartView(generic.FormView):
+    """Open a campaign: the campaign form of the recruitment app, then ``campaign_create``.
+
+    The new process gets the campaign; the leading-group head's approval task follows.
+    """
+
+    template_name = "workflows/start.html"
+
+    def get_form_class(self):
+        from recruitment.forms_campaign import CampaignForm
+
+        return CampaignForm
+
+    @property
+    def township(self):
+        return getattr(self.request.user, "township", None)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["township"] = self.township
+        return kwargs
+
+    def form_valid(self, form):
+        from recruitment.services.campaigns import campaign_create
+
+        activation: Any = self.request.activation  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                campaign = campaign_create(
+                    township=self.township,
+                    by=self.request.user,
+                    **form.service_kwargs(),
+                )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+            return self.form_invalid(form)
+        except SERVICE_ERRORS as exc:
+            for problem in error_messages(exc):
+                form.add_error(None, problem)
+            return self.form_invalid(form)
+        activation.process.campaign = campaign
+        activation.execute()
+        messages.success(
+            self.request,
+            _("The campaign “%(title)s” is opened and waits for the leading-group head.")
+            % {"title": campaign.title},
+        )
+        return HttpResponseRedirect(next_url_for(self.request, activation.process))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["township"] = self.township
+        return context
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+class ApproveAnnouncementView(CampaignTaskView):
+    """The leading-group head approves the announcement (``campaign_announce``) or stops the
+    campaign with a reason (``campaign_cancel``)."""
+
+    form_class = forms.ApprovalForm
+    template_name = "workflows/approve_announcement.html"
+
+    def perform(self, form) -> None:
+        from recruitment.services.campaigns import campaign_announce, campaign_cancel
+
+        if form.cleaned_data["decision"] == forms.ApprovalForm.APPROVE:
+            campaign_announce(campaign=self.campaign, by=self.request.user)
+            self.success_text = _("The announcement is approved and registration is open.")
+        else:
+            campaign_cancel(
+                campaign=self.campaign, reason=form.cleaned_data["reason"], by=self.request.user
+            )
+            self.success_text = _("The campaign is cancelled.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.campaign
+        context["offers"] = campaign.offers.select_related("village").order_by("village__name")
+        context["is_head"] = campaign.township.leading_group_head_id == self.request.user.pk
+        return context
+
+
+class ReviewApplicationsView(CampaignTaskView):
+    """Every application gets an eligibility result on the review pages; finishing the step
+    (``campaign_finish_review``) assigns admission numbers and issues the tickets."""
+
+    template_name = "workflows/review_applications.html"
+    success_text = gettext_lazy("The review is finished; admission tickets are issued.")
+
+    def blockers(self) -> list[str]:
+        pending = self.campaign.applications.filter(state=ApplicationState.SUBMITTED).count()
+        if pending:
+            return [
+                _("%(n)s application(s) still wait for an eligibility result.") % {"n": pending}
+            ]
+        return []
+
+    def can_finish(self) -> bool:
+        return not self.blockers()
+
+    def perform(self, form) -> None:
+        from recruitment.services.campaigns import campaign_finish_review
+
+        campaign_finish_review(campaign=self.campaign, by=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.campaign
+        context["rows"] = _link_each(
+            _applications(campaign),
+            "recruitment:review_application",
+        )
+        context["review_list_url"] = page_url("recruitment:review_list", campaign.pk)
+        return context
+
+
+class WrittenScoresView(CampaignTaskView):
+    """Written scores and absences are entered on the exam pages; finishing draws the
+    interview shortlist (``shortlist_draw``)."""
+
+    template_name = "workflows/written_scores.html"
+    success_text = gettext_lazy("The interview shortlist is drawn.")
+
+    def blockers(self) -> list[str]:
+        waiting = self.campaign.applications.filter(state=ApplicationState.ELIGIBLE).count()
+        if waiting:
+            return [
+                _("%(n)s eligible applicant(s) have neither a written score nor an absence.")
+                % {"n": waiting}
+            ]
+        return []
+
+    def can_finish(self) -> bool:
+        return not self.blockers()
+
+    def perform(self, form) -> None:
+        from recruitment.services.exams import shortlist_draw
+
+        shortlist_draw(campaign=self.campaign, by=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.campaign
+        context["rows"] = _applications(
+            campaign,
+            ApplicationState.ELIGIBLE,
+            ApplicationState.SCORED,
+            ApplicationState.ABSENT,
+        )
+        context["entry_url"] = page_url("recruitment:exam_scores", campaign.pk)
+        context["import_url"] = page_url("recruitment:exam_import", campaign.pk)
+        context["admission_url"] = page_url("recruitment:exam_home", campaign.pk)
+        return context
+
+
+class InterviewMarksView(CampaignTaskView):
+    """Interview marks (or absences) of the shortlisted are entered on the exam pages;
+    finishing computes composites and ranks (``ranking_compute``) and closes the exams
+    (``campaign_finish_exams``)."""
+
+    template_name = "workflows/interview_marks.html"
+    success_text = gettext_lazy("The exams are finished and the ranking is computed.")
+
+    def _interviewed(self):
+        from django.db.models import Count, Q
+
+        return (
+            self.campaign.applications.filter(
+                Q(state=ApplicationState.SHORTLISTED)
+                | Q(state=ApplicationState.ABSENT, written_rank__isnull=False)
+            )
+            .select_related("offer__village")
+            .annotate(marks=Count("interview_marks"))
+            .order_by("offer__village__name", "written_rank", "id")
+        )
+
+    def blockers(self) -> list[str]:
+        panel = self.campaign.interview_panel_size
+        missing = sum(
+            1
+            for application in self._interviewed()
+            if application.state == ApplicationState.SHORTLISTED and application.marks < panel
+        )
+        if missing:
+            return [
+                _(
+                    "%(n)s shortlisted applicant(s) have fewer than %(panel)s interview marks "
+                    "and are not marked absent."
+                )
+                % {"n": missing, "panel": panel}
+            ]
+        return []
+
+    def can_finish(self) -> bool:
+        return not self.blockers()
+
+    def perform(self, form) -> None:
+        from recruitment.services.campaigns import campaign_finish_exams
+        from recruitment.services.exams import ranking_compute
+
+        ranking_compute(campaign=self.campaign, by=self.request.user)
+        campaign_finish_exams(campaign=self.campaign, by=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [
+            (
+                application,
+                page_url("recruitment:exam_interview_marks", application.pk),
+            )
+            for application in self._interviewed()
+        ]
+        context["marks_url"] = page_url("recruitment:exam_interviews", self.campaign.pk)
+        return context
+
+
+class ConfirmRankingView(CampaignTaskView):
+    """The committee confirms the ranking (``campaign_confirm_ranking``, which issues the
+    score and ranking list) and publishes the proposed hires (``campaign_publicise``, which
+    issues the public notice and starts the notice period)."""
+
+    template_name = "workflows/confirm_ranking.html"
+    success_text = gettext_lazy(
+        "The ranking is confirmed and the proposed hires are published for the notice period."
+    )
+
+    def standings(self):
+        from recruitment.selectors_exam import campaign_standings
+
+        if not hasattr(self, "_standings"):
+            self._standings = campaign_standings(self.campaign)
+        return self._standings
+
+    def blockers(self) -> list[str]:
+        return [
+            _("%(village)s: candidates share the rank at the last post; record the decision.")
+            % {"village": standing.offer.village.name}
+            for standing in self.standings()
+            if standing.needs_decision
+        ]
+
+    def can_finish(self) -> bool:
+        return not self.blockers()
+
+    def perform(self, form) -> None:
+        from recruitment.services.campaigns import campaign_confirm_ranking, campaign_publicise
+
+        campaign_confirm_ranking(campaign=self.campaign, by=self.request.user)
+        campaign_publicise(campaign=self.campaign, by=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["standings"] = [
+            (standing, page_url("recruitment:exam_tie_break", standing.offer.pk))
+            for standing in self.standings()
+        ]
+        context["ranking_url"] = page_url("recruitment:exam_ranking", self.campaign.pk)
+        return context
+
+
+class HandleObjectionsView(CampaignTaskView):
+    """Open during the public notice: objections are recorded and decided on the campaign
+    pages. The step can be finished once the notice period is over and none is pending."""
+
+    template_name = "workflows/handle_objections.html"
+    success_text = gettext_lazy("The notice period is over and every objection is decided.")
+
+    def blockers(self) -> list[str]:
+        campaign = self.campaign
+        problems = []
+        today = timezone.localdate()
+        if campaign.notice_ends_on is None or today <= campaign.notice_ends_on:
+            problems.append(
+                _("The public notice runs until %(date)s; objections may still come in.")
+                % {"date": campaign.notice_ends_on.isoformat() if campaign.notice_ends_on else "—"}
+            )
+        pending = self._objections().filter(decision=ObjectionDecision.PENDING).count()
+        if pending:
+            problems.append(_("%(n)s objection(s) still wait for a decision.") % {"n": pending})
+        return problems
+
+    def can_finish(self) -> bool:
+        return not self.blockers()
+
+    def _objections(self):
+        from recruitment.models import Objection
+
+        return Objection.objects.filter(application__campaign=self.campaign)
+
+    def form_valid(self, form):
+        self.campaign.refresh_from_db()
+        problems = self.blockers()
+        if problems:
+            for problem in problems:
+                form.add_error(None, problem)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.campaign
+        context["proposed"] = _applications(campaign, ApplicationState.PROPOSED)
+        context["objections"] = [
+            (objection, page_url("recruitment:objection_decide", objection.pk))
+            for objection in self._objections().select_related("application__offer__village")
+        ]
+        context["record_url"] = page_url("recruitment:objection_record", campaign.pk)
+        return context
+
+
+class ConfirmHiresView(CampaignTaskView):
+    """After the notice period the committee confirms the hires (``campaign_confirm_hires``):
+    hiring notices, person records, draft contracts, reserve list and letters."""
+
+    template_name = "workflows/confirm_hires.html"
+    form_class = forms.HiresForm
+    success_text = gettext_lazy(
+        "The hires are confirmed: hiring notices, draft contracts and letters are issued."
+    )
+
+    def earliest_start(self) -> datetime.date:
+        ends = self.campaign.notice_ends_on or timezone.localdate()
+        return ends + datetime.timedelta(days=1)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["earliest"] = self.earliest_start()
+        return kwargs
+
+    def get_initial(self):
+        return {"start_date": max(self.earliest_start(), timezone.localdate())}
+
+    def perform(self, form) -> None:
+        from recruitment.services.campaigns import campaign_confirm_hires
+
+        campaign_confirm_hires(
+            campaign=self.campaign,
+            start_date=form.cleaned_data["start_date"],
+            by=self.request.user,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["proposed"] = _applications(self.campaign, ApplicationState.PROPOSED)
+        return context

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.scoping import ScopePaths
 
@@ -29,7 +30,7 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", _("Created")
+        CREATE = "create", pgettext_lazy("audit action", "Created")
         UPDATE = "update", _("Changed")
         TRANSITION = "transition", _("State change")
         IMPORT = "import", _("Imported")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ContractState(models.TextChoices):
@@ -10,4 +11,4 @@ class ContractState(models.TextChoices):
     RENEWED = "renewed", _("Renewed")
     EXPIRED = "expired", _("Expired")
     TERMINATED = "terminated", _("Terminated")
-    DISMISSED = "dismissed", _("Dismissed")
+    DISMISSED = "dismissed", pgettext_lazy("contract", "Dismissed")

@@ -1,7 +1,11 @@
-"""The demo county: what ``load_demo`` builds, that it is idempotent and that its accounts work."""
+"""The demo county: what ``load_demo`` builds, that it is idempotent and that its accounts work;
+and the two demo recruitment campaigns it replays on their real dates."""
 
+import datetime
 import io
 import random
+import time
+from collections import Counter
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
@@ -9,20 +13,35 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.urls import get_resolver, reverse
+from django.utils import timezone, translation
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.constants import Role
 from accounts.models import User
 from audit.models import AuditEntry
 from demo import data
+from demo import recruitment as demo_recruitment
+from demo.recruitment import demo_campaigns_load
 from demo.services import demo_load, demo_plan
 from organisation.constants import PostStatus, TownshipKind, VillageKind
 from organisation.models import County, Post, Township, Village
+from paperwork.models import Document, DocumentKind
 from people.constants import Education
 from people.identity import parse_id_number, validate_mobile
 from people.models import Person
 from policy.models import Policy
 from policy.selectors import policy_in_force
+from recruitment.constants import (
+    ApplicationState,
+    AttachmentKind,
+    CampaignState,
+    ObjectionDecision,
+)
+from recruitment.models import Application, Campaign, Objection
+from workdays.calendar import add_working_days, is_working_day
+from workflows.flows import CampaignFlow
 
 pytestmark = pytest.mark.django_db
 
@@ -254,18 +273,283 @@ def test_plan_is_the_same_whatever_the_global_random_state():
     assert len({p.id_number for p in first}) == len(first)
 
 
-def test_command_prints_summary_and_accounts_table():
-    out, again = io.StringIO(), io.StringIO()
-    with translation.override("en"):
-        call_command("load_demo", stdout=out)
-        call_command("load_demo", stdout=again)
-    assert "150 villages" in out.getvalue()
-    for account in data.ACCOUNTS:
-        row = next(
-            line for line in out.getvalue().splitlines() if line.startswith(account.username + " ")
-        )
-        assert account.password in row
+def _campaign_counts() -> dict[str, int]:
+    return {
+        "campaigns": Campaign.objects.count(),
+        "applications": Application.objects.count(),
+        "documents": Document.objects.count(),
+        "tasks": Task.objects.count(),
+        "audit": AuditEntry.objects.count(),
+        "objections": Objection.objects.count(),
+    }
+
+
+def _documents(obj, kind: str):
+    return Document.objects.filter(
+        content_type__model=type(obj).__name__.lower(), object_id=obj.pk, kind=kind
+    )
+
+
+def _open_tasks(campaign: Campaign):
+    return Task.objects.filter(
+        process=campaign.workflow_process,
+        flow_task_type="HUMAN",
+        status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED],
+    )
+
+
+class TestDemoCampaigns(TestCase):
+    """The two demo campaigns, replayed once for the class by ``manage.py load_demo`` (run
+    twice: the second run creates nothing). Each test runs in a transaction rolled back
+    after, so the committees can go on with the campaigns as they would in the browser."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.today = timezone.localdate()
+        cls.out, cls.again = io.StringIO(), io.StringIO()
         with translation.override("en"):
-            assert str(Role(account.role).label) in row
-    assert "Nothing to create" in again.getvalue()
-    assert "Cunpin-2026-admin" in again.getvalue()
+            call_command("load_demo", stdout=cls.out)
+            cls.counts_after_first = _campaign_counts()
+            call_command("load_demo", stdout=cls.again)
+        cls.guansuo = Campaign.objects.get(township__name="关索街道")
+        cls.huajiang = Campaign.objects.get(township__name="花江镇")
+
+    def setUp(self):
+        assert get_resolver().url_patterns  # task.reverse() needs the flow's URLs loaded
+
+    # Both campaigns ---------------------------------------------------------------------
+
+    def test_both_campaigns_are_replayed_through_the_flow(self):
+        for campaign, committee, head in (
+            (self.guansuo, "guansuo_committee", "guansuo_head"),
+            (self.huajiang, "huajiang_committee", "huajiang_head"),
+        ):
+            process = campaign.workflow_process
+            assert process.status == PROCESS.NEW
+            tasks = Task.objects.filter(process=process)
+            owners = {t.flow_task.name: t.owner.username for t in tasks if t.owner}
+            assert owners["start"] == committee
+            assert owners["approve_announcement"] == head
+            assert campaign.created_by.username == committee
+            assert campaign.approved_by.username == head
+            assert not tasks.filter(status=STATUS.ERROR).exists()
+            # Nothing is overdue: every armed time limit lies ahead.
+            for timer in tasks.filter(status=STATUS.SCHEDULED):
+                assert timer.scheduled > timezone.now(), timer.flow_task.name
+        assert not AuditEntry.objects.filter(transition="escalate").exists()
+
+    def test_guansuo_registration_ended_yesterday_and_the_review_waits(self):
+        campaign, today = self.guansuo, self.today
+        assert campaign.title == "2026年关索街道村级人口主任公开选聘"
+        assert campaign.state == CampaignState.REGISTRATION_CLOSED
+        assert campaign.registration_end == today - datetime.timedelta(days=1)
+        assert timezone.localdate(campaign.created_at) == today - datetime.timedelta(days=25)
+        assert timezone.localdate(campaign.announced_at) == today - datetime.timedelta(days=25)
+        assert timezone.localdate(campaign.written_exam_at) == today + datetime.timedelta(days=5)
+        assert timezone.localdate(campaign.interview_at) == today + datetime.timedelta(days=8)
+        assert 2 <= campaign.offers.count() <= 3
+        task = _open_tasks(campaign).get()
+        assert task.flow_task == CampaignFlow.review_applications
+        assert task.status == STATUS.ASSIGNED and task.owner.username == "guansuo_committee"
+        closed = AuditEntry.objects.get(object_id=campaign.pk, transition="close_registration")
+        assert closed.actor is None and timezone.localdate(closed.at) == today
+
+    def test_guansuo_applicants_registered_during_the_window(self):
+        campaign = self.guansuo
+        applications = list(campaign.applications.select_related("offer__village"))
+        assert 12 <= len(applications) <= 16
+        assert len({a.id_number for a in applications}) == len(applications)
+        people = set(Person.objects.values_list("id_number", flat=True))
+        outside = []
+        for application in applications:
+            assert application.state == ApplicationState.SUBMITTED
+            facts = parse_id_number(application.id_number)
+            assert application.id_number.startswith("520424")
+            assert application.id_number not in people
+            assert facts.birth_date == application.birth_date
+            assert application.age_at_deadline <= campaign.max_age
+            submitted = timezone.localdate(application.submitted_at)
+            assert campaign.registration_start <= submitted <= campaign.registration_end
+            kinds = sorted(application.attachments.values_list("kind", flat=True))
+            assert kinds == sorted([AttachmentKind.EDUCATION_CERTIFICATE, AttachmentKind.PHOTO])
+            assert _documents(application, DocumentKind.REGISTRATION_FORM).count() == 1
+            if "关索街道" not in application.household_registration:
+                outside.append(application)
+        assert len(outside) == 2  # for the reviewer to notice
+        types = set(
+            campaign.applications.filter(attachments__kind=AttachmentKind.EDUCATION_CERTIFICATE)
+            .values_list("attachments__content_type", flat=True)
+            .distinct()
+        )
+        assert {"application/pdf", "image/jpeg"} <= types
+        assert _documents(campaign, DocumentKind.RECRUITMENT_ANNOUNCEMENT).count() == 1
+
+    def test_huajiang_notice_ended_yesterday_and_the_objections_step_waits(self):
+        campaign, yesterday = self.huajiang, self.today - datetime.timedelta(days=1)
+        assert campaign.title == "2026年花江镇村级人口主任公开选聘"
+        assert campaign.state == CampaignState.PUBLICISED
+        # The notice ends yesterday, or on the last working day before it.
+        last_working_day = yesterday
+        while not is_working_day(last_working_day):
+            last_working_day -= datetime.timedelta(days=1)
+        assert campaign.notice_ends_on == last_working_day
+        published = campaign.notice_starts_on - datetime.timedelta(days=1)
+        assert add_working_days(published, campaign.notice_working_days) == last_working_day
+        publicised = AuditEntry.objects.get(object_id=campaign.pk, transition="publicise")
+        assert timezone.localdate(publicised.at) == published
+        task = _open_tasks(campaign).get()
+        assert task.flow_task == CampaignFlow.handle_objections
+        assert task.status == STATUS.ASSIGNED and task.owner.username == "huajiang_committee"
+        done = Task.objects.filter(process=campaign.workflow_process, flow_task_type="HUMAN")
+        assert {t.flow_task.name for t in done.filter(status=STATUS.DONE)} == {
+            "approve_announcement",
+            "review_applications",
+            "enter_written_scores",
+            "enter_interview_marks",
+            "confirm_ranking",
+        }
+
+    def test_huajiang_was_reviewed_examined_ranked_with_one_objection_dismissed(self):
+        campaign = self.huajiang
+        states = Counter(campaign.applications.values_list("state", flat=True))
+        assert states == {
+            ApplicationState.PROPOSED: 3,  # the best of each village
+            ApplicationState.RANKED: 5,  # the reserve, once the hires are confirmed
+            ApplicationState.NOT_HIRED: 2,  # below the written pass line, not shortlisted
+            ApplicationState.ABSENT: 2,  # from the written exam, from the interview
+            ApplicationState.INELIGIBLE: 2,  # household registered elsewhere
+        }
+        for application in campaign.applications.filter(state=ApplicationState.INELIGIBLE):
+            failed = [c["rule"] for c in application.checks if not c["passed"]]
+            assert failed == ["household"] and application.review_note
+        proposed = campaign.applications.filter(state=ApplicationState.PROPOSED)
+        assert {a.offer_id for a in proposed} == set(campaign.offers.values_list("pk", flat=True))
+        assert all(a.rank == 1 for a in proposed)
+        objection = Objection.objects.get(application__campaign=campaign)
+        assert objection.decision == ObjectionDecision.DISMISSED
+        assert objection.application.state == ApplicationState.PROPOSED
+        assert campaign.notice_starts_on <= objection.received_on <= campaign.notice_ends_on
+        assert objection.decided_by is not None
+        assert objection.decided_by.username == "huajiang_committee"
+
+    def test_huajiang_documents_of_every_step(self):
+        campaign = self.huajiang
+        for kind in (
+            DocumentKind.RECRUITMENT_ANNOUNCEMENT,
+            DocumentKind.SCORE_RANKING_LIST,
+            DocumentKind.PUBLIC_NOTICE,
+        ):
+            assert _documents(campaign, kind).count() == 1, kind
+        applications = list(campaign.applications.all())
+        for application in applications:
+            assert _documents(application, DocumentKind.REGISTRATION_FORM).count() == 1
+            assert _documents(application, DocumentKind.ELIGIBILITY_RESULT).count() == 1
+            ticket = _documents(application, DocumentKind.ADMISSION_TICKET).count()
+            assert ticket == (application.state != ApplicationState.INELIGIBLE)
+        for document in Document.objects.all():
+            assert document.file.size > 1000, document
+
+    def test_huajiang_committee_confirms_the_hires_in_the_browser_today(self):
+        campaign = self.huajiang
+        user = User.objects.get(username="huajiang_committee")
+        client = Client()
+        client.force_login(user)
+        task = _open_tasks(campaign).get()
+        page = client.get(task.reverse("execute"))
+        assert page.status_code == 200 and page.context["can_finish"]
+        assert client.post(task.reverse("execute"), {}).status_code == 302
+        task = _open_tasks(campaign).get()
+        assert task.flow_task == CampaignFlow.confirm_hires and task.owner == user
+        start = self.today + datetime.timedelta(days=7)
+        response = client.post(task.reverse("execute"), {"start_date": start.isoformat()})
+        assert response.status_code == 302
+        campaign.refresh_from_db()
+        assert campaign.state == CampaignState.CONCLUDED
+        assert campaign.applications.filter(state=ApplicationState.HIRED).count() == 3
+
+    def test_guansuo_committee_reviews_in_the_browser_today(self):
+        campaign = self.guansuo
+        client = Client()
+        client.force_login(User.objects.get(username="guansuo_committee"))
+        task = _open_tasks(campaign).get()
+        page = client.get(task.reverse("execute"))
+        assert page.status_code == 200 and not page.context["can_finish"]
+        application = campaign.applications.first()
+        review = client.get(reverse("recruitment:review_application", args=[application.pk]))
+        assert review.status_code == 200
+        for attachment in application.attachments.all():
+            url = reverse("recruitment:application_attachment", args=[attachment.pk])
+            assert client.get(url).status_code == 200
+
+    # The command ---------------------------------------------------------------------------
+
+    def test_command_prints_summary_accounts_and_campaigns(self):
+        out, again = self.out.getvalue(), self.again.getvalue()
+        assert "150 villages" in out
+        assert "recruitment campaigns: 2" in out
+        for account in data.ACCOUNTS:
+            row = next(line for line in out.splitlines() if line.startswith(account.username + " "))
+            assert account.password in row
+            with translation.override("en"):
+                assert str(Role(account.role).label) in row
+        assert "Nothing to create" in again
+        assert "Cunpin-2026-admin" in again
+        for output in (out, again):
+            lines = output.rstrip().splitlines()[-2:]
+            assert lines[0].startswith("关索街道 · 2026年关索街道村级人口主任公开选聘 · ")
+            assert "Registration closed" in lines[0]
+            assert "guansuo_committee" in lines[0] and "Review the applications" in lines[0]
+            assert lines[1].startswith("花江镇 · 2026年花江镇村级人口主任公开选聘 · ")
+            assert "huajiang_committee" in lines[1] and "Handle objections" in lines[1]
+
+    def test_second_load_creates_nothing(self):
+        assert _campaign_counts() == self.counts_after_first
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = demo_campaigns_load()
+            elapsed = time.perf_counter() - started
+        assert not result.created and not result.skipped
+        assert len(queries) == 1
+        assert elapsed < 0.1
+        assert _campaign_counts() == self.counts_after_first
+
+    def test_a_campaign_that_exists_is_left_alone_and_a_missing_one_replayed(self):
+        campaign = self.guansuo
+        Campaign.objects.filter(pk=campaign.pk).update(title="关索街道另一次选聘")
+        result = demo_campaigns_load()
+        assert result.skipped == []
+        assert [c.township.name for c in result.created] == ["关索街道"]
+        assert Campaign.objects.filter(township__name="花江镇").count() == 1
+
+
+def test_a_refused_step_leaves_no_campaign_behind_and_is_reported(monkeypatch):
+    demo_load()
+
+    def refused(*args, **kwargs):
+        raise demo_recruitment.DemoReplayError("POST /apply/1/ answered 400: 报名已截止")
+
+    monkeypatch.setattr(demo_recruitment, "_register", refused)
+    documents = Document.objects.count()
+    result = demo_campaigns_load()
+    assert result.created == []
+    assert [line.split(":")[0] for line in result.skipped] == [
+        "关索街道 2026年关索街道村级人口主任公开选聘",
+        "花江镇 2026年花江镇村级人口主任公开选聘",
+    ]
+    assert "answered 400" in result.skipped[0]
+    assert not Campaign.objects.exists()
+    assert not Task.objects.exists()
+    assert Document.objects.count() == documents
+    assert not AuditEntry.objects.filter(content_type__model="campaign").exists()
+
+
+def test_publication_day_counts_back_on_the_working_day_calendar():
+    # 2026-10-15 (Thursday): 7 working days after 2026-09-30, across National Day.
+    assert demo_recruitment.publication_day(datetime.date(2026, 10, 15), 7) == datetime.date(
+        2026, 9, 30
+    )
+    # A Sunday: the notice ends on the Friday before.
+    sunday = datetime.date(2026, 11, 22)
+    published = demo_recruitment.publication_day(sunday, 7)
+    assert add_working_days(published, 7) == datetime.date(2026, 11, 20)
+    assert is_working_day(published)

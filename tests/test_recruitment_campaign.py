@@ -66,7 +66,11 @@ from tests.factories import (
 # it too, so that the page tests do not depend on the site's sections.
 urlpatterns = [path("recruitment/", include("recruitment.urls")), *project_urls.urlpatterns]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls(__name__),
+    pytest.mark.usefixtures("english_messages"),
+]
 
 SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date

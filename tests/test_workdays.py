@@ -29,7 +29,11 @@ from workdays.services import calendaryear_confirm, dayoverride_create
 # too, so that the page tests do not depend on the site's sections.
 urlpatterns = [path("calendar/", include("workdays.urls")), *project_urls.urlpatterns]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls(__name__),
+    pytest.mark.usefixtures("english_messages"),
+]
 
 D = datetime.date
 

@@ -35,7 +35,7 @@ from workdays.calendar import add_working_days
 from workflows.flows import CampaignFlow
 from workflows.models import CampaignProcess
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 # Tuesday 1 September 2026, 09:00 in Guanling.

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DayOverride(models.Model):
@@ -13,7 +14,9 @@ class DayOverride(models.Model):
     is_working_day = models.BooleanField(
         _("working day"), help_text=_("Ticked for a make-up working day, clear for a holiday.")
     )
-    name = models.CharField(_("name"), max_length=64, help_text=_("e.g. 国庆节, 春节调休上班"))
+    name = models.CharField(
+        pgettext_lazy("holiday", "name"), max_length=64, help_text=_("e.g. 国庆节, 春节调休上班")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -288,9 +288,16 @@ class CampaignFlow(flow.Flow):
         return due_after_working_days(timezone.localdate(), days)
 
     def objections_due(self, activation):
-        """Counted from the last day of the public notice."""
-        campaign = activation.process.campaign
-        start = campaign.notice_ends_on or timezone.localdate()
+        """Counted from the last day of the public notice.
+
+        Read from the database: the process's copy of the campaign was loaded before the
+        confirm-ranking step published the notice and set its dates."""
+        from recruitment.models import Campaign
+
+        notice_ends_on = Campaign.objects.values_list("notice_ends_on", flat=True).get(
+            pk=activation.process.campaign_id
+        )
+        start = notice_ends_on or timezone.localdate()
         days = self._policy(activation).due_objection_handling_days
         return due_after_working_days(start, days)
 

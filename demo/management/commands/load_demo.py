@@ -1,4 +1,6 @@
-"""``manage.py load_demo``: build the demo county (Guanling, seed 001) and print its accounts."""
+"""``manage.py load_demo``: build the demo county (Guanling, seed 001), replay its two demo
+recruitment campaigns (``demo.recruitment``) and print the accounts and who continues each
+campaign."""
 
 import time
 import unicodedata
@@ -9,6 +11,7 @@ from django.utils.translation import pgettext
 
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
+from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
 from organisation.constants import PostStatus
 from organisation.models import County, Post, Township, Village
@@ -64,8 +67,9 @@ def role_of(user, account: data.DemoAccount) -> str:
 class Command(BaseCommand):
     help = (
         "Create the demo county (关岭自治县, seed 001) with its townships, villages, posts, "
-        "people and one account per role, then print the accounts. Safe to run again: "
-        "only what is missing is created."
+        "people and one account per role, and replay two recruitment campaigns up to today; "
+        "then print the accounts and who continues each campaign. Safe to run again: only "
+        "what is missing is created."
     )
 
     def add_arguments(self, parser):
@@ -78,9 +82,17 @@ class Command(BaseCommand):
     def handle(self, *args, reset_passwords: bool = False, **options):
         started = time.monotonic()
         result = demo_load(reset_passwords=reset_passwords)
+        campaigns = demo_campaigns_load()
+        if campaigns.created:
+            result.created["recruitment campaigns"] += len(campaigns.created)
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
+        for reason in campaigns.skipped:
+            self.stdout.write(
+                self.style.WARNING(_("Demo campaign not created: %(reason)s") % {"reason": reason})
+            )
         self.print_accounts(result)
+        self.print_campaigns()
 
     def print_summary(self, result: DemoResult, elapsed: float) -> None:
         county = County.objects.get(name=data.COUNTY["name"])
@@ -147,3 +159,18 @@ class Command(BaseCommand):
                 "are. Run `manage.py load_demo --reset-passwords` to set them back."
             )
         )
+
+    def print_campaigns(self) -> None:
+        """One line per demo campaign: where it stands and who continues it with what."""
+        lines = demo_campaign_lines()
+        if not lines:
+            return
+        self.stdout.write("")
+        self.stdout.write(_("Demo recruitment campaigns"))
+        for line in lines:
+            if line.next_step:
+                who = line.username or _("the township committee's queue")
+                step = _("%(who)s continues: %(step)s") % {"who": who, "step": line.next_step}
+            else:
+                step = _("nothing waits")
+            self.stdout.write(f"{line.township} · {line.title} · {line.state} · {step}")

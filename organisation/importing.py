@@ -12,15 +12,11 @@ populations, reconciles the posts of every village in the file and writes one au
 action IMPORT that names the file and its SHA-256.
 """
 
-import csv
 import datetime
 import hashlib
-import io
 import re
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,16 +35,22 @@ from organisation.services import (
     village_set_population,
 )
 from policy.models import Policy
+from web import tabular
+from web.tabular import (
+    BLANK,
+    MAX_FILE_BYTES,
+    ImportFileError,
+    RowError,
+    cell_text,
+    is_blank,
+    normal_header,
+)
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_POPULATION = 1_000_000
-HEADER_SEARCH_ROWS = 10  # a title line or two may sit above the header row
-MAX_COLUMNS = 40
 NAME_MAX_LENGTH = Village._meta.get_field("name").max_length or 64
-ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 
-# Column → accepted header names, compared after ``_normal_header``.
+# Column → accepted header names, compared after ``web.tabular.normal_header``.
 HEADERS: dict[str, tuple[str, ...]] = {
     "township": (
         "乡镇",
@@ -102,26 +104,9 @@ KIND_VALUES = {
     "community": VillageKind.COMMUNITY,
 }
 
-_BLANK = re.compile(r"[\s\u3000]+")
-_UNIT_SUFFIX = re.compile(r"\((人|口|人口)\)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported: wrong type, too big, unreadable, no header."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as the spreadsheet shows it (1 = first line of the file)
-    column: str  # the header as written in the file, or "" for the row as a whole
-    reason: str
 
 
 @dataclass
@@ -136,13 +121,9 @@ class ParsedRow:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(tabular.FileImportReport):
     """What an import did, or why it did nothing (``errors``)."""
 
-    file_name: str
-    sha256: str
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -150,10 +131,6 @@ class ImportReport:
     posts_reactivated: int = 0
     posts_abolished: int = 0
     posts_flagged_surplus: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     def add_quota(self, result: QuotaResult) -> None:
         self.posts_created += result.created
@@ -163,9 +140,7 @@ class ImportReport:
 
     def summary(self) -> dict:
         return {
-            "file": self.file_name,
-            "sha256": self.sha256,
-            "rows": self.rows,
+            **super().summary(),
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -179,177 +154,28 @@ class ImportReport:
 # Reading the file ---------------------------------------------------------------------------
 
 
-def check_file_name(file_name: str) -> str:
-    """The lower-case extension of an acceptable file name, or ImportFileError."""
-    suffix = PurePath(file_name or "").suffix.lower()
-    if suffix == ".xls":
-        raise ImportFileError(
-            _(
-                "“%(name)s” is an old-style Excel file (.xls), which cannot be read. Open it in "
-                "Excel or WPS and save it as .xlsx or as CSV, then upload it again."
-            )
-            % {"name": file_name}
-        )
-    if suffix not in ALLOWED_EXTENSIONS:
-        raise ImportFileError(
-            _(
-                "Only Excel workbooks (.xlsx) and CSV files (.csv) can be imported; "
-                "“%(name)s” is neither."
-            )
-            % {"name": file_name or "?"}
-        )
-    return suffix
-
-
-def check_file_size(size: int) -> None:
-    if size > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is %(size)s MB; files of at most %(max)s MB can be imported.")
-            % {"size": f"{size / 1024 / 1024:.1f}", "max": MAX_FILE_BYTES // 1024 // 1024}
-        )
-    if size == 0:
-        raise ImportFileError(_("The file is empty."))
-
-
-def _read_xlsx(content: bytes):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(
-            _(
-                "The file could not be read as an Excel workbook (.xlsx). Save it again from "
-                "Excel or WPS as .xlsx or as CSV."
-            )
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        number = 0
-        while True:
-            try:
-                values = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:  # a damaged sheet can fail in many ways inside openpyxl
-                raise ImportFileError(
-                    _("The workbook is damaged near row %(row)s and cannot be read.")
-                    % {"row": number + 1}
-                ) from exc
-            number += 1
-            yield number, list(values)
-    finally:
-        workbook.close()
-
-
-def _decode_csv(content: bytes) -> str:
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Excel and WPS in Chinese save CSV in GBK; GB18030 is its superset.
-        return content.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("The CSV file is neither UTF-8 nor GBK/GB18030 text. Save it again as CSV (UTF-8).")
-        ) from exc
-
-
-def _read_csv(content: bytes):
-    text = _decode_csv(content)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", "\t", ";"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, values in enumerate(reader, start=1):
-            yield number, values[:MAX_COLUMNS]
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The CSV file is malformed near line %(line)s: %(error)s")
-            % {"line": reader.line_num, "error": exc}
-        ) from exc
-
-
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not _BLANK.sub("", value))
-
-
-def _normal_header(value) -> str:
-    text = _BLANK.sub("", str(value or "")).lower()
-    text = text.replace("（", "(").replace("）", ")").replace("，", ",")
-    return _UNIT_SUFFIX.sub("", text)
-
-
-_HEADER_LOOKUP = {name: column for column, names in HEADERS.items() for name in names}
-
-
-def _match_header(values: list) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, value in enumerate(values):
-        column = _HEADER_LOOKUP.get(_normal_header(value))
-        if column is not None and column not in found:
-            found[column] = index
-    return found
-
-
 def read_table(file_name: str, content: bytes) -> tuple[dict[str, int], list[str], list]:
     """The header map (column → index), the header texts and the data rows ``(number,
     values)`` of a file, leaving out blank rows. Raises ImportFileError."""
-    suffix = check_file_name(file_name)
-    check_file_size(len(content))
-    rows = _read_xlsx(content) if suffix == ".xlsx" else _read_csv(content)
-
-    header_map: dict[str, int] = {}
-    header_texts: list[str] = []
-    seen = 0
-    for _number, values in rows:
-        if all(_is_blank(v) for v in values):
-            continue
-        seen += 1
-        found = _match_header(values)
-        if found:
-            header_map = found
-            header_texts = [_BLANK.sub(" ", str(v or "")).strip() for v in values]
-            break
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    if not header_map:
-        raise ImportFileError(
-            _(
-                "No header row was found. The first row must name the columns, for example "
-                "乡镇(街道), 村(居、社区) and 户籍人口 (or township, village and population)."
-            )
-        )
-    missing = [column for column in REQUIRED if column not in header_map]
-    if missing:
-        labels = {
+    table = tabular.read_table(
+        file_name,
+        content,
+        headers=HEADERS,
+        required=REQUIRED,
+        labels={
             "township": _("township (乡镇/乡镇(街道)/township)"),
             "village": _("village (村/村(居、社区)/村居/village)"),
             "population": _("population (人口/户籍人口/population)"),
-        }
-        raise ImportFileError(
-            _("The header row has no column for: %(columns)s.")
-            % {"columns": "; ".join(str(labels[c]) for c in missing)}
-        )
-
-    data = []
-    for number, values in rows:
-        if all(_is_blank(v) for v in values):
-            continue
-        data.append((number, values))
-        if len(data) > MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows; split it into smaller files.")
-                % {"max": MAX_ROWS}
-            )
-    if not data:
-        raise ImportFileError(_("The file has a header row but no villages below it."))
-    return header_map, header_texts, data
+        },
+        no_header=_(
+            "No header row was found. The first row must name the columns, for example "
+            "乡镇(街道), 村(居、社区) and 户籍人口 (or township, village and population)."
+        ),
+        no_rows=_("The file has a header row but no villages below it."),
+        max_rows=MAX_ROWS,
+        max_bytes=MAX_FILE_BYTES,
+    )
+    return table.header_map, table.header_texts, table.data
 
 
 # Checking cells -----------------------------------------------------------------------------
@@ -357,14 +183,6 @@ def read_table(file_name: str, content: bytes) -> tuple[dict[str, int], list[str
 
 class CellError(ValueError):
     pass
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _BLANK.sub(" ", str(value)).strip()
 
 
 def parse_population(value) -> int:
@@ -376,26 +194,30 @@ def parse_population(value) -> int:
     elif isinstance(value, float):
         number = Decimal(str(value))
     else:
-        text = _BLANK.sub("", str(value))
+        text = BLANK.sub("", str(value))
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise CellError(_("“%(value)s” is not a number.") % {"value": _text(value)}) from None
+            raise CellError(
+                _("“%(value)s” is not a number.") % {"value": cell_text(value)}
+            ) from None
         if not number.is_finite():
-            raise CellError(_("“%(value)s” is not a number.") % {"value": _text(value)})
+            raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(value)})
     if number < 0:
-        raise CellError(_("A population cannot be negative (%(value)s).") % {"value": _text(value)})
+        raise CellError(
+            _("A population cannot be negative (%(value)s).") % {"value": cell_text(value)}
+        )
     if number != number.to_integral_value():
         raise CellError(
             _("A population must be a whole number of people, not %(value)s.")
-            % {"value": _text(value)}
+            % {"value": cell_text(value)}
         )
     if number > MAX_POPULATION:
         raise CellError(
             _("%(value)s is more than any village has (at most %(max)s).")
-            % {"value": _text(value), "max": MAX_POPULATION}
+            % {"value": cell_text(value), "max": MAX_POPULATION}
         )
     return int(number)
 
@@ -406,7 +228,7 @@ def parse_date(value) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     match = _DATE.match(text) or _DATE_COMPACT.match(text)
     if match:
         try:
@@ -417,11 +239,12 @@ def parse_date(value) -> datetime.date:
 
 
 def parse_kind(value) -> str:
-    text = _normal_header(value)
+    text = normal_header(value)
     if text in KIND_VALUES:
         return KIND_VALUES[text]
     raise CellError(
-        _("“%(value)s” is not a kind of village; write 村, 居 or 社区.") % {"value": _text(value)}
+        _("“%(value)s” is not a kind of village; write 村, 居 or 社区.")
+        % {"value": cell_text(value)}
     )
 
 
@@ -453,7 +276,7 @@ def validate_rows(
     default_date: datetime.date,
 ) -> tuple[list[ParsedRow], list[RowError]]:
     """Check every row; return the parsed rows and every error found."""
-    townships = {_BLANK.sub("", t.name).casefold(): t for t in county.townships.all()}
+    townships = {BLANK.sub("", t.name).casefold(): t for t in county.townships.all()}
     existing = {
         (v.township_id, v.name.strip().casefold()): v
         for v in Village.objects.filter(township__county=county)
@@ -469,15 +292,8 @@ def validate_rows(
     parsed: list[ParsedRow] = []
     errors: list[RowError] = []
 
-    def header(column: str) -> str:
-        index = header_map[column]
-        return header_texts[index] if index < len(header_texts) else column
-
-    def cell(values: list, column: str):
-        index = header_map.get(column)
-        if index is None or index >= len(values):
-            return None
-        return values[index]
+    table = tabular.Table(header_map, header_texts, data)
+    header, cell = table.header, table.cell
 
     for number, values in data:
         row_errors: list[RowError] = []
@@ -487,7 +303,7 @@ def validate_rows(
 
         township = None
         raw = cell(values, "township")
-        if _is_blank(raw):
+        if is_blank(raw):
             fail(
                 "township",
                 _(
@@ -496,15 +312,15 @@ def validate_rows(
                 ),
             )
         else:
-            township = townships.get(_BLANK.sub("", _text(raw)).casefold())
+            township = townships.get(BLANK.sub("", cell_text(raw)).casefold())
             if township is None:
                 fail(
                     "township",
                     _("There is no township named “%(name)s” in %(county)s.")
-                    % {"name": _text(raw), "county": county.name},
+                    % {"name": cell_text(raw), "county": county.name},
                 )
 
-        name = _text(cell(values, "village"))
+        name = cell_text(cell(values, "village"))
         if not name:
             fail("village", _("The village name is missing."))
         elif len(name) > NAME_MAX_LENGTH:
@@ -516,7 +332,7 @@ def validate_rows(
 
         population = None
         raw = cell(values, "population")
-        if _is_blank(raw):
+        if is_blank(raw):
             fail("population", _("The population is missing."))
         else:
             try:
@@ -525,7 +341,7 @@ def validate_rows(
                 fail("population", str(exc))
 
         kind = None
-        if "kind" in header_map and not _is_blank(cell(values, "kind")):
+        if "kind" in header_map and not is_blank(cell(values, "kind")):
             try:
                 kind = parse_kind(cell(values, "kind"))
             except CellError as exc:
@@ -534,7 +350,7 @@ def validate_rows(
         date: datetime.date | None = default_date
         if "date" in header_map:
             raw = cell(values, "date")
-            if not _is_blank(raw):
+            if not is_blank(raw):
                 try:
                     date = parse_date(raw)
                 except CellError as exc:

@@ -22,12 +22,13 @@ from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
 from organisation.constants import PostStatus
 from organisation.forms import PopulationChangeForm, VillageImportForm
-from organisation.importing import HEADERS, MAX_FILE_BYTES, MAX_ROWS, ImportFileError
+from organisation.importing import HEADERS, MAX_ROWS
 from organisation.importing import villages_import as run_import
 from organisation.models import Post, Township, Village
 from organisation.services import QuotaResult, quota_policy, village_set_population
 from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force_or_none
+from web.tabular import MAX_FILE_BYTES, ImportFileError
 
 VIEW_VILLAGE = "organisation.view_village"
 CHANGE_VILLAGE = "organisation.change_village"

@@ -6,33 +6,22 @@ The layout is the sheet an exam office fills in: a header row, then one candidat
 with at most two decimals, or 缺考 for a candidate who did not sit the exam). A title line or
 two above the header and other columns are ignored. Each problem is reported as (row number
 as the spreadsheet shows it, column header as written, reason), as the village import does:
-the file readers and cell helpers are those of ``organisation.importing``.
+the file readers and cell helpers are those of ``web.tabular``.
 """
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from organisation.importing import (
-    HEADER_SEARCH_ROWS,
-    ImportFileError,
-    RowError,
-    _is_blank,
-    _normal_header,
-    _read_csv,
-    _read_xlsx,
-    _text,
-    check_file_name,
-    check_file_size,
-)
 from recruitment import ranking
 from recruitment.models import Application
+from web import tabular
+from web.tabular import BLANK, RowError, Table, cell_text, is_blank
 
 MAX_ROWS = 10_000  # the admission number's four-digit sequence allows 9,999 a year
 
-# Column → accepted header names, compared after ``organisation.importing._normal_header``.
+# Column → accepted header names, compared after ``web.tabular.normal_header``.
 HEADERS: dict[str, tuple[str, ...]] = {
     "admission_number": (
         "准考证号",
@@ -58,28 +47,6 @@ REQUIRED = ("admission_number", "name", "score")
 ABSENT_WORDS = ("缺考", "缺席", "弃考", "absent")
 TEMPLATE_HEADER = ["准考证号", "姓名", "笔试成绩"]
 
-_BLANK = re.compile(r"[\s\u3000]+")
-_HEADER_LOOKUP = {name: column for column, names in HEADERS.items() for name in names}
-
-
-@dataclass
-class ScoreTable:
-    header_map: dict[str, int]  # column → index
-    header_texts: list[str]
-    data: list  # (row number, values)
-
-    def header(self, column: str) -> str:
-        index = self.header_map.get(column)
-        if index is None or index >= len(self.header_texts):
-            return column
-        return self.header_texts[index]
-
-    def cell(self, values: list, column: str):
-        index = self.header_map.get(column)
-        if index is None or index >= len(values):
-            return None
-        return values[index]
-
 
 @dataclass
 class ScoreRow:
@@ -88,70 +55,34 @@ class ScoreRow:
     value: Decimal | None  # None for absent
 
 
-def read_score_table(file_name: str, content: bytes) -> ScoreTable:
+def read_score_table(file_name: str, content: bytes) -> Table:
     """The header and data rows of a score file, leaving out blank rows. Raises
     ImportFileError when the file as a whole cannot be used."""
-    suffix = check_file_name(file_name)
-    check_file_size(len(content))
-    rows = _read_xlsx(content) if suffix == ".xlsx" else _read_csv(content)
-
-    header_map: dict[str, int] = {}
-    header_texts: list[str] = []
-    seen = 0
-    for _number, values in rows:
-        if all(_is_blank(v) for v in values):
-            continue
-        seen += 1
-        found: dict[str, int] = {}
-        for index, value in enumerate(values):
-            column = _HEADER_LOOKUP.get(_normal_header(value))
-            if column is not None and column not in found:
-                found[column] = index
-        if found:
-            header_map = found
-            header_texts = [_BLANK.sub(" ", str(v or "")).strip() for v in values]
-            break
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    if not header_map:
-        raise ImportFileError(
-            _(
-                "No header row was found. The first row must name the columns 准考证号, 姓名 "
-                "and 笔试成绩 (or admission_number, name and score)."
-            )
-        )
-    missing = [column for column in REQUIRED if column not in header_map]
-    if missing:
-        labels = {
+    return tabular.read_table(
+        file_name,
+        content,
+        headers=HEADERS,
+        required=REQUIRED,
+        labels={
             "admission_number": _("admission number (准考证号)"),
             "name": _("name (姓名)"),
             "score": _("written score (笔试成绩)"),
-        }
-        raise ImportFileError(
-            _("The header row has no column for: %(columns)s.")
-            % {"columns": "; ".join(str(labels[c]) for c in missing)}
-        )
-    data = []
-    for number, values in rows:
-        if all(_is_blank(v) for v in values):
-            continue
-        data.append((number, values))
-        if len(data) > MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows; split it into smaller files.")
-                % {"max": MAX_ROWS}
-            )
-    if not data:
-        raise ImportFileError(_("The file has a header row but no candidates below it."))
-    return ScoreTable(header_map, header_texts, data)
+        },
+        no_header=_(
+            "No header row was found. The first row must name the columns 准考证号, 姓名 "
+            "and 笔试成绩 (or admission_number, name and score)."
+        ),
+        no_rows=_("The file has a header row but no candidates below it."),
+        max_rows=MAX_ROWS,
+    )
 
 
 def is_absent(value) -> bool:
-    return isinstance(value, str) and _BLANK.sub("", value).lower() in ABSENT_WORDS
+    return isinstance(value, str) and BLANK.sub("", value).lower() in ABSENT_WORDS
 
 
 def validate_rows(
-    table: ScoreTable, applications: dict[str, Application]
+    table: Table, applications: dict[str, Application]
 ) -> tuple[list[ScoreRow], list[RowError]]:
     """Check every row against the campaign's applications (by admission number); return
     the parsed rows and every error found. The state of each application is checked by the
@@ -166,7 +97,7 @@ def validate_rows(
             row_errors.append(RowError(number, table.header(column), reason))
 
         application = None
-        admission_number = _BLANK.sub("", _text(table.cell(values, "admission_number")))
+        admission_number = BLANK.sub("", cell_text(table.cell(values, "admission_number")))
         if not admission_number:
             fail("admission_number", _("The admission number is missing."))
         elif admission_number in seen:
@@ -185,10 +116,10 @@ def validate_rows(
                     % {"number": admission_number},
                 )
 
-        name = _text(table.cell(values, "name"))
+        name = cell_text(table.cell(values, "name"))
         if not name:
             fail("name", _("The name is missing."))
-        elif application is not None and _BLANK.sub("", name) != _BLANK.sub("", application.name):
+        elif application is not None and BLANK.sub("", name) != BLANK.sub("", application.name):
             fail(
                 "name",
                 _("Admission number %(number)s belongs to %(recorded)s, not to %(given)s.")
@@ -197,7 +128,7 @@ def validate_rows(
 
         value: Decimal | None = None
         raw = table.cell(values, "score")
-        if _is_blank(raw):
+        if is_blank(raw):
             fail("score", _("The score is missing; write the score, or 缺考 for an absentee."))
         elif not is_absent(raw):
             try:

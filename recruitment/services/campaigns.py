@@ -19,6 +19,7 @@ nothing.
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -162,12 +163,19 @@ def _audit_transition(obj, *, by, before: dict, name: str, fields: list[str], re
     )
 
 
+@contextmanager
+def _transition(obj: Campaign | Application, name: str, *, by, reason: str = ""):
+    """Around the call of transition ``name`` on ``obj``: snapshot the audited fields, let the
+    block change the record, then save it and record the transition before and after."""
+    fields = CAMPAIGN_AUDIT_FIELDS if isinstance(obj, Campaign) else APPLICATION_AUDIT_FIELDS
+    before = snapshot(obj, fields)
+    yield
+    obj.save()
+    _audit_transition(obj, by=by, before=before, name=name, fields=fields, reason=reason)
+
+
 def _campaign_before(campaign: Campaign) -> dict:
     return snapshot(campaign, CAMPAIGN_AUDIT_FIELDS)
-
-
-def _application_before(application: Application) -> dict:
-    return snapshot(application, APPLICATION_AUDIT_FIELDS)
 
 
 # Vacant posts ---------------------------------------------------------------------------------
@@ -419,12 +427,8 @@ def campaign_announce(*, campaign: Campaign, by) -> Campaign:
             )
         if not campaign.offers.exists():
             raise ValidationError(_("The campaign offers no post."))
-        before = _campaign_before(campaign)
-        campaign.announce(by=by)
-        campaign.save()
-        _audit_transition(
-            campaign, by=by, before=before, name="announce", fields=CAMPAIGN_AUDIT_FIELDS
-        )
+        with _transition(campaign, "announce", by=by):
+            campaign.announce(by=by)
         issue_for(campaign, "announce", by=by)
         return campaign
 
@@ -445,17 +449,13 @@ def campaign_close_registration(*, campaign: Campaign, by=None) -> Campaign:
                 _("Registration is open until %(end)s (inclusive); it closes after that day.")
                 % {"end": campaign.registration_end}
             )
-        before = _campaign_before(campaign)
-        campaign.close_registration()
-        campaign.save()
-        _audit_transition(
+        with _transition(
             campaign,
+            "close_registration",
             by=by,
-            before=before,
-            name="close_registration",
-            fields=CAMPAIGN_AUDIT_FIELDS,
             reason="" if by is not None else _("Closed by the scheduler after the deadline."),
-        )
+        ):
+            campaign.close_registration()
         return campaign
 
 
@@ -495,12 +495,8 @@ def campaign_finish_review(*, campaign: Campaign, by) -> Campaign:
                 )
                 % {"count": pending_waivers}
             )
-        before = _campaign_before(campaign)
-        campaign.finish_review()
-        campaign.save()
-        _audit_transition(
-            campaign, by=by, before=before, name="finish_review", fields=CAMPAIGN_AUDIT_FIELDS
-        )
+        with _transition(campaign, "finish_review", by=by):
+            campaign.finish_review()
         admission_assign(campaign=campaign, by=by)
         return campaign
 
@@ -530,12 +526,8 @@ def campaign_finish_exams(*, campaign: Campaign, by) -> Campaign:
                 )
                 % {"count": count, "listed": names}
             )
-        before = _campaign_before(campaign)
-        campaign.finish_exams()
-        campaign.save()
-        _audit_transition(
-            campaign, by=by, before=before, name="finish_exams", fields=CAMPAIGN_AUDIT_FIELDS
-        )
+        with _transition(campaign, "finish_exams", by=by):
+            campaign.finish_exams()
         return campaign
 
 
@@ -551,12 +543,8 @@ def campaign_confirm_ranking(*, campaign: Campaign, by) -> Campaign:
         grouped = _applications_by_offer(campaign)
         for offer in campaign.offers.select_related("village"):
             _offer_proposal(campaign, offer, grouped.get(offer.pk, []))
-        before = _campaign_before(campaign)
-        campaign.confirm_ranking()
-        campaign.save()
-        _audit_transition(
-            campaign, by=by, before=before, name="confirm_ranking", fields=CAMPAIGN_AUDIT_FIELDS
-        )
+        with _transition(campaign, "confirm_ranking", by=by):
+            campaign.confirm_ranking()
         issue_for(campaign, "confirm_ranking", by=by)
         return campaign
 
@@ -651,22 +639,10 @@ def campaign_publicise(*, campaign: Campaign, by) -> Campaign:
                 % {"line": campaign.composite_pass_line}
             )
         for application in chosen:
-            before = _application_before(application)
-            application.propose(notice_starts_on=starts_on, notice_ends_on=ends_on)
-            application.save()
-            _audit_transition(
-                application,
-                by=by,
-                before=before,
-                name="propose",
-                fields=APPLICATION_AUDIT_FIELDS,
-            )
-        before = _campaign_before(campaign)
-        campaign.publicise(starts_on=starts_on, ends_on=ends_on)
-        campaign.save()
-        _audit_transition(
-            campaign, by=by, before=before, name="publicise", fields=CAMPAIGN_AUDIT_FIELDS
-        )
+            with _transition(application, "propose", by=by):
+                application.propose(notice_starts_on=starts_on, notice_ends_on=ends_on)
+        with _transition(campaign, "publicise", by=by):
+            campaign.publicise(starts_on=starts_on, ends_on=ends_on)
         issue_for(campaign, "publicise", by=by)
         return campaign
 
@@ -785,18 +761,9 @@ def objection_decide(*, objection: Objection, upheld: bool, finding: str, by) ->
                 _("%(name)s is no longer a proposed hire (“%(state)s”).")
                 % {"name": application.name, "state": application.get_state_display()}
             )
-        before = _application_before(application)
-        note = _("Objection upheld: %(finding)s") % {"finding": finding}
-        application.reject(note=note)
-        application.save()
-        _audit_transition(
-            application,
-            by=by,
-            before=before,
-            name="reject",
-            fields=APPLICATION_AUDIT_FIELDS,
-            reason=finding,
-        )
+        with _transition(application, "reject", by=by, reason=finding):
+            note = _("Objection upheld: %(finding)s") % {"finding": finding}
+            application.reject(note=note)
         issue_for(application, "reject", by=by)
 
         offer = CampaignPost.objects.select_related("village").get(pk=application.offer_id)
@@ -819,17 +786,10 @@ def objection_decide(*, objection: Objection, upheld: bool, finding: str, by) ->
         if moving_up:
             starts_on, ends_on = _notice_period(_today(), campaign.notice_working_days)
             for candidate in moving_up:
-                before = _application_before(candidate)
-                candidate.propose(notice_starts_on=starts_on, notice_ends_on=ends_on)
-                candidate.save()
-                _audit_transition(
-                    candidate,
-                    by=by,
-                    before=before,
-                    name="propose",
-                    fields=APPLICATION_AUDIT_FIELDS,
-                    reason=_("Moves up after an upheld objection."),
-                )
+                with _transition(
+                    candidate, "propose", by=by, reason=_("Moves up after an upheld objection.")
+                ):
+                    candidate.propose(notice_starts_on=starts_on, notice_ends_on=ends_on)
             if campaign.notice_ends_on is None or ends_on > campaign.notice_ends_on:
                 before = _campaign_before(campaign)
                 campaign.notice_ends_on = ends_on
@@ -961,16 +921,12 @@ def campaign_confirm_hires(*, campaign: Campaign, start_date: datetime.date, by)
         )
         taken_posts: set[int] = set()
         for application in [a for a in applications if a.state == ApplicationState.PROPOSED]:
-            before = _application_before(application)
-            person = _person_for(application, by=by)
-            post = _free_post(application.offer, taken_posts)
-            taken_posts.add(post.pk)
-            application.person = person
-            application.hire()
-            application.save()
-            _audit_transition(
-                application, by=by, before=before, name="hire", fields=APPLICATION_AUDIT_FIELDS
-            )
+            with _transition(application, "hire", by=by):
+                person = _person_for(application, by=by)
+                post = _free_post(application.offer, taken_posts)
+                taken_posts.add(post.pk)
+                application.person = person
+                application.hire()
             contract = contract_draft(
                 application=application, person=person, post=post, start_date=start_date, by=by
             )
@@ -988,28 +944,12 @@ def campaign_confirm_hires(*, campaign: Campaign, start_date: datetime.date, by)
                 and application.composite_score is not None
                 and application.composite_score >= line
             ):
-                before = _application_before(application)
-                application.keep_in_reserve(until=reserve_until)
-                application.save()
-                _audit_transition(
-                    application,
-                    by=by,
-                    before=before,
-                    name="keep_in_reserve",
-                    fields=APPLICATION_AUDIT_FIELDS,
-                )
+                with _transition(application, "keep_in_reserve", by=by):
+                    application.keep_in_reserve(until=reserve_until)
                 _issue_reserve_letter(application, by=by)
             elif state in (ApplicationState.SCORED, ApplicationState.RANKED):
-                before = _application_before(application)
-                application.reject(note=_("Not among those hired."))
-                application.save()
-                _audit_transition(
-                    application,
-                    by=by,
-                    before=before,
-                    name="reject",
-                    fields=APPLICATION_AUDIT_FIELDS,
-                )
+                with _transition(application, "reject", by=by):
+                    application.reject(note=_("Not among those hired."))
                 issue_for(application, "reject", by=by)
             elif state in (ApplicationState.NOT_HIRED, ApplicationState.ABSENT) and not (
                 _has_letter(application)
@@ -1017,12 +957,8 @@ def campaign_confirm_hires(*, campaign: Campaign, start_date: datetime.date, by)
                 # Absent candidates end the campaign absent; they get the same letter.
                 issue_for(application, "reject", by=by)
 
-        before = _campaign_before(campaign)
-        campaign.conclude()
-        campaign.save()
-        _audit_transition(
-            campaign, by=by, before=before, name="conclude", fields=CAMPAIGN_AUDIT_FIELDS
-        )
+        with _transition(campaign, "conclude", by=by):
+            campaign.conclude()
         return campaign
 
 
@@ -1035,15 +971,6 @@ def campaign_cancel(*, campaign: Campaign, reason: str, by) -> Campaign:
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError({"reason": _("Say why the campaign is cancelled.")})
-        before = _campaign_before(campaign)
-        campaign.cancel(reason=reason)
-        campaign.save()
-        _audit_transition(
-            campaign,
-            by=by,
-            before=before,
-            name="cancel",
-            fields=CAMPAIGN_AUDIT_FIELDS,
-            reason=reason,
-        )
+        with _transition(campaign, "cancel", by=by, reason=reason):
+            campaign.cancel(reason=reason)
         return campaign

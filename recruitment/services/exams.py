@@ -36,12 +36,12 @@ from django.utils.translation import ngettext
 from accounts.scoping import can_see
 from audit.models import AuditEntry
 from audit.services import audit_record
-from organisation.importing import ImportFileError, RowError
 from people.models import pinyin_key
 from recruitment import ranking
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.models import Application, Campaign, CampaignPost, InterviewMark
 from recruitment.paperwork import issue_for
+from web.tabular import FileImportReport, ImportFileError, RowError
 
 RUN_CAMPAIGN = "recruitment.run_campaign"
 ROOM_SEATS = 30  # seats in one exam room (考场), the usual size of a school classroom
@@ -430,27 +430,17 @@ def written_scores_record(*, campaign: Campaign, rows: list[tuple], by) -> Score
 
 
 @dataclass
-class ImportReport:
+class ImportReport(FileImportReport):
     """What a written-score import did, or why it did nothing (``errors``)."""
 
-    file_name: str
-    sha256: str
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
     scored: int = 0
     absent: int = 0
     corrected: int = 0
     unchanged: int = 0
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
     def summary(self) -> dict:
         return {
-            "file": self.file_name,
-            "sha256": self.sha256,
-            "rows": self.rows,
+            **super().summary(),
             "scored": self.scored,
             "absent": self.absent,
             "corrected": self.corrected,

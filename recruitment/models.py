@@ -586,7 +586,34 @@ class InterviewMark(models.Model):
         return f"{self.application_id}/{self.panel_seat}: {self.score}"
 
 
-class Waiver(models.Model):
+class DecisionOnApplication(models.Model):
+    """What a waiver and an objection share: a decision about one application, by whom and
+    when, seen by the application's township. Subclasses define ``application``."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    scope_paths = ScopePaths(
+        county="application__campaign__township__county",
+        township="application__campaign__township",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_township(self):
+        return self.application.campaign.township  # type: ignore[attr-defined]
+
+
+class Waiver(DecisionOnApplication):
     """A request to waive a failed eligibility rule: a committee member's written
     justification, decided by a county HR officer. Both steps are audited."""
 
@@ -611,21 +638,7 @@ class Waiver(models.Model):
         choices=WaiverDecision.choices,
         default=WaiverDecision.PENDING,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
-
-    scope_paths = ScopePaths(
-        county="application__campaign__township__county",
-        township="application__campaign__township",
-    )
 
     class Meta:
         verbose_name = _("eligibility waiver")
@@ -635,12 +648,8 @@ class Waiver(models.Model):
     def __str__(self) -> str:
         return f"{self.application} — {self.get_rule_display()}"
 
-    @property
-    def audit_township(self):
-        return self.application.campaign.township
 
-
-class Objection(models.Model):
+class Objection(DecisionOnApplication):
     """An objection (异议) to a proposed hire, lodged during the public notice period."""
 
     application = models.ForeignKey(
@@ -669,21 +678,7 @@ class Objection(models.Model):
         choices=ObjectionDecision.choices,
         default=ObjectionDecision.PENDING,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     finding = models.TextField(_("finding"), blank=True)
-
-    scope_paths = ScopePaths(
-        county="application__campaign__township__county",
-        township="application__campaign__township",
-    )
 
     class Meta:
         verbose_name = _("objection")
@@ -692,7 +687,3 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} ({self.received_on})"
-
-    @property
-    def audit_township(self):
-        return self.application.campaign.township

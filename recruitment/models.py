@@ -293,8 +293,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
     - ranked: composite score and rank computed.
     - proposed: among the top of the village's ranking; published in the public notice.
     - hired / not_hired / reserve: the outcome; reserve candidates may be called within
-      the reserve period.
-    - withdrawn: the applicant withdrew.
+      the reserve period (calling them is part of refilling a vacancy, not yet built).
+    - withdrawn: the applicant withdrew (a state of the design; no service records it yet).
 
     The applicant's details are kept as submitted; the person record is created or updated
     only when the applicant is hired.
@@ -494,27 +494,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=ApplicationState.RANKED, target=ApplicationState.RESERVE)
     def keep_in_reserve(self, *, until: datetime.date) -> None:
         self.reserve_until = until
-
-    @transition(field=state, source=ApplicationState.RESERVE, target=ApplicationState.PROPOSED)
-    def call_from_reserve(self) -> None:
-        """A proposed hire dropped out and this reserve candidate moves up."""
-
-    @transition(
-        field=state,
-        source=[
-            ApplicationState.SUBMITTED,
-            ApplicationState.ELIGIBLE,
-            ApplicationState.INELIGIBLE,
-            ApplicationState.SCORED,
-            ApplicationState.SHORTLISTED,
-            ApplicationState.RANKED,
-            ApplicationState.PROPOSED,
-            ApplicationState.RESERVE,
-        ],
-        target=ApplicationState.WITHDRAWN,
-    )
-    def withdraw(self, *, note: str = "") -> None:
-        self.outcome_note = note
 
 
 class Attachment(models.Model):

@@ -4,7 +4,6 @@ and the two demo recruitment campaigns it replays on their real dates."""
 import datetime
 import io
 import random
-import time
 from collections import Counter
 
 import pytest
@@ -504,13 +503,11 @@ class TestDemoCampaigns(TestCase):
 
     def test_second_load_creates_nothing(self):
         assert _campaign_counts() == self.counts_after_first
+        # One query, whatever the machine's speed: tests never assert timings.
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
             result = demo_campaigns_load()
-            elapsed = time.perf_counter() - started
         assert not result.created and not result.skipped
         assert len(queries) == 1
-        assert elapsed < 0.1
         assert _campaign_counts() == self.counts_after_first
 
     def test_a_campaign_that_exists_is_left_alone_and_a_missing_one_replayed(self):

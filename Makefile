@@ -9,12 +9,15 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk gettext
+# The browser tests drive Debian's Chromium; the benchmark compares paperwork with LibreOffice.
+TEST_APT_PACKAGES := chromium
+BENCH_APT_PACKAGES := libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test bench lint check system-deps venv migrate demo messages timers clean
+.PHONY: run test bench lint check system-deps test-deps bench-deps venv migrate demo messages timers clean
 
 ## Install, migrate, load the demo county and serve on http://127.0.0.1:8000
 run: venv migrate
@@ -22,12 +25,12 @@ run: venv migrate
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Install and run the whole test suite (set DATABASE_URL to test on PostgreSQL)
-test: venv
+test: venv test-deps
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v0
 	$(PY) -m pytest -q -p no:randomly
 
 ## Print the benchmark figures, one `name: value unit` a line
-bench: venv
+bench: venv bench-deps
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m bench
 
@@ -39,8 +42,10 @@ lint: venv
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
-system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+# $(call apt_install,packages): install the Debian packages that are missing, with sudo when
+# not root.
+define apt_install
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -48,6 +53,16 @@ system-deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+system-deps:
+	$(call apt_install,$(APT_PACKAGES))
+
+test-deps:
+	$(call apt_install,$(TEST_APT_PACKAGES))
+
+bench-deps:
+	$(call apt_install,$(BENCH_APT_PACKAGES))
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

@@ -47,8 +47,8 @@ def _world(applications: int, villages: int):
     applications spread evenly over ``villages`` villages."""
     from accounts.constants import Role
     from accounts.models import User
+    from core.education import Education
     from organisation.models import County, Township, Village
-    from people.constants import Education
     from policy.models import Policy
     from recruitment.constants import ApplicationState, CampaignState
     from recruitment.models import Application, Campaign, CampaignPost

@@ -49,10 +49,10 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.models import User
+from core.identity import age_on
 from demo import data
 from demo.services import _household, _id_number
 from organisation.models import County, Township, Village
-from people.identity import age_on
 from people.models import Person
 from policy.selectors import policy_in_force
 from recruitment.constants import ApplicationState, CampaignState, EligibilityRule

@@ -23,11 +23,11 @@ from django.db import transaction
 
 from accounts.models import User
 from audit.services import audited_create, audited_update
+from core.identity import check_digit
 from demo import data
 from organisation.constants import PostStatus, VillageKind
 from organisation.models import County, Post, Township, Village
 from organisation.services import village_create
-from people.identity import check_digit
 from people.models import Person
 from people.services import person_create
 from policy.models import Policy, default_quota_tiers

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.text import pinyin_key
 from organisation.constants import PostStatus, VillageKind
 from organisation.models import Post, Township, Village
 from paperwork.models import Document, DocumentKind
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
-from people.models import pinyin_key
 from policy.models import Policy
 from policy.selectors import policy_in_force
 

@@ -16,11 +16,11 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.identity import check_digit
 from paperwork.fonts import uncovered_characters
 from paperwork.kinds import kind_spec
 from paperwork.models import Document, new_verification_code
 from paperwork.render import html_to_pdf
-from people.identity import check_digit
 
 CODE_ATTEMPTS = 8
 

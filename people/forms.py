@@ -13,9 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scoped
+from core.education import Education
+from core.identity import normalise_mobile, parse_id_number, validate_mobile
 from organisation.models import Township, Village
-from people.constants import Education
-from people.identity import normalise_mobile, parse_id_number, validate_mobile
 from people.models import IdentityAccess, Person
 
 

@@ -3,16 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 
 from accounts.scoping import ScopePaths
-from people.constants import Education, Sex
-from people.identity import mask_id_number, mask_mobile
-
-
-def pinyin_key(name: str) -> str:
-    """Sort key so that names sort by pinyin (DESIGN.md data rules)."""
-    return " ".join(lazy_pinyin(name, style=Style.TONE3, errors="default")).lower()
+from core.education import Education, Sex
+from core.identity import mask_id_number, mask_mobile
+from core.text import pinyin_key
 
 
 class Person(models.Model):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_create, snapshot
-from people.identity import normalise_mobile, parse_id_number, validate_mobile
+from core.identity import normalise_mobile, parse_id_number, validate_mobile
 from people.models import IdentityAccess, Person
 
 EDITABLE_FIELDS = [

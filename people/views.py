@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 from accounts.constants import Scope
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
+from core.identity import normalise_id_number
 from organisation.constants import PostStatus
 from organisation.models import Post
 from paperwork.models import Document
 from people.forms import PersonForm, RevealForm
-from people.identity import normalise_id_number
 from people.models import IdentityAccess, Person
 from people.services import person_create, person_reveal, person_update
 

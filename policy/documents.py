@@ -5,10 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from core.education import Education
 from paperwork.models import Document, DocumentKind
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
-from people.constants import Education
 from policy.models import Policy
 
 EDUCATION_CN: dict[str, str] = {

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopePaths
-from people.constants import Education
+from core.education import Education
 
 
 def default_quota_tiers() -> list[dict]:

@@ -5,8 +5,8 @@ errors the views put back on these forms."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from people.constants import Education
-from people.identity import normalise_id_number, normalise_mobile
+from core.education import Education
+from core.identity import normalise_id_number, normalise_mobile
 from recruitment.models import Campaign, CampaignPost
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.scoping import ScopePaths
-from people.constants import Education, Sex
-from people.identity import mask_id_number, mask_mobile
+from core.education import Education, Sex
+from core.identity import mask_id_number, mask_mobile
 from recruitment.constants import (
     ApplicationState,
     AttachmentKind,

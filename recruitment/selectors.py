@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.scoping import scoped
+from core.identity import normalise_id_number, normalise_mobile
 from paperwork.models import Document, DocumentKind
-from people.identity import normalise_id_number, normalise_mobile
 from recruitment.constants import ApplicationState, CampaignState, WaiverDecision
 from recruitment.models import Application, Campaign, Waiver
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from people.models import pinyin_key
+from core.text import pinyin_key
 from recruitment import ranking
 from recruitment.constants import ApplicationState
 from recruitment.models import Application, Campaign, CampaignPost, InterviewMark

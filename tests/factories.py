@@ -7,11 +7,11 @@ import factory
 
 from accounts.constants import Role
 from accounts.models import User
+from core.education import Education
+from core.identity import check_digit
 from organisation.constants import VillageKind
 from organisation.models import County, Post, Township, Village
 from organisation.services import village_create
-from people.constants import Education
-from people.identity import check_digit
 from people.models import Person
 from policy.models import Policy
 

@@ -25,9 +25,9 @@ from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
 from accounts.models import User
+from core.education import Education
 from organisation.models import County, Post, Township, Village
 from paperwork.models import Document, DocumentKind
-from people.constants import Education
 from people.models import Person
 from policy.models import Policy
 from recruitment.constants import (

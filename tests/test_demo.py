@@ -20,6 +20,8 @@ from viewflow.workflow.status import PROCESS, STATUS
 from accounts.constants import Role
 from accounts.models import User
 from audit.models import AuditEntry
+from core.education import Education
+from core.identity import parse_id_number, validate_mobile
 from demo import data
 from demo import recruitment as demo_recruitment
 from demo.recruitment import demo_campaigns_load
@@ -27,8 +29,6 @@ from demo.services import demo_load, demo_plan
 from organisation.constants import PostStatus, TownshipKind, VillageKind
 from organisation.models import County, Post, Township, Village
 from paperwork.models import Document, DocumentKind
-from people.constants import Education
-from people.identity import parse_id_number, validate_mobile
 from people.models import Person
 from policy.models import Policy
 from policy.selectors import policy_in_force

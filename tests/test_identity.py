@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from people.identity import (
+from core.identity import (
     age_on,
     check_digit,
     mask_id_number,

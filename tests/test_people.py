@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.constants import Role
 from audit.models import AuditEntry
 from audit.services import audit_trail
-from people.identity import check_digit
+from core.identity import check_digit
 from people.models import IdentityAccess, Person
 from people.services import person_create, person_update
 from tests.matrix_support import ROLES, make_world

@@ -22,11 +22,11 @@ from audit.models import AuditEntry
 from config import urls as project_urls
 from contracts.models import Contract
 from contracts.services import contract_end_date
+from core.education import Education
+from core.identity import age_on
 from organisation.constants import PostStatus
 from paperwork.models import Document, DocumentKind
 from paperwork.selectors import document_current
-from people.constants import Education
-from people.identity import age_on
 from people.models import Person
 from recruitment.constants import (
     ApplicationState,

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 import config.urls
 from accounts.constants import Role
 from audit.models import AuditEntry
+from core.education import Education
 from paperwork.models import Document, DocumentKind
-from people.constants import Education
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.documents.exam import issue_score_ranking_list
 from recruitment.models import Application, Campaign, CampaignPost, InterviewMark

@@ -25,10 +25,10 @@ from pypdf import PdfReader
 from accounts.constants import Role
 from audit.models import AuditEntry
 from audit.services import audit_trail
+from core.identity import mask_id_number
 from organisation.models import Village
 from paperwork.models import Document, DocumentKind
 from paperwork.services import DocumentIssueError
-from people.identity import mask_id_number
 from people.models import Person
 from recruitment.constants import ApplicationState, AttachmentKind, CampaignState
 from recruitment.models import Application, Attachment, Campaign, CampaignPost

@@ -131,7 +131,7 @@ def add_months(d: datetime.date, n: int) -> datetime.date:
 
 def add_years(d: datetime.date, n: int) -> datetime.date:
     """The anniversary of ``d`` ``n`` years later; 29 February falls on 1 March in a common
-    year (the day a person born on 29 February turns a year older, see people.identity)."""
+    year (the day a person born on 29 February turns a year older, see core.identity)."""
     try:
         return d.replace(year=d.year + n)
     except ValueError:  # 29 February in a common year

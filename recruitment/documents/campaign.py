@@ -16,11 +16,11 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.utils import timezone
 
+from core.education import Education
+from core.text import pinyin_key
 from paperwork.models import Document, DocumentKind
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
-from people.constants import Education
-from people.models import pinyin_key
 from policy.documents import EDUCATION_CN
 from recruitment.constants import ApplicationState, CampaignKind, ObjectionDecision
 from recruitment.models import Application, Campaign

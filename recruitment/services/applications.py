@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from people.constants import Education, education_meets
-from people.identity import (
+from core.education import Education, education_meets
+from core.identity import (
     age_on,
     mask_id_number,
     mask_mobile,

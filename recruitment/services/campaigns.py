@@ -31,11 +31,11 @@ from django.utils.translation import ngettext
 from accounts.scoping import can_see
 from audit.models import AuditEntry
 from audit.services import audit_record, snapshot
+from core.text import pinyin_key
 from organisation.constants import PostStatus
 from organisation.models import Post, Village
 from paperwork.models import DocumentKind
 from paperwork.selectors import document_current
-from people.models import pinyin_key
 from policy.selectors import NoPolicyInForce, policy_in_force
 from recruitment import ranking
 from recruitment.constants import (

@@ -36,7 +36,7 @@ from django.utils.translation import ngettext
 from accounts.scoping import can_see
 from audit.models import AuditEntry
 from audit.services import audit_record
-from people.models import pinyin_key
+from core.text import pinyin_key
 from recruitment import ranking
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.models import Application, Campaign, CampaignPost, InterviewMark

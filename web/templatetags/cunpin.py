@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from people.identity import age_on, mask_id_number, mask_mobile
+from core.identity import age_on, mask_id_number, mask_mobile
 from web.site import site as staff_site
 
 register = template.Library()

@@ -1,3 +1,5 @@
+"""Education levels and sex as recorded on applications and person records."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

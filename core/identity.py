@@ -17,7 +17,7 @@ _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 class IdentityFacts:
     number: str
     birth_date: datetime.date
-    sex: str  # "M" or "F", as people.constants.Sex
+    sex: str  # "M" or "F", as core.education.Sex
 
 
 def check_digit(first17: str) -> str:

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from django.template import engines
 from pypinyin import lazy_pinyin
 
-from paperwork.models import DocumentKind, new_verification_code
+from paperwork.models import new_verification_code
 from paperwork.render import html_to_pdf
 from paperwork.services import Paper, qr_data_uri, verify_url
+from recruitment.kinds import HIRING_NOTICE
 
 WARMUP = 3
 SAMPLES = 15
@@ -97,7 +98,7 @@ def letter(*, latin_only: bool = False) -> Letter:
     url = verify_url(code)
     convert = latin if latin_only else str
     paper = Paper(
-        kind=DocumentKind.POLICY_SHEET,
+        kind=HIRING_NOTICE,
         title=convert(TITLE),
         issuing_body=convert(ISSUING_BODY),
         issued_on=datetime.date(2026, 11, 22),

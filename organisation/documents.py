@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from core.text import pinyin_key
 from organisation.constants import PostStatus, VillageKind
+from organisation.kinds import VILLAGE_POST_REGISTER
 from organisation.models import Post, Township, Village
-from paperwork.models import Document, DocumentKind
+from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
 from policy.models import Policy
@@ -123,7 +124,7 @@ def village_post_register_issue(*, township: Township, by) -> Document:
     today = timezone.localdate()
     context = village_post_register_context(township=township, on=today)
     return document_issue(
-        kind=DocumentKind.VILLAGE_POST_REGISTER,
+        kind=VILLAGE_POST_REGISTER,
         title=f"{township.name}村级人口主任岗位登记表",
         context=context,
         subject=township,
@@ -132,5 +133,5 @@ def village_post_register_issue(*, township: Township, by) -> Document:
         township=township,
         policy=context["policy"],
         issuing_body=township.issuing_body,
-        supersedes=document_current(kind=DocumentKind.VILLAGE_POST_REGISTER, subject=township),
+        supersedes=document_current(kind=VILLAGE_POST_REGISTER, subject=township),
     )

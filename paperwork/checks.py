@@ -4,7 +4,8 @@
 - paperwork.W001: HarfBuzz's subsetting library is missing (each document takes seconds).
 - paperwork.W002: Chinese fonts exist but not the layout's Noto CJK SC families.
 - paperwork.E002: fontconfig cannot be run at all.
-- paperwork.E003: DocumentKind and paperwork.kinds.KINDS disagree, or a template is missing.
+- paperwork.E003: a registered document kind is broken: its template is missing, two apps
+  register the same code differently, or the code does not fit ``Document.kind``.
 """
 
 import ctypes.util
@@ -13,7 +14,7 @@ from django.core.checks import Error, Warning, register
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from paperwork import fonts
+from paperwork import fonts, kinds
 
 FONT_HINT = (
     "Install fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk), "
@@ -75,31 +76,26 @@ def check_harfbuzz_subset(app_configs=None, **kwargs):
 
 @register("paperwork")
 def check_document_kinds(app_configs=None, **kwargs):
-    from paperwork.kinds import KINDS
-    from paperwork.models import DocumentKind
-
     errors = []
-    for kind in sorted(set(DocumentKind.values) - set(KINDS)):
+    for known, other in kinds.conflicts:
         errors.append(
             Error(
-                f"Document kind {kind!r} has no entry in paperwork.kinds.KINDS.",
+                f"The document kind {str(known)!r} is registered twice with different "
+                f"contents: {known!r} and {other!r}.",
+                hint="Each kind has one code; give the second kind a code of its own.",
                 id="paperwork.E003",
             )
         )
-    for kind in sorted(set(KINDS) - set(DocumentKind.values)):
-        errors.append(
-            Error(
-                f"paperwork.kinds.KINDS declares {kind!r}, which is not a DocumentKind.",
-                id="paperwork.E003",
-            )
-        )
-    for kind, spec in KINDS.items():
+    for kind in kinds.all_kinds():
+        for problem in kinds.problems(kind):
+            errors.append(Error(f"Document kind {kind!r}: {problem}.", id="paperwork.E003"))
         try:
-            get_template(spec.template)
+            get_template(kind.template)
         except TemplateDoesNotExist:
             errors.append(
                 Error(
-                    f"The template {spec.template!r} of document kind {kind!r} does not exist.",
+                    f"The template {kind.template!r} of document kind {str(kind)!r} does "
+                    "not exist.",
                     id="paperwork.E003",
                 )
             )

@@ -1,87 +1,124 @@
-"""Every kind of document the product issues, in one place: its Chinese title, its template
-and the template's version.
+"""The registry of document kinds. The engine knows no kind of its own: each app declares the
+kinds it issues in its ``kinds.py`` and registers them there, for example::
+
+    # contracts/kinds.py
+    WARNING_NOTICE = Kind(
+        "warning_notice",
+        printed_title="预警通知书",
+        label=_("Warning notice"),
+        template="paperwork/contracts/warning_notice.html",
+        version=1,
+    )
+    register(WARNING_NOTICE, ...)
+
+``PaperworkConfig.ready`` imports the ``kinds`` module of every installed app (as the admin
+finds ``admin`` modules), so every kind is registered before a request or a command runs.
+Code that issues or looks up a document imports the constant from its app
+(``contracts.kinds.WARNING_NOTICE``), which an editor can jump to.
 
 Raise ``version`` whenever a template changes what a document says or how it looks: each
-stored document names the version it was printed from, and is never printed again.
-A new kind needs a ``DocumentKind`` member (``paperwork.models``), an entry here and a template
-under ``templates/paperwork/``; the system check ``paperwork.E003`` reports a kind missing
-from either side.
+stored document names the version it was printed from, and is never printed again. The system
+check ``paperwork.E003`` reports a kind whose template is missing, a code registered twice
+with different contents, and a code that does not fit ``Document.kind``.
 """
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
 
-from paperwork.models import DocumentKind
+from django.utils.functional import Promise
+
+CODE_MAX_LENGTH = 48  # Document.kind
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class KindSpec:
-    title: str
-    """The Chinese name of the kind, printed as the title unless the service gives another."""
+class Kind(str):
+    """One kind of document. The string itself is the code stored in ``Document.kind`` (as a
+    ``TextChoices`` member is), so a kind can be passed wherever a code is expected."""
+
+    printed_title: str
+    """The Chinese name, printed as the title unless the issuing code gives another."""
+    label: "str | Promise"
+    """The name shown in the interface (translatable; the Chinese catalogue gives ``title``)."""
     template: str
     version: int
 
+    def __new__(
+        cls,
+        code: str,
+        *,
+        printed_title: str,
+        label: "str | Promise",
+        template: str,
+        version: int,
+    ) -> "Kind":
+        self = super().__new__(cls, code)
+        self.printed_title = printed_title
+        self.label = label
+        self.template = template
+        self.version = version
+        return self
 
-KINDS: dict[str, KindSpec] = {
-    DocumentKind.VILLAGE_POST_REGISTER: KindSpec(
-        title="村级人口主任岗位登记表",
-        template="paperwork/village_post_register.html",
-        version=1,
-    ),
-    DocumentKind.POLICY_SHEET: KindSpec(
-        title="村级人口主任管理政策要点",
-        template="paperwork/policy_sheet.html",
-        version=2,
-    ),
-    DocumentKind.RECRUITMENT_ANNOUNCEMENT: KindSpec(
-        title="村级人口主任公开选聘公告",
-        template="paperwork/recruitment/announcement.html",
-        version=1,
-    ),
-    DocumentKind.REGISTRATION_FORM: KindSpec(
-        title="村级人口主任选聘报名表",
-        template="paperwork/recruitment/registration_form.html",
-        version=1,
-    ),
-    DocumentKind.ELIGIBILITY_RESULT: KindSpec(
-        title="资格审查结果通知书",
-        template="paperwork/recruitment/eligibility_result.html",
-        version=1,
-    ),
-    DocumentKind.ADMISSION_TICKET: KindSpec(
-        title="准考证",
-        template="paperwork/recruitment/admission_ticket.html",
-        version=1,
-    ),
-    DocumentKind.SCORE_RANKING_LIST: KindSpec(
-        title="考试成绩及排名表",
-        template="paperwork/recruitment/score_ranking_list.html",
-        version=1,
-    ),
-    DocumentKind.PUBLIC_NOTICE: KindSpec(
-        title="拟聘用村级人口主任公示",
-        template="paperwork/recruitment/public_notice.html",
-        version=1,
-    ),
-    DocumentKind.HIRING_NOTICE: KindSpec(
-        title="聘用通知书",
-        template="paperwork/recruitment/hiring_notice.html",
-        version=1,
-    ),
-    DocumentKind.NOT_HIRED_LETTER: KindSpec(
-        title="选聘结果告知书",
-        template="paperwork/recruitment/not_hired_letter.html",
-        version=1,
-    ),
-    DocumentKind.CONTRACT: KindSpec(
-        title="村级人口主任聘用合同",
-        template="paperwork/contracts/contract.html",
-        version=1,
-    ),
-}
+    def __repr__(self) -> str:
+        return f"Kind({str(self)!r}, template={self.template!r}, version={self.version})"
+
+    def __reduce__(self):
+        # Pickled (a cached model instance, a task argument) as the plain code.
+        return (str, (str(self),))
+
+    def same_as(self, other: "Kind") -> bool:
+        return (str(self), self.printed_title, str(self.label), self.template, self.version) == (
+            str(other),
+            other.printed_title,
+            str(other.label),
+            other.template,
+            other.version,
+        )
 
 
-def kind_spec(kind: str) -> KindSpec:
+_kinds: dict[str, Kind] = {}
+# Codes registered twice with different contents, reported by the check paperwork.E003 (a
+# startup that raises would hide every other check).
+conflicts: list[tuple[Kind, Kind]] = []
+
+
+def register(*kinds: Kind) -> None:
+    """Add ``kinds`` to the registry. Registering the same kind again changes nothing."""
+    for kind in kinds:
+        known = _kinds.get(str(kind))
+        if known is None:
+            _kinds[str(kind)] = kind
+        elif not known.same_as(kind):
+            conflicts.append((known, kind))
+
+
+def get(code: str) -> Kind:
+    """The registered kind with ``code``; LookupError if no app registers it."""
     try:
-        return KINDS[kind]
+        return _kinds[str(code)]
     except KeyError:
-        raise LookupError(f"No document kind {kind!r} in paperwork.kinds.KINDS.") from None
+        raise LookupError(f"No app registers the document kind {code!r}.") from None
+
+
+def all_kinds() -> Iterator[Kind]:
+    return iter(_kinds.values())
+
+
+def codes() -> set[str]:
+    return set(_kinds)
+
+
+def kind_choices() -> list[tuple[str, str | Promise]]:
+    """``(code, label)`` of every registered kind: the choices of ``Document.kind``."""
+    return [(str(kind), kind.label) for kind in _kinds.values()]
+
+
+def problems(kind: Kind) -> list[str]:
+    """What is wrong with the code of ``kind`` itself (its template is checked apart)."""
+    found = []
+    if not _CODE.match(kind):
+        found.append(f"the code {str(kind)!r} is not lower case letters, digits and '_'")
+    if len(kind) > CODE_MAX_LENGTH:
+        found.append(f"the code {str(kind)!r} is longer than {CODE_MAX_LENGTH} characters")
+    if kind.version < 1:
+        found.append(f"the version of {str(kind)!r} is not a positive number")
+    return found

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopePaths
+from paperwork import kinds
+from paperwork.kinds import Kind
 
 # Crockford's base32 alphabet: no I, L, O or U to misread on paper.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -23,18 +25,23 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-class DocumentKind(models.TextChoices):
-    VILLAGE_POST_REGISTER = "village_post_register", _("Village post register")
-    POLICY_SHEET = "policy_sheet", _("Policy sheet")
-    RECRUITMENT_ANNOUNCEMENT = "recruitment_announcement", _("Recruitment announcement")
-    REGISTRATION_FORM = "registration_form", _("Registration form")
-    ELIGIBILITY_RESULT = "eligibility_result", _("Eligibility result")
-    ADMISSION_TICKET = "admission_ticket", _("Admission ticket")
-    SCORE_RANKING_LIST = "score_ranking_list", _("Score and ranking list")
-    PUBLIC_NOTICE = "public_notice", _("Public notice of proposed hires")
-    HIRING_NOTICE = "hiring_notice", _("Hiring notice")
-    NOT_HIRED_LETTER = "not_hired_letter", _("Letter to candidates not hired")
-    CONTRACT = "contract", _("Contract")
+class _KindNames:
+    """Deprecated, for code written when the kinds were a ``TextChoices`` here:
+    ``DocumentKind.SOME_KIND`` is the registered kind with the code ``some_kind``. Import the
+    constant from the app that declares the kind instead (``<app>.kinds.SOME_KIND``); remove
+    this once nothing uses it.
+    """
+
+    def __getattr__(self, name: str) -> Kind:
+        if not name.isupper():
+            raise AttributeError(name)
+        try:
+            return kinds.get(name.lower())
+        except LookupError:
+            raise AttributeError(name) from None
+
+
+DocumentKind = _KindNames()
 
 
 class ImmutableError(RuntimeError):
@@ -62,7 +69,8 @@ class Document(models.Model):
     shows the masked ID number only.
     """
 
-    kind = models.CharField(_("kind"), max_length=48, choices=DocumentKind.choices)
+    # The apps register their kinds (paperwork.kinds); the choices are read from the registry.
+    kind = models.CharField(_("kind"), max_length=kinds.CODE_MAX_LENGTH, choices=kinds.kind_choices)
     title = models.CharField(_("title"), max_length=200)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
@@ -152,11 +160,12 @@ class Document(models.Model):
 
     @property
     def kind_title(self) -> str:
-        """The Chinese name of the kind (``paperwork.kinds``)."""
-        from paperwork.kinds import KINDS
-
-        spec = KINDS.get(self.kind)
-        return spec.title if spec else self.get_kind_display()
+        """The Chinese name of the kind, as printed (``Kind.printed_title``); the code if no app
+        registers the kind any more."""
+        try:
+            return kinds.get(self.kind).printed_title
+        except LookupError:
+            return self.kind
 
     @property
     def successor(self) -> "Document | None":

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from audit.models import AuditEntry
 from audit.services import audit_record
 from core.identity import check_digit
+from paperwork import kinds
 from paperwork.fonts import uncovered_characters
-from paperwork.kinds import kind_spec
 from paperwork.models import Document, new_verification_code
 from paperwork.render import html_to_pdf
 
@@ -122,7 +122,8 @@ def document_issue(
 ) -> Document:
     """Render the kind's template with ``context``, store the PDF and record it.
 
-    The template and its version come from ``paperwork.kinds``; ``title`` defaults to the
+    ``kind`` is a registered ``paperwork.kinds.Kind`` (or its code): the registry decides the
+    template and its version. ``title`` defaults to the
     kind's title and must not carry a person's name (it is public on the verify page). The
     template receives ``paper`` (``Paper``: title, issuing body, date, code, verify URL, QR)
     besides ``context``. ``supersedes`` names the current document of the same kind and
@@ -130,9 +131,10 @@ def document_issue(
 
     One transaction: if anything fails, no row remains and the stored file is removed.
     """
-    spec = kind_spec(kind)
+    spec = kinds.get(kind)
+    kind = str(spec)
     now = timezone.now()
-    title = title or spec.title
+    title = title or spec.printed_title
     content_type = ContentType.objects.get_for_model(type(subject))
     storage = Document._meta.get_field("file").storage  # type: ignore[attr-defined]
     stored_name = ""

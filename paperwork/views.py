@@ -12,7 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from paperwork.models import DocumentKind
+from paperwork import kinds
 from paperwork.selectors import document_by_code, document_visible_or_404, documents_visible_to
 
 VIEW_DOCUMENT = "paperwork.view_document"
@@ -46,7 +46,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "superseded_by", "township", "county"
     )
     kind = request.GET.get("kind", "")
-    if kind in DocumentKind.values:
+    if kind in kinds.codes():
         documents = documents.filter(kind=kind)
     else:
         kind = ""
@@ -54,7 +54,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "paperwork/pages/document_list.html",
-        {"page": page, "kinds": DocumentKind.choices, "kind": kind},
+        {"page": page, "kinds": kinds.kind_choices(), "kind": kind},
     )
 
 

@@ -6,9 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from core.education import Education
-from paperwork.models import Document, DocumentKind
+from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
+from policy.kinds import POLICY_SHEET
 from policy.models import Policy
 
 EDUCATION_CN: dict[str, str] = {
@@ -111,7 +112,7 @@ def policy_sheet_issue(*, policy: Policy, by) -> Document:
     """Issue the policy sheet of ``policy``: every number of that version, explained for a
     newcomer. It supersedes the previous sheet of the same version, which stays on record."""
     return document_issue(
-        kind=DocumentKind.POLICY_SHEET,
+        kind=POLICY_SHEET,
         title=f"{policy.county.short_name or policy.county.name}村级人口主任管理政策要点",
         context=policy_sheet_context(policy=policy),
         subject=policy,
@@ -119,5 +120,5 @@ def policy_sheet_issue(*, policy: Policy, by) -> Document:
         county=policy.county,
         policy=policy,
         issuing_body=policy.county.hr_office,
-        supersedes=document_current(kind=DocumentKind.POLICY_SHEET, subject=policy),
+        supersedes=document_current(kind=POLICY_SHEET, subject=policy),
     )

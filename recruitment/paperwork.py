@@ -1,123 +1,139 @@
 """Which document each recruitment transition produces: the one place to read it.
 
-Each entry names the record and the transition (or, for steps that are not a state change,
-such as ``submit`` and ``admit``, the step), the kind of document, and the function that
-issues it (``issue(subject, *, by) -> Document``). Services call ``issue_for`` right after the
-transition, inside the same transaction; ``tests/test_recruitment_paperwork.py`` walks this
-table and renders every entry.
+Each entry names the model and the transition (or, for steps that are not a state change,
+such as ``submit`` and ``admit``, the step), the kind of document (``recruitment.kinds``,
+``contracts.kinds``), and the function that issues it, ``issue(subject, *, by) -> Document``
+in ``recruitment.documents``. Services call ``issue_for(subject, "<transition>", by=...)``
+right after the transition, inside the same transaction; ``tests/test_recruitment_paperwork.py``
+walks this table and renders every entry.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 
-from paperwork.models import Document, DocumentKind
+from django.db.models import Model
+
+from contracts.kinds import CONTRACT
+from contracts.models import Contract
+from paperwork.kinds import Kind
+from paperwork.models import Document
+from recruitment import kinds
+from recruitment.documents.applicant import issue_eligibility_result, issue_registration_form
+from recruitment.documents.campaign import (
+    issue_announcement,
+    issue_contract,
+    issue_hiring_notice,
+    issue_not_hired_letter,
+    issue_public_notice,
+)
+from recruitment.documents.exam import issue_admission_ticket, issue_score_ranking_list
+from recruitment.models import Application, Campaign
+
+Issuer = Callable[..., Document]
 
 
 @dataclass(frozen=True)
 class PaperworkEntry:
-    model: str
+    model: type[Model]
     transition: str
-    kind: str
-    issuer: str  # dotted path of ``issue(subject, *, by) -> Document``
+    kind: Kind
+    issue: Issuer
+    """``issue(subject, *, by) -> Document``"""
     recipient: str
-
-    def issue(self, subject, *, by) -> Document:
-        module, _, name = self.issuer.rpartition(".")
-        return getattr(import_module(module), name)(subject, by=by)
 
 
 PAPERWORK: list[PaperworkEntry] = [
     PaperworkEntry(
-        "Campaign",
+        Campaign,
         "announce",
-        DocumentKind.RECRUITMENT_ANNOUNCEMENT,
-        "recruitment.documents.campaign.issue_announcement",
+        kinds.RECRUITMENT_ANNOUNCEMENT,
+        issue_announcement,
         "the public",
     ),
     PaperworkEntry(
-        "Application",
+        Application,
         "submit",
-        DocumentKind.REGISTRATION_FORM,
-        "recruitment.documents.applicant.issue_registration_form",
+        kinds.REGISTRATION_FORM,
+        issue_registration_form,
         "the applicant",
     ),
     PaperworkEntry(
-        "Application",
+        Application,
         "mark_eligible",
-        DocumentKind.ELIGIBILITY_RESULT,
-        "recruitment.documents.applicant.issue_eligibility_result",
+        kinds.ELIGIBILITY_RESULT,
+        issue_eligibility_result,
         "the applicant",
     ),
     PaperworkEntry(
-        "Application",
+        Application,
         "mark_ineligible",
-        DocumentKind.ELIGIBILITY_RESULT,
-        "recruitment.documents.applicant.issue_eligibility_result",
+        kinds.ELIGIBILITY_RESULT,
+        issue_eligibility_result,
         "the applicant",
     ),
     PaperworkEntry(
-        "Application",
+        Application,
         "waive",
-        DocumentKind.ELIGIBILITY_RESULT,
-        "recruitment.documents.applicant.issue_eligibility_result",
+        kinds.ELIGIBILITY_RESULT,
+        issue_eligibility_result,
         "the applicant",
     ),
     PaperworkEntry(
-        "Application",
+        Application,
         "admit",
-        DocumentKind.ADMISSION_TICKET,
-        "recruitment.documents.exam.issue_admission_ticket",
+        kinds.ADMISSION_TICKET,
+        issue_admission_ticket,
         "the applicant",
     ),
     PaperworkEntry(
-        "Campaign",
+        Campaign,
         "confirm_ranking",
-        DocumentKind.SCORE_RANKING_LIST,
-        "recruitment.documents.exam.issue_score_ranking_list",
+        kinds.SCORE_RANKING_LIST,
+        issue_score_ranking_list,
         "the public",
     ),
     PaperworkEntry(
-        "Campaign",
+        Campaign,
         "publicise",
-        DocumentKind.PUBLIC_NOTICE,
-        "recruitment.documents.campaign.issue_public_notice",
+        kinds.PUBLIC_NOTICE,
+        issue_public_notice,
         "the public",
     ),
     PaperworkEntry(
-        "Application",
+        Application,
         "hire",
-        DocumentKind.HIRING_NOTICE,
-        "recruitment.documents.campaign.issue_hiring_notice",
+        kinds.HIRING_NOTICE,
+        issue_hiring_notice,
         "the new director",
     ),
     PaperworkEntry(
-        "Contract",
+        Contract,
         "draft",
-        DocumentKind.CONTRACT,
-        "recruitment.documents.campaign.issue_contract",
+        CONTRACT,
+        issue_contract,
         "the new director and the township",
     ),
     PaperworkEntry(
-        "Application",
+        Application,
         "reject",
-        DocumentKind.NOT_HIRED_LETTER,
-        "recruitment.documents.campaign.issue_not_hired_letter",
+        kinds.NOT_HIRED_LETTER,
+        issue_not_hired_letter,
         "the candidate",
     ),
     PaperworkEntry(
-        "Application",
+        Application,
         "keep_in_reserve",
-        DocumentKind.NOT_HIRED_LETTER,
-        "recruitment.documents.campaign.issue_not_hired_letter",
+        kinds.NOT_HIRED_LETTER,
+        issue_not_hired_letter,
         "the reserve candidate (the letter states the reserve period)",
     ),
 ]
 
 
-def entries_for(model: str, transition: str) -> list[PaperworkEntry]:
-    return [e for e in PAPERWORK if e.model == model and e.transition == transition]
+def entries_for(model: type[Model], transition: str) -> list[PaperworkEntry]:
+    return [e for e in PAPERWORK if e.model is model and e.transition == transition]
 
 
-def issue_for(subject, transition: str, *, by) -> list[Document]:
+def issue_for(subject: Model, transition: str, *, by) -> list[Document]:
     """Issue every document the table declares for ``transition`` of ``subject``."""
-    return [e.issue(subject, by=by) for e in entries_for(type(subject).__name__, transition)]
+    return [e.issue(subject, by=by) for e in entries_for(type(subject), transition)]

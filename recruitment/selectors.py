@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from accounts.scoping import scoped
 from core.identity import normalise_id_number, normalise_mobile
-from paperwork.models import Document, DocumentKind
+from paperwork.models import Document
+from recruitment import kinds
 from recruitment.constants import ApplicationState, CampaignState, WaiverDecision
 from recruitment.models import Application, Campaign, Waiver
 
@@ -90,9 +91,9 @@ def applicant_documents(application_ids: list[int]) -> QuerySet[Document]:
 
 # Documents about a campaign addressed to the public, which its applicants see with their own.
 PUBLIC_CAMPAIGN_KINDS = (
-    DocumentKind.RECRUITMENT_ANNOUNCEMENT,
-    DocumentKind.SCORE_RANKING_LIST,
-    DocumentKind.PUBLIC_NOTICE,
+    kinds.RECRUITMENT_ANNOUNCEMENT,
+    kinds.SCORE_RANKING_LIST,
+    kinds.PUBLIC_NOTICE,
 )
 
 
@@ -110,7 +111,7 @@ def campaign_public_documents(campaign_ids: list[int]) -> QuerySet[Document]:
 def announcement_of(campaign: Campaign) -> Document | None:
     return (
         Document.objects.filter(
-            kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT,
+            kind=kinds.RECRUITMENT_ANNOUNCEMENT,
             content_type=ContentType.objects.get_for_model(Campaign),
             object_id=campaign.pk,
             superseded_by__isnull=True,

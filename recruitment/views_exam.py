@@ -23,8 +23,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404
-from paperwork.models import Document, DocumentKind
-from recruitment import scores_import
+from paperwork.models import Document
+from recruitment import kinds, scores_import
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.forms_exam import (
     InterviewMarksForm,
@@ -86,7 +86,7 @@ def exam_home(request, pk: int):
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     tickets = dict(
         Document.objects.filter(
-            kind=DocumentKind.ADMISSION_TICKET,
+            kind=kinds.ADMISSION_TICKET,
             object_id__in=[a.pk for a in page.object_list],
             superseded_by__isnull=True,
             content_type=ContentType.objects.get_for_model(Application),

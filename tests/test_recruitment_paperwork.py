@@ -226,9 +226,9 @@ KNOWN = {
 def subject_for(entry: PaperworkEntry, world) -> object:
     """A record that went through the entry's transition: the subject of a document the
     services issued for it, else of an audited transition of that name."""
-    if entry.model == "Campaign":
+    if entry.model is Campaign:
         return world.campaign
-    if entry.model == "Contract":
+    if entry.model is Contract:
         return Contract.objects.get()
     applications = {a.pk: a for a in world.applications.values()}
     content_type = ContentType.objects.get_for_model(Application)
@@ -263,7 +263,7 @@ def test_every_entry_of_the_paperwork_table_renders(concluded):
     }
     assert Contract.objects.get().person == concluded.applications["罗昇"].person
 
-    assert {(e.model, e.transition) for e in PAPERWORK} >= {
+    assert {(e.model.__name__, e.transition) for e in PAPERWORK} >= {
         ("Campaign", "announce"),
         ("Application", "submit"),
         ("Application", "mark_eligible"),

@@ -11,10 +11,11 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.urls import reverse
 
-from paperwork.models import Document, DocumentKind
+from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
 from policy.documents import EDUCATION_CN
+from recruitment import kinds
 from recruitment.constants import ApplicationState, AttachmentKind, EligibilityRule, WaiverDecision
 from recruitment.models import Application
 
@@ -77,7 +78,7 @@ def issue_registration_form(application: Application, *, by) -> Document:
     """The registration form, issued when the application is submitted."""
     campaign = application.campaign
     return document_issue(
-        kind=DocumentKind.REGISTRATION_FORM,
+        kind=kinds.REGISTRATION_FORM,
         context=registration_form_context(application),
         subject=application,
         by=by,
@@ -152,7 +153,7 @@ def issue_eligibility_result(application: Application, *, by) -> Document:
     else:
         transition = "mark_ineligible"
     return document_issue(
-        kind=DocumentKind.ELIGIBILITY_RESULT,
+        kind=kinds.ELIGIBILITY_RESULT,
         context=context,
         subject=application,
         by=by,
@@ -161,5 +162,5 @@ def issue_eligibility_result(application: Application, *, by) -> Document:
         policy=campaign.policy,
         issuing_body=campaign.township.issuing_body,
         transition=transition,
-        supersedes=document_current(kind=DocumentKind.ELIGIBILITY_RESULT, subject=application),
+        supersedes=document_current(kind=kinds.ELIGIBILITY_RESULT, subject=application),
     )

@@ -16,12 +16,14 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.utils import timezone
 
+from contracts.kinds import CONTRACT
 from core.education import Education
 from core.text import pinyin_key
-from paperwork.models import Document, DocumentKind
+from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
 from policy.documents import EDUCATION_CN
+from recruitment import kinds
 from recruitment.constants import ApplicationState, CampaignKind, ObjectionDecision
 from recruitment.models import Application, Campaign
 from workdays.calendar import coverage_notes
@@ -154,13 +156,13 @@ def issue_announcement(campaign: Campaign, *, by) -> Document:
     word = "补聘" if campaign.kind == CampaignKind.REFILL else "公开选聘"
     return _issue(
         campaign,
-        kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT,
+        kind=kinds.RECRUITMENT_ANNOUNCEMENT,
         title=f"{campaign.township.name}村级人口主任{word}公告",
         context=announcement_context(campaign),
         subject=campaign,
         by=by,
         transition="announce",
-        supersedes=document_current(kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT, subject=campaign),
+        supersedes=document_current(kind=kinds.RECRUITMENT_ANNOUNCEMENT, subject=campaign),
     )
 
 
@@ -250,13 +252,13 @@ def issue_public_notice(campaign: Campaign, *, by) -> Document:
     supersedes the current one."""
     return _issue(
         campaign,
-        kind=DocumentKind.PUBLIC_NOTICE,
+        kind=kinds.PUBLIC_NOTICE,
         title=f"{campaign.township.name}拟聘用村级人口主任公示",
         context=public_notice_context(campaign),
         subject=campaign,
         by=by,
         transition="publicise",
-        supersedes=document_current(kind=DocumentKind.PUBLIC_NOTICE, subject=campaign),
+        supersedes=document_current(kind=kinds.PUBLIC_NOTICE, subject=campaign),
     )
 
 
@@ -298,13 +300,13 @@ def issue_hiring_notice(application: Application, *, by) -> Document:
     campaign = application.campaign
     return _issue(
         campaign,
-        kind=DocumentKind.HIRING_NOTICE,
+        kind=kinds.HIRING_NOTICE,
         context=hiring_notice_context(application),
         subject=application,
         person=application.person,
         by=by,
         transition="hire",
-        supersedes=document_current(kind=DocumentKind.HIRING_NOTICE, subject=application),
+        supersedes=document_current(kind=kinds.HIRING_NOTICE, subject=application),
     )
 
 
@@ -334,7 +336,7 @@ def issue_contract(contract, *, by) -> Document:
     """The contract, printed for signing when it is drafted."""
     township = contract.township
     return document_issue(
-        kind=DocumentKind.CONTRACT,
+        kind=CONTRACT,
         context=contract_context(contract),
         subject=contract,
         by=by,
@@ -344,7 +346,7 @@ def issue_contract(contract, *, by) -> Document:
         policy=contract.policy,
         issuing_body=township.issuing_body,
         transition="draft",
-        supersedes=document_current(kind=DocumentKind.CONTRACT, subject=contract),
+        supersedes=document_current(kind=CONTRACT, subject=contract),
     )
 
 
@@ -403,11 +405,11 @@ def issue_not_hired_letter(application: Application, *, by) -> Document:
     reserve = application.state == ApplicationState.RESERVE
     return _issue(
         campaign,
-        kind=DocumentKind.NOT_HIRED_LETTER,
+        kind=kinds.NOT_HIRED_LETTER,
         context=not_hired_letter_context(application),
         subject=application,
         person=application.person,
         by=by,
         transition="keep_in_reserve" if reserve else "reject",
-        supersedes=document_current(kind=DocumentKind.NOT_HIRED_LETTER, subject=application),
+        supersedes=document_current(kind=kinds.NOT_HIRED_LETTER, subject=application),
     )

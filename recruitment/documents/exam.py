@@ -5,9 +5,10 @@ ranking list (考试成绩及排名表) of the campaign. Issuers follow ``recrui
 
 import base64
 
-from paperwork.models import Document, DocumentKind
+from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
+from recruitment import kinds
 from recruitment.constants import AttachmentKind
 from recruitment.models import Application, Campaign
 from recruitment.selectors_exam import campaign_standings
@@ -69,7 +70,7 @@ def issue_admission_ticket(application: Application, *, by) -> Document:
     campaign = application.campaign
     township = campaign.township
     return document_issue(
-        kind=DocumentKind.ADMISSION_TICKET,
+        kind=kinds.ADMISSION_TICKET,
         context=admission_ticket_context(application),
         subject=application,
         by=by,
@@ -79,7 +80,7 @@ def issue_admission_ticket(application: Application, *, by) -> Document:
         policy=campaign.policy,
         issuing_body=township.issuing_body,
         transition="admit",
-        supersedes=document_current(kind=DocumentKind.ADMISSION_TICKET, subject=application),
+        supersedes=document_current(kind=kinds.ADMISSION_TICKET, subject=application),
     )
 
 
@@ -100,7 +101,7 @@ def issue_score_ranking_list(campaign: Campaign, *, by) -> Document:
     supersedes the previous one."""
     township = campaign.township
     return document_issue(
-        kind=DocumentKind.SCORE_RANKING_LIST,
+        kind=kinds.SCORE_RANKING_LIST,
         title=f"{campaign.title[:180]}考试成绩及排名表",
         context=score_ranking_list_context(campaign),
         subject=campaign,
@@ -110,5 +111,5 @@ def issue_score_ranking_list(campaign: Campaign, *, by) -> Document:
         policy=campaign.policy,
         issuing_body=township.issuing_body,
         transition="confirm_ranking",
-        supersedes=document_current(kind=DocumentKind.SCORE_RANKING_LIST, subject=campaign),
+        supersedes=document_current(kind=kinds.SCORE_RANKING_LIST, subject=campaign),
     )

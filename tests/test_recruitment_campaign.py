@@ -832,12 +832,17 @@ def test_hired_after_an_objection_no_second_letter(world, publicised, ranked):
 
 
 def test_confirm_hires_is_atomic(world, publicised, ranked, monkeypatch):
+    from contracts.kinds import CONTRACT
     from recruitment.documents import campaign as campaign_documents
 
-    def broken(contract, *, by):
-        raise RuntimeError("printer on fire")
+    issue = campaign_documents.document_issue
 
-    monkeypatch.setattr(campaign_documents, "issue_contract", broken)
+    def broken(*, kind, **kwargs):
+        if kind == CONTRACT:
+            raise RuntimeError("printer on fire")
+        return issue(kind=kind, **kwargs)
+
+    monkeypatch.setattr(campaign_documents, "document_issue", broken)
     people_before = list(Person.objects.values_list("pk", "name", "township_id"))
     documents_before = Document.objects.count()
     audit_before = AuditEntry.objects.count()

@@ -495,12 +495,12 @@ def test_an_offer_of_another_campaign_is_refused(campaign, policy):
 def test_a_failing_registration_form_leaves_no_application_and_no_file(campaign, monkeypatch):
     from recruitment.documents import applicant
 
-    def broken(application, *, by):
-        assert Attachment.objects.filter(application=application).count() == 2
+    def broken(*, subject, **kwargs):
+        assert Attachment.objects.filter(application=subject).count() == 2
         raise RuntimeError("printer on fire")
 
     before = stored_upload_files()
-    monkeypatch.setattr(applicant, "issue_registration_form", broken)
+    monkeypatch.setattr(applicant, "document_issue", broken)
     with pytest.raises(RuntimeError):
         service_submit(campaign)
     assert not Application.objects.exists()

@@ -360,11 +360,11 @@ def test_a_county_officer_without_the_committee_permission_cannot_review(world):
 def test_a_failing_result_letter_leaves_the_application_unreviewed(world, monkeypatch):
     from recruitment.documents import applicant
 
-    def broken(application, *, by):
+    def broken(**kwargs):
         raise RuntimeError("printer on fire")
 
     application = make_application(world.campaign)
-    monkeypatch.setattr(applicant, "issue_eligibility_result", broken)
+    monkeypatch.setattr(applicant, "document_issue", broken)
     with pytest.raises(RuntimeError):
         application_review(
             application=application,

@@ -1,4 +1,5 @@
-"""Issuing documents: render, hash, store, record and audit, in one transaction."""
+"""Issuing documents: render, hash, store, record and audit, in one transaction; the file
+follows the transaction (``core.files``)."""
 
 import datetime
 import re
@@ -8,7 +9,6 @@ from urllib.parse import urljoin
 import segno
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.files import discard_uncommitted, save_on_commit
 from core.identity import check_digit
 from paperwork import kinds
 from paperwork.fonts import uncovered_characters
@@ -129,15 +130,16 @@ def document_issue(
     besides ``context``. ``supersedes`` names the current document of the same kind and
     subject that this one replaces; it stays stored and its verify page points here.
 
-    One transaction: if anything fails, no row remains and the stored file is removed.
+    One transaction: if anything fails, no row remains. The PDF is written before commit
+    (a full disk fails the issue) and published when the caller's outermost transaction
+    commits (``core.files.save_on_commit``); if any enclosing transaction rolls back, the
+    file is deleted with it.
     """
     spec = kinds.get(kind)
     kind = str(spec)
     now = timezone.now()
     title = title or spec.printed_title
     content_type = ContentType.objects.get_for_model(type(subject))
-    storage = Document._meta.get_field("file").storage  # type: ignore[attr-defined]
-    stored_name = ""
     try:
         with transaction.atomic():
             if supersedes is not None:
@@ -185,8 +187,7 @@ def document_issue(
                 supersedes=supersedes,
                 issued_at=now,
             )
-            document.file.save(f"{kind}-{code}.pdf", ContentFile(pdf.content), save=False)
-            stored_name = document.file.name or ""
+            stored_name = save_on_commit(document.file, f"{kind}-{code}.pdf", pdf.content)
             document.save()
             audit_record(
                 obj=document,
@@ -207,7 +208,6 @@ def document_issue(
                 },
             )
     except BaseException:
-        if stored_name:
-            storage.delete(stored_name)
+        discard_uncommitted()  # this issue's file, now that its savepoint has rolled back
         raise
     return document

@@ -4,7 +4,15 @@ import pytest
 from django.utils import translation
 
 from accounts.constants import Role
+from core.files import discard_uncommitted
 from tests.factories import CountyFactory, PolicyFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _discard_staged_files():
+    """Files staged in the previous test's transaction, which rolled back, are gone before
+    this test looks at the media folder (as they are at the end of a request)."""
+    discard_uncommitted()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from pypdf.generic import ByteStringObject, ContentStream, TextStringObject
 
 from accounts.constants import Role
 from audit.models import AuditEntry
+from core.files import discard_uncommitted
 from organisation.constants import PostStatus, VillageKind
 from organisation.documents import village_post_register_context, village_post_register_issue
 from organisation.kinds import VILLAGE_POST_REGISTER
@@ -99,6 +100,9 @@ def glyph_ids(data: bytes) -> list[int]:
 
 
 def media_files() -> list[Path]:
+    """Every file under MEDIA_ROOT, staged ones included, once the staged files of rolled-back
+    transactions are gone (as at the end of a request)."""
+    discard_uncommitted()
     root = Path(settings.MEDIA_ROOT)
     return [p for p in root.rglob("*") if p.is_file()]
 

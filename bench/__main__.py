@@ -1,5 +1,7 @@
 """Run every bench module (or those named on the command line) and print its figures as
-``name: value unit``, one a line, as soon as each is measured."""
+``name: value unit``, one a line, as soon as each is measured. A figure a module cannot
+measure on this machine comes as ``(name, None, why)`` and prints as a note line,
+``# name: why``."""
 
 import importlib
 import os
@@ -7,7 +9,7 @@ import pkgutil
 import sys
 from collections.abc import Iterator
 
-Figure = tuple[str, float, str]
+Figure = tuple[str, float | None, str]
 
 
 def area_names() -> list[str]:
@@ -18,8 +20,13 @@ def area_names() -> list[str]:
     )
 
 
-def format_figure(name: str, value: float, unit: str) -> str:
-    text = f"{value:.1f}" if isinstance(value, float) else str(value)
+def format_figure(name: str, value: float | None, unit: str) -> str:
+    if value is None:
+        return f"# {name}: {unit}"
+    if isinstance(value, float):
+        text = f"{value:.2f}" if unit == "ratio" else f"{value:.1f}"
+    else:
+        text = str(value)
     return f"{name}: {text} {unit}"
 
 

@@ -10,7 +10,7 @@ CONTRACT = Kind(
     printed_title="村级人口主任聘用合同",
     label=_("Contract"),
     template="paperwork/contracts/contract.html",
-    version=1,
+    version=2,
 )
 
 register(CONTRACT)

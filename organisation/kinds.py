@@ -9,7 +9,7 @@ VILLAGE_POST_REGISTER = Kind(
     printed_title="村级人口主任岗位登记表",
     label=_("Village post register"),
     template="paperwork/village_post_register.html",
-    version=1,
+    version=2,
 )
 
 register(VILLAGE_POST_REGISTER)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.signals import request_finished
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
 from audit.models import AuditEntry
 from core import files as core_files
@@ -55,7 +55,13 @@ def staged_files() -> set[Path]:
 
 
 def end_of_request() -> None:
-    request_finished.send(sender=None)
+    """What the end of a request sends; the database connection stays open, as Django's test
+    client keeps it (close_old_connections would close the test's transaction)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        request_finished.send(sender=None)
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def unsaved_document() -> Document:

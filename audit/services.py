@@ -19,13 +19,12 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
 
 
 def _place_of(obj: models.Model) -> tuple[int | None, int | None]:
-    """County and township ids of a record, for scoping its audit trail."""
-    from organisation.models import County, Township
-
-    if isinstance(obj, County):
-        return obj.pk, None
-    if isinstance(obj, Township):
-        return obj.county_id, obj.pk
+    """County and township ids of a record, for scoping its audit trail: its own
+    ``audit_place`` (a county or a township), else its ``audit_township``, township or
+    village's township, else its county."""
+    place = getattr(obj, "audit_place", None)
+    if place is not None:
+        return place
     township = getattr(obj, "audit_township", None)
     if township is None and hasattr(obj, "township_id"):
         township = getattr(obj, "township")  # noqa: B009

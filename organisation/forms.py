@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tabular import ImportFileError, check_file_name, check_file_size
 from organisation.importing import MAX_POPULATION, check_default_date
-from web.tabular import ImportFileError, check_file_name, check_file_size
 
 
 class DateInput(forms.DateInput):

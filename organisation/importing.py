@@ -25,6 +25,16 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core import tabular
+from core.tabular import (
+    BLANK,
+    MAX_FILE_BYTES,
+    ImportFileError,
+    RowError,
+    cell_text,
+    is_blank,
+    normal_header,
+)
 from organisation.constants import VillageKind
 from organisation.models import County, Township, Village
 from organisation.services import (
@@ -35,22 +45,12 @@ from organisation.services import (
     village_set_population,
 )
 from policy.models import Policy
-from web import tabular
-from web.tabular import (
-    BLANK,
-    MAX_FILE_BYTES,
-    ImportFileError,
-    RowError,
-    cell_text,
-    is_blank,
-    normal_header,
-)
 
 MAX_ROWS = 5000
 MAX_POPULATION = 1_000_000
 NAME_MAX_LENGTH = Village._meta.get_field("name").max_length or 64
 
-# Column → accepted header names, compared after ``web.tabular.normal_header``.
+# Column → accepted header names, compared after ``core.tabular.normal_header``.
 HEADERS: dict[str, tuple[str, ...]] = {
     "township": (
         "乡镇",

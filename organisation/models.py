@@ -30,6 +30,11 @@ class County(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_place(self) -> tuple[int, None]:
+        """County and township of this record's audit trail."""
+        return self.pk, None
+
 
 class Township(models.Model):
     """A township, town or subdistrict (乡镇/街道) whose committee hires the directors."""
@@ -72,6 +77,11 @@ class Township(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_place(self) -> tuple[int, int]:
+        """County and township of this record's audit trail."""
+        return self.county_id, self.pk
 
     @property
     def issuing_body(self) -> str:

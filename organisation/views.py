@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
+from core.tabular import MAX_FILE_BYTES, ImportFileError
 from organisation.constants import PostStatus
 from organisation.forms import PopulationChangeForm, VillageImportForm
 from organisation.importing import HEADERS, MAX_ROWS
@@ -28,7 +29,6 @@ from organisation.models import Post, Township, Village
 from organisation.services import QuotaResult, quota_policy, village_set_population
 from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force_or_none
-from web.tabular import MAX_FILE_BYTES, ImportFileError
 
 VIEW_VILLAGE = "organisation.view_village"
 CHANGE_VILLAGE = "organisation.change_village"

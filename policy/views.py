@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404, scoped
+from organisation.services import PolicyRevision, policy_revise
 from policy.forms import (
     FIELD_GROUPS,
     GRADE_KEYS,
@@ -22,7 +23,6 @@ from policy.forms import (
 )
 from policy.models import Policy
 from policy.selectors import policy_in_force_or_none
-from policy.services import PolicyRevision, policy_revise
 
 VIEW_POLICY = "policy.view_policy"
 ADD_POLICY = "policy.add_policy"

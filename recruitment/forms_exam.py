@@ -8,10 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.tabular import ImportFileError, check_file_name, check_file_size
 from recruitment import ranking
 from recruitment.constants import ApplicationState
 from recruitment.models import Application
-from web.tabular import ImportFileError, check_file_name, check_file_size
 
 
 def editable(application: Application) -> bool:

@@ -6,7 +6,7 @@ The layout is the sheet an exam office fills in: a header row, then one candidat
 with at most two decimals, or 缺考 for a candidate who did not sit the exam). A title line or
 two above the header and other columns are ignored. Each problem is reported as (row number
 as the spreadsheet shows it, column header as written, reason), as the village import does:
-the file readers and cell helpers are those of ``web.tabular``.
+the file readers and cell helpers are those of ``core.tabular``.
 """
 
 from dataclasses import dataclass
@@ -14,14 +14,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core import tabular
+from core.tabular import BLANK, RowError, Table, cell_text, is_blank
 from recruitment import ranking
 from recruitment.models import Application
-from web import tabular
-from web.tabular import BLANK, RowError, Table, cell_text, is_blank
 
 MAX_ROWS = 10_000  # the admission number's four-digit sequence allows 9,999 a year
 
-# Column → accepted header names, compared after ``web.tabular.normal_header``.
+# Column → accepted header names, compared after ``core.tabular.normal_header``.
 HEADERS: dict[str, tuple[str, ...]] = {
     "admission_number": (
         "准考证号",

@@ -36,12 +36,12 @@ from django.utils.translation import ngettext
 from accounts.scoping import can_see
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.tabular import FileImportReport, ImportFileError, RowError
 from core.text import pinyin_key
 from recruitment import ranking
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.models import Application, Campaign, CampaignPost, InterviewMark
 from recruitment.paperwork import issue_for
-from web.tabular import FileImportReport, ImportFileError, RowError
 
 RUN_CAMPAIGN = "recruitment.run_campaign"
 ROOM_SEATS = 30  # seats in one exam room (考场), the usual size of a school classroom

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
 from core.tabular import MAX_FILE_BYTES, ImportFileError
+from organisation import documents as organisation_documents
 from organisation.constants import PostStatus
 from organisation.forms import PopulationChangeForm, VillageImportForm
 from organisation.importing import HEADERS, MAX_ROWS
@@ -155,10 +156,10 @@ def township_detail(request, pk: int):
 @permission_required(ADD_DOCUMENT, raise_exception=True)
 def township_register_issue(request, pk: int):
     """Issue the village post register of a township as a PDF and open it."""
-    from organisation.documents import village_post_register_issue
-
     township = get_scoped_or_404(Township.objects.select_related("county"), request.user, pk=pk)
-    document = village_post_register_issue(township=township, by=request.user)
+    document = organisation_documents.village_post_register_issue(
+        township=township, by=request.user
+    )
     return redirect(reverse("paperwork:download", args=[document.pk]))
 
 

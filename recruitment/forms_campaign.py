@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from organisation.models import Village
 from recruitment.constants import CampaignKind, ObjectionDecision
 from recruitment.models import Application, Campaign
+from recruitment.services.campaigns import vacant_posts_by_village
 
 SEATS_PREFIX = "seats_"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -89,8 +90,6 @@ class CampaignForm(ServiceErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args, township, **kwargs):
-        from recruitment.services.campaigns import vacant_posts_by_village
-
         super().__init__(*args, **kwargs)
         self.township = township
         self.villages: dict[int, Village] = {}

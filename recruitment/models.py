@@ -160,6 +160,16 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
     scope_paths = ScopePaths(
         county="township__county", township="township", village="township__villages"
     )
+    # The fields whose changes the audit trail records (audit.services.audited_transition).
+    audit_fields = (
+        "state",
+        "approved_by",
+        "announced_at",
+        "notice_starts_on",
+        "notice_ends_on",
+        "concluded_at",
+        "cancelled_reason",
+    )
 
     class Meta:
         verbose_name = _("recruitment campaign")
@@ -386,6 +396,27 @@ class Application(ConcurrentTransitionMixin, models.Model):
         township="campaign__township",
         village="offer__village",
         self="person",
+    )
+    # The fields whose changes the audit trail records (audit.services.audited_transition).
+    audit_fields = (
+        "state",
+        "person",
+        "checks",
+        "review_note",
+        "admission_number",
+        "exam_room",
+        "seat_number",
+        "written_score",
+        "written_rank",
+        "interview_score",
+        "composite_score",
+        "rank",
+        "tie_break_position",
+        "tie_break_note",
+        "notice_starts_on",
+        "notice_ends_on",
+        "reserve_until",
+        "outcome_note",
     )
 
     class Meta:
@@ -619,6 +650,8 @@ class Waiver(DecisionOnApplication):
     )
     decision_note = models.TextField(_("decision note"), blank=True)
 
+    audit_fields = ("decision", "decided_by", "decided_at", "decision_note")
+
     class Meta:
         verbose_name = _("eligibility waiver")
         verbose_name_plural = _("eligibility waivers")
@@ -658,6 +691,8 @@ class Objection(DecisionOnApplication):
         default=ObjectionDecision.PENDING,
     )
     finding = models.TextField(_("finding"), blank=True)
+
+    audit_fields = ("decision", "decided_by", "decided_at", "finding")
 
     class Meta:
         verbose_name = _("objection")

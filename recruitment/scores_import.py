@@ -1,5 +1,5 @@
 """Reading a written-score spreadsheet: the file, its header row and every cell, checked
-before anything is written (``recruitment.services.exams.written_scores_import`` writes).
+before anything is written (``recruitment.services.written_exam.written_scores_import`` writes).
 
 The layout is the sheet an exam office fills in: a header row, then one candidate a row with
 准考证号 (admission number), 姓名 (name) and 笔试成绩 (written score: a number from 0 to 100

@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import can_see, get_scoped_or_404, scoped
 from audit.services import audit_trail
+from contracts.models import Contract
 from paperwork.selectors import documents_visible_to
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.forms_campaign import ObjectionDecisionForm, ObjectionForm
 from recruitment.models import Application, Campaign, CampaignPost, Objection
-from recruitment.services.campaigns import (
+from recruitment.services.notice import (
     objection_decide,
     objection_record,
     objection_window_end,
@@ -108,8 +109,6 @@ def _state_counts(counter: Counter) -> list[StateCount]:
 
 
 def _campaign_documents(user, campaign: Campaign):
-    from contracts.models import Contract
-
     types = ContentType.objects.get_for_models(Campaign, Application, Contract)
     condition = (
         Q(content_type=types[Campaign], object_id=campaign.pk)

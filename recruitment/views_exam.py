@@ -3,7 +3,8 @@
 imported), the interview shortlist and marks, and the ranking with its tie decisions.
 
 Each page is thin: it checks sign-in, permission (403) and scope (another township's campaign
-answers 404), validates a form and calls ``recruitment.services.exams``.
+answers 404), validates a form and calls one service of ``recruitment.services``
+(``review``, ``written_exam`` or ``interview``).
 """
 
 import csv
@@ -34,7 +35,7 @@ from recruitment.forms_exam import (
 )
 from recruitment.models import Application, Campaign, CampaignPost
 from recruitment.selectors_exam import campaign_standings, state_counts
-from recruitment.services import exams
+from recruitment.services import interview, review, written_exam
 
 RUN_CAMPAIGN = "recruitment.run_campaign"
 PAGE_SIZE = 100
@@ -113,7 +114,7 @@ def exam_home(request, pk: int):
             rooms=list(rooms),
             room=room,
             waiting=waiting,
-            room_seats=exams.ROOM_SEATS,
+            room_seats=review.ROOM_SEATS,
         ),
     )
 
@@ -125,7 +126,7 @@ def exam_admit(request, pk: int):
     """Assign admission numbers to the eligible candidates who have none yet."""
     campaign = _campaign(request, pk)
     try:
-        count = exams.admission_assign(campaign=campaign, by=request.user)
+        count = review.admission_assign(campaign=campaign, by=request.user)
     except ValidationError as exc:
         _service_error(request, exc)
     else:
@@ -167,7 +168,7 @@ def exam_scores(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                result = exams.written_scores_record(
+                result = written_exam.written_scores_record(
                     campaign=campaign, rows=form.cleaned_data["entries"], by=request.user
                 )
             except ValidationError as exc:
@@ -216,10 +217,10 @@ def exam_import(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                report = exams.written_scores_import(
+                report = written_exam.written_scores_import(
                     campaign=campaign, file=form.cleaned_data["file"], by=request.user
                 )
-            except exams.ImportFileError as exc:
+            except written_exam.ImportFileError as exc:
                 form.add_error("file", exc.message)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
@@ -277,7 +278,7 @@ def exam_import_template(request, pk: int):
 def exam_shortlist(request, pk: int):
     campaign = _campaign(request, pk)
     try:
-        count = exams.shortlist_draw(campaign=campaign, by=request.user)
+        count = written_exam.shortlist_draw(campaign=campaign, by=request.user)
     except ValidationError as exc:
         _service_error(request, exc)
         return redirect("recruitment:exam_scores", pk=campaign.pk)
@@ -344,7 +345,7 @@ def exam_interview_marks(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                average = exams.interview_marks_record(
+                average = interview.interview_marks_record(
                     application=application, marks=form.cleaned_data["marks"], by=request.user
                 )
             except ValidationError as exc:
@@ -371,7 +372,7 @@ def exam_interview_marks(request, pk: int):
 def exam_interview_absent(request, pk: int):
     application = _application(request, pk)
     try:
-        exams.interview_absent(application=application, by=request.user)
+        interview.interview_absent(application=application, by=request.user)
     except ValidationError as exc:
         _service_error(request, exc)
     else:
@@ -398,8 +399,8 @@ def exam_ranking(request, pk: int):
             campaign,
             "ranking",
             standings=standings,
-            tie_states=exams.TIE_BREAK_STATES,
-            can_tie_break=campaign.state in exams.TIE_BREAK_STATES,
+            tie_states=interview.TIE_BREAK_STATES,
+            can_tie_break=campaign.state in interview.TIE_BREAK_STATES,
             needs_decision=[s for s in standings if s.needs_decision],
         ),
     )
@@ -411,7 +412,7 @@ def exam_ranking(request, pk: int):
 def exam_ranking_compute(request, pk: int):
     campaign = _campaign(request, pk)
     try:
-        result = exams.ranking_compute(campaign=campaign, by=request.user)
+        result = interview.ranking_compute(campaign=campaign, by=request.user)
     except ValidationError as exc:
         _service_error(request, exc)
     else:
@@ -457,7 +458,7 @@ def exam_tie_break(request, pk: int):
     if request.method == "POST" and group is not None:
         if form.is_valid():
             try:
-                exams.tie_break_record(
+                interview.tie_break_record(
                     offer=offer,
                     ordered_application_ids=form.cleaned_data["ordered_ids"],
                     reason=form.cleaned_data["reason"],
@@ -487,7 +488,7 @@ def exam_tie_break(request, pk: int):
             group=group,
             group_index=index,
             form=form if group else None,
-            can_tie_break=campaign.state in exams.TIE_BREAK_STATES,
+            can_tie_break=campaign.state in interview.TIE_BREAK_STATES,
         ),
         status=status,
     )

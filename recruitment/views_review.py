@@ -38,9 +38,9 @@ from recruitment.constants import (
 from recruitment.forms_review import ReviewForm, WaiverDecisionForm, WaiverRequestForm
 from recruitment.models import Application, Attachment, Campaign, Waiver
 from recruitment.selectors import applications_for_review, waivers_pending
+from recruitment.services.common import RUN_CAMPAIGN
 from recruitment.services.review import (
     APPROVE_WAIVER,
-    RUN_CAMPAIGN,
     WAIVER_CAMPAIGN_STATES,
     application_review,
     waivable_rules,

@@ -82,20 +82,22 @@ def concluded():
     from recruitment.services.campaigns import (
         campaign_announce,
         campaign_close_registration,
-        campaign_confirm_hires,
-        campaign_confirm_ranking,
         campaign_create,
-        campaign_finish_exams,
-        campaign_finish_review,
-        campaign_publicise,
     )
-    from recruitment.services.exams import (
+    from recruitment.services.hiring import campaign_confirm_hires
+    from recruitment.services.interview import (
+        campaign_finish_exams,
         interview_marks_record,
         ranking_compute,
-        shortlist_draw,
-        written_scores_record,
     )
-    from recruitment.services.review import application_review, waiver_decide, waiver_request
+    from recruitment.services.notice import campaign_confirm_ranking, campaign_publicise
+    from recruitment.services.review import (
+        application_review,
+        campaign_finish_review,
+        waiver_decide,
+        waiver_request,
+    )
+    from recruitment.services.written_exam import shortlist_draw, written_scores_record
 
     with time_machine.travel(at(datetime.date(2026, 9, 1)), tick=False) as clock:
         county = CountyFactory()

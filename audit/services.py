@@ -8,6 +8,7 @@
 """
 
 import dataclasses
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,19 +20,25 @@ from audit.models import AuditEntry
 from core.db import bulk_save, concrete_field
 
 
-def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
+def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...] | None = None) -> dict:
     """The concrete field values of ``obj`` (foreign keys as ids), for before/after. Fields
     not loaded (``only()``/``defer()``) are left out: they cannot have changed in memory, and
     reading them would cost a query each."""
-    data = {}
-    deferred = obj.get_deferred_fields()
-    for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
-            continue
-        if field.name in {"password"} or field.attname in deferred:
-            continue
-        data[field.attname] = field.value_from_object(obj)
-    return data
+    loaded = obj.__dict__
+    return {
+        f.attname: f.value_from_object(obj)
+        for f in _snapshot_fields(type(obj), None if fields is None else tuple(fields))
+        if f.attname in loaded
+    }
+
+
+@functools.cache
+def _snapshot_fields(model: type[models.Model], names: tuple[str, ...] | None) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if (names is None or f.name in names) and f.name != "password"
+    ]
 
 
 def _place_of(obj: models.Model) -> tuple[int | None, int | None]:

@@ -26,8 +26,9 @@ LAYERS = [
     "web",
     "demo",
 ]
-# The shell of each app: its pages and commands, which may use any app's services.
-SHELL_PARTS = ("views", "urls", "management", "templatetags")
+# The shell of each app: its pages (the admin too) and commands, which may use any app's
+# services.
+SHELL_PARTS = ("views", "urls", "admin", "management", "templatetags")
 
 
 def project_imports(path: Path) -> list[tuple[int, str]]:

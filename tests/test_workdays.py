@@ -7,6 +7,7 @@ from typing import cast
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import include, path, reverse
+from django.utils import translation
 
 from accounts.constants import Role
 from accounts.models import User
@@ -83,17 +84,66 @@ def test_working_days_start_the_day_after():
 # --- years the library does not cover ---------------------------------------------------------
 
 
-def test_2027_falls_back_to_weekdays_and_says_so():
-    assert is_working_day(D(2027, 10, 1))  # a Friday; nobody entered National Day 2027
+def test_2027_counts_the_computed_statutory_holidays_and_says_so():
+    # The library ends with 2026. National Day 2027 is 1–3 October (Friday to Sunday); nothing
+    # adds the days the State Council's notice will move (调休), so Monday 4 October works.
+    assert not is_working_day(D(2027, 10, 1))  # a Friday, 国庆节
     assert not is_working_day(D(2027, 10, 2))  # Saturday
-    # Thursday 30 September 2027 + 7 weekdays: 1, 4, 5, 6, 7, 8, 11 October.
-    assert add_working_days(D(2027, 9, 30), 7) == D(2027, 10, 11)
+    assert is_working_day(D(2027, 10, 4))
+    # Thursday 30 September 2027 + 7 working days: 4, 5, 6, 7, 8, 11, 12 October.
+    assert add_working_days(D(2027, 9, 30), 7) == D(2027, 10, 12)
     assert coverage_note(2027) == (
-        "Working days in 2027 are counted Monday to Friday: the official holidays of 2027 "
-        "have not been entered yet."
+        "The statutory holidays of 2027 are computed from the 全国年节及纪念日放假办法; the "
+        "make-up working days and extra days off of 2027 (调休) are not known until county HR "
+        "enters the State Council's notice for that year."
     )
     assert coverage_note(2026) is None
     assert coverage_notes(D(2026, 12, 28), D(2027, 1, 8)) == [coverage_note(2027)]
+
+
+def test_the_note_reads_in_chinese():
+    with translation.override("zh-hans"):
+        assert coverage_note(2027) == (
+            "2027 年的法定节假日按《全国年节及纪念日放假办法》推算；该年的调休上班日和调休放假日"
+            "须待县级人事管理员录入国务院当年的节假日安排通知后才能确定，目前尚未计入。"
+        )
+
+
+def test_new_year_2027_is_not_a_working_day():
+    assert not is_working_day(D(2027, 1, 1))  # a Friday, 元旦
+    # Published Wednesday 30 December 2026, the period starts on Thursday 31 December
+    # (民法典 201). Working days: 31 December (1); 1 January is 元旦 and 2–3 January a weekend;
+    # 4, 5, 6, 7, 8 January (2–6); 11 January (7). Counting 元旦 would end it on 8 January.
+    assert add_working_days(D(2026, 12, 30), 7) == D(2027, 1, 11)
+
+
+def test_spring_festival_2027_is_four_days_from_chuxi():
+    # Chinese New Year 2027 (正月初一) is Saturday 6 February, so 除夕 is Friday 5 February
+    # (the twelfth month of 丙午 has 29 days) and 初三 is Monday 8 February.
+    for day in (5, 6, 7, 8):
+        assert not is_working_day(D(2027, 2, day))
+    assert is_working_day(D(2027, 2, 4))
+    # 初四, Tuesday: the rest of the Spring Festival break comes only from the notice.
+    assert is_working_day(D(2027, 2, 9))
+    # Published Wednesday 3 February: 4 February (1), then 9, 10, 11 February (2–4).
+    assert add_working_days(D(2027, 2, 3), 4) == D(2027, 2, 11)
+
+
+def test_a_correction_wins_over_a_computed_holiday():
+    assert not is_working_day(D(2027, 10, 1))
+    holiday(D(2027, 10, 1), "国庆节调休上班", working=True)
+    assert is_working_day(D(2027, 10, 1))
+    # Thursday 30 September 2027 + 2 working days: 1 (the correction) and 4 October.
+    assert add_working_days(D(2027, 9, 30), 2) == D(2027, 10, 4)
+
+
+def test_years_before_the_current_rules_are_counted_monday_to_friday():
+    # 2003 is outside the library too, but the current 办法 was not the law then.
+    assert is_working_day(D(2003, 10, 1))  # a Wednesday
+    assert coverage_note(2003) == (
+        "Working days in 2003 are counted Monday to Friday: the official holidays of 2003 "
+        "have not been entered yet."
+    )
 
 
 def test_day_overrides_in_2027_change_a_period():

@@ -3,7 +3,7 @@ per role, built with the factories and services as the other tests do.
 
 关索街道 is the users' own township: 城内村 (its director 王堃 holds the one post) and
 北口村 (two vacant posts, which campaigns offer). 花江镇 is a foreign township with 和平村
-and its director 韦春燕. Every account's password is ``PASSWORD``.
+(two posts, one held by its director 韦春燕). Every account's password is ``PASSWORD``.
 """
 
 import datetime
@@ -65,7 +65,7 @@ def make_world() -> World:
     villages = {
         "城内村": make_village(own, 1800, name="城内村", on=on),
         "北口村": make_village(own, 2685, name="北口村", on=on),
-        "和平村": make_village(foreign, 1900, name="和平村", on=on),
+        "和平村": make_village(foreign, 2600, name="和平村", on=on),
     }
     people = {
         "王堃": _director("王堃", villages["城内村"], phone="18812340593"),

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.browser.steps import Steps, slug
 
@@ -40,7 +40,9 @@ CHROMIUM_ARGS = [
 ]
 DESK = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 15_000  # a page (or a PDF being issued) that takes longer is a failure
+# Actions and expectations wait this long: a page (or the PDFs a step issues) that takes
+# longer is a failure.
+TIMEOUT_MS = 15_000
 
 _skipped: list[str] = []
 
@@ -65,6 +67,7 @@ def chromium() -> Iterator[Browser]:
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
+    expect.set_options(timeout=TIMEOUT_MS)
     try:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -132,6 +135,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         recorded = getattr(item, "funcargs", {}).get("steps")
         if isinstance(recorded, Steps):
             folder = failures_folder() / slug(item.name, limit=200)
+            recorded.photograph_pages("failure")
             written = recorded.write(folder)
             report.sections.append(
                 (

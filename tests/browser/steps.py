@@ -57,6 +57,12 @@ class Steps:
             if self._depth == 0:
                 self.shots.append(Shot(title, _url(page), _screenshot(page)))
 
+    def photograph_pages(self, title: str) -> None:
+        """One more screenshot of every watched page, as it is now (at a failure)."""
+        for who, page in self.pages:
+            if not page.is_closed():
+                self.shots.append(Shot(f"{title} {who}", _url(page), _screenshot(page)))
+
     def write(self, folder: Path) -> list[Path]:
         """Write the screenshots into ``folder`` (emptied first), one file a step."""
         shutil.rmtree(folder, ignore_errors=True)

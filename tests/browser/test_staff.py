@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from recruitment.models import Campaign
@@ -101,14 +102,14 @@ def test_a_committee_member_is_refused_another_townships_records(staff, world):
     )
     member = staff("guansuo_committee")
     own = {
-        "/organisation/villages/{}/".format(world.villages["城内村"].pk): "城内村",
-        "/people/{}/".format(world.people["王堃"].pk): "王堃",
+        reverse("organisation:village_detail", args=[world.villages["城内村"].pk]): "城内村",
+        reverse("people:detail", args=[world.people["王堃"].pk]): "王堃",
     }
     foreign = {
-        f"/recruitment/campaigns/{foreign_campaign.pk}/": foreign_campaign.title,
-        "/organisation/villages/{}/".format(world.villages["和平村"].pk): "和平村",
-        "/people/{}/".format(world.people["韦春燕"].pk): "韦春燕",
-        f"/recruitment/campaigns/{foreign_campaign.pk}/applications/": foreign_campaign.title,
+        reverse("recruitment:campaign_detail", args=[foreign_campaign.pk]): foreign_campaign.title,
+        reverse("recruitment:review_list", args=[foreign_campaign.pk]): foreign_campaign.title,
+        reverse("organisation:village_detail", args=[world.villages["和平村"].pk]): "和平村",
+        reverse("people:detail", args=[world.people["韦春燕"].pk]): "韦春燕",
     }
     for url, shown in own.items():
         with member.steps.record("open own record", member.page):

@@ -211,6 +211,7 @@ MATRIX: list[Row] = [
     Row("logout", plain("logout"), everyone(LOGIN), method="post"),
     Row("web:dashboard", plain("web:dashboard"), everyone(200)),
     Row("verify", verify_url, everyone(200, anonymous=200)),
+    Row("verify_lookup", plain("verify_lookup"), everyone(200, anonymous=200)),
     # People
     Row(
         "people:list",

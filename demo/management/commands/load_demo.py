@@ -5,7 +5,8 @@ campaign."""
 import time
 import unicodedata
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -80,6 +81,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset_passwords: bool = False, **options):
+        if getattr(settings, "CUNPIN_PRODUCTION", False):
+            # Production settings leave the demo app out; this guards a settings module
+            # that adds it back.
+            raise CommandError(
+                _(
+                    "The demo county is not loaded with production settings: it creates "
+                    "accounts whose passwords are published in the README."
+                )
+            )
         started = time.monotonic()
         result = demo_load(reset_passwords=reset_passwords)
         campaigns = demo_campaigns_load()

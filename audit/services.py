@@ -1,13 +1,20 @@
-"""Writing audit entries. Services call these inside their own transaction."""
+"""Writing audit entries. Services call these inside their own transaction.
+
+Nothing written here holds a full ID or mobile number (``audit.masking``): values are masked
+by field, with a keyed hash for matching, and any such number in other text is masked too.
+"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audit.masking import mask_text, mask_values
 from audit.models import AuditEntry
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
-    """The concrete field values of ``obj`` (foreign keys as ids), for before/after."""
+    """The concrete field values of ``obj`` (foreign keys as ids), for before/after, with ID
+    and mobile numbers masked (``audit.masking.mask_values``). Two snapshots differ when a
+    number changed even where the masks are equal: the keyed hashes differ."""
     data = {}
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
@@ -15,7 +22,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
         if field.name in {"password"}:
             continue
         data[field.attname] = field.value_from_object(obj)
-    return data
+    return mask_values(data)
 
 
 def _place_of(obj: models.Model) -> tuple[int | None, int | None]:
@@ -54,12 +61,13 @@ def audit_record(
         transition=transition,
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=obj.pk,
-        object_repr=str(obj)[:200],
+        # A record may name itself for the trail (a user: the person's name, not the login).
+        object_repr=mask_text(str(getattr(obj, "audit_label", None) or obj))[:200],
         county_id=county_id,
         township_id=township_id,
-        before=before or {},
-        after=after or {},
-        reason=reason,
+        before=mask_values(before or {}),
+        after=mask_values(after or {}),
+        reason=mask_text(reason),
     )
 
 

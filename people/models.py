@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
 from accounts.scoping import ScopePaths
+from audit.models import AppendOnlyError
 from people.constants import Education, Sex
 from people.identity import mask_id_number, mask_mobile
 
@@ -83,8 +84,18 @@ class Person(models.Model):
         return mask_mobile(self.phone)
 
 
+class IdentityAccessQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Identity access records cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Identity access records cannot be deleted.")
+
+
 class IdentityAccess(models.Model):
-    """A record that someone saw a person's full ID or phone number. Append-only."""
+    """A record that someone saw a person's full ID or phone number. Append-only: saving an
+    existing row, deleting one and updating or deleting through a queryset all raise
+    ``AppendOnlyError``, as for audit entries."""
 
     class Field(models.TextChoices):
         ID_NUMBER = "id_number", _("ID number")
@@ -103,6 +114,8 @@ class IdentityAccess(models.Model):
     field = models.CharField(_("field"), max_length=16, choices=Field.choices)
     reason = models.CharField(_("reason"), max_length=200)
 
+    objects = IdentityAccessQuerySet.as_manager()
+
     scope_paths = ScopePaths(county="person__township__county", township="person__township")
 
     class Meta:
@@ -115,8 +128,8 @@ class IdentityAccess(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise RuntimeError("Identity access records are append-only.")
+            raise AppendOnlyError("Identity access records cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RuntimeError("Identity access records are append-only.")
+        raise AppendOnlyError("Identity access records cannot be deleted.")

@@ -17,7 +17,8 @@ def mask_birth_date(value: str) -> str:
 
 
 # Fields whose values are shown masked wherever an audit entry is displayed. The audit trail
-# keeps full values (it is evidence); pages and the admin never print them.
+# stores them masked already (audit.masking); masking again here is harmless and covers any
+# value stored otherwise.
 SENSITIVE_FIELDS = {
     "id_number": mask_id_number,
     "phone": mask_mobile,
@@ -63,9 +64,17 @@ def staff_menu(context):
 
 
 def _field_labels(model) -> dict[str, str]:
+    """Labels by attname (``township_id``) and by name (``township``, ``groups``): audit
+    entries of most records are keyed by attname, those of users by name."""
     if model is None:
         return {}
-    return {f.attname: capfirst(f.verbose_name) for f in model._meta.concrete_fields}
+    labels: dict[str, str] = {}
+    for f in model._meta.get_fields():
+        verbose_name = getattr(f, "verbose_name", None)
+        if verbose_name is None:
+            continue
+        labels[f.name] = labels[getattr(f, "attname", f.name)] = capfirst(verbose_name)
+    return labels
 
 
 def _field_names(model) -> dict[str, str]:

@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.constants import Role
+from accounts.throttling import client_ip_address
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,38 @@ def test_a_signed_in_session_lasts_a_working_day(client, officer):
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert int(cookie["max-age"]) == 9 * 60 * 60
     assert client.session.get_expiry_age() == 9 * 60 * 60
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(client, officer, settings):
+    settings.CUNPIN_RATE_LIMIT_PROXIES = 1
+    proxy = "127.0.0.1"
+
+    def via_proxy(password: str, forwarded_for: str):
+        return client.post(
+            reverse("login"),
+            {"username": officer.username, "password": password},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+    for n in range(LIMIT):
+        via_proxy(f"wrong-{n}", "203.0.113.9")
+    assert via_proxy(PASSWORD, "203.0.113.9").status_code == 429
+    # Another client behind the same proxy is not locked out.
+    assert via_proxy(PASSWORD, "198.51.100.4").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ({"REMOTE_ADDR": "10.0.0.7"}, "10.0.0.7"),
+        ({"REMOTE_ADDR": "::1"}, "::1"),
+        ({}, None),  # a request built in code (force_login, a management command)
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "not-an-address"}, None),
+    ],
+)
+def test_the_address_axes_stores_is_an_ip_address_or_nothing(settings, meta, expected):
+    settings.CUNPIN_RATE_LIMIT_PROXIES = 1 if "HTTP_X_FORWARDED_FOR" in meta else 0
+    request = HttpRequest()
+    request.META.update(meta)
+    assert client_ip_address(request) == expected

@@ -157,7 +157,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # The client's address as the public pages' rate limits see it (CUNPIN_RATE_LIMIT_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "recruitment.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip_address"
 # No banner on every manage.py command; lockouts are still logged (logger "axes").
 AXES_VERBOSE = False
 

@@ -4,7 +4,7 @@ import ipaddress
 
 from django.http import HttpRequest
 
-from recruitment.ratelimit import client_ip
+from core.http import client_ip
 
 
 def client_ip_address(request: HttpRequest) -> str | None:

@@ -7,8 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.scoping import ScopePaths
 from audit.masking import HMAC_SUFFIX
+from core.scoping import ScopePaths
 
 
 class AppendOnlyError(RuntimeError):

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopePaths
 from audit.models import AppendOnlyError
 from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
+from core.scoping import ScopePaths
 from core.text import pinyin_key
 
 

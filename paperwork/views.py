@@ -7,16 +7,20 @@ for a document about a person the masked ID number only. Staff pages go through
 """
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.identity import normalise_id_number
+from core.pagination import paginate
 from paperwork.models import DocumentKind
 from paperwork.selectors import document_by_code, document_visible_or_404, documents_visible_to
+from people.search import name_condition
+from recruitment.models import Application
 
 VIEW_DOCUMENT = "paperwork.view_document"
-PAGE_SIZE = 50
 
 
 @require_safe
@@ -39,22 +43,67 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+def _named(documents):
+    """Documents with the name of the person each is about: its ``person``, or for the
+    papers of an applicant who has no person record yet (registration form, eligibility
+    result, admission ticket) the name on the application, as ``applicant_name``."""
+    applicant = Application.objects.filter(pk=OuterRef("object_id")).values("name")[:1]
+    return documents.annotate(
+        applicant_name=Case(
+            When(
+                content_type=ContentType.objects.get_for_model(Application),
+                person__isnull=True,
+                then=Subquery(applicant),
+            ),
+            default=None,
+        )
+    )
+
+
+def _search(documents, term: str):
+    """Documents about a person found by name, pinyin or whole ID number
+    (``people.search``), or about an applicant found by name or whole ID number."""
+    condition = name_condition(term, prefix="person__")
+    if condition is None:
+        return documents
+    applicants = Application.objects.filter(name__contains=term)
+    number = normalise_id_number(term)
+    if len(number) == 18:
+        applicants = Application.objects.filter(Q(name__contains=term) | Q(id_number=number))
+    return documents.filter(
+        condition
+        | Q(
+            content_type=ContentType.objects.get_for_model(Application),
+            person__isnull=True,
+            object_id__in=applicants.values("pk"),
+        )
+    )
+
+
 @login_required
 @permission_required(VIEW_DOCUMENT, raise_exception=True)
 def document_list(request: HttpRequest) -> HttpResponse:
-    documents = documents_visible_to(request.user).select_related(
-        "superseded_by", "township", "county"
-    )
+    # Newest first within the user's scope: the indexes document_county_issued,
+    # document_township_issued and document_person_issued give the page.
+    documents = documents_visible_to(request.user).select_related("superseded_by", "person")
     kind = request.GET.get("kind", "")
     if kind in DocumentKind.values:
         documents = documents.filter(kind=kind)
     else:
         kind = ""
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    term = request.GET.get("q", "").strip()
+    documents = _named(_search(documents, term))
+    page = paginate(request, documents, searching=bool(term))
     return render(
         request,
         "paperwork/pages/document_list.html",
-        {"page": page, "kinds": DocumentKind.choices, "kind": kind},
+        {
+            "page_obj": page,
+            "kinds": DocumentKind.choices,
+            "kind": kind,
+            "q": term,
+            "can_view_people": request.user.has_perm("people.view_person"),
+        },
     )
 
 

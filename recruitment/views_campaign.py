@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import can_see, get_scoped_or_404, scoped
 from audit.services import audit_trail
 from contracts.models import Contract
+from core.pagination import paginate
 from paperwork.selectors import documents_visible_to
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.forms_campaign import ObjectionDecisionForm, ObjectionForm
@@ -66,18 +68,30 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         .annotate(total=Sum("seats"))
         .values("total")
     )
+    applications = (
+        Application.objects.filter(campaign=OuterRef("pk"))
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # Both counts are subqueries, so that only the campaigns of the page are counted; newest
+    # first within the township (the index campaign_township_created).
     campaigns = _campaigns(request.user).annotate(
         seats=Subquery(seats, output_field=IntegerField()),
-        application_count=Count("applications", distinct=True),
+        application_count=Coalesce(Subquery(applications, output_field=IntegerField()), 0),
     )
     state = request.GET.get("state", "")
     if state in CampaignState.values:
         campaigns = campaigns.filter(state=state)
+    else:
+        state = ""
+    page = paginate(request, campaigns.order_by("-created_at", "-pk"))
     return render(
         request,
         "recruitment/campaign/list.html",
         {
-            "campaigns": campaigns.order_by("-created_at", "-pk"),
+            "page_obj": page,
+            "campaigns": page.object_list,
             "states": CampaignState.choices,
             "state": state,
         },
@@ -132,7 +146,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offers = list(
         campaign.offers.select_related("village")
         .prefetch_related("posts")
-        .order_by("village__name")
+        .order_by("village__name_pinyin", "pk")
     )
     per_offer: dict[int, Counter] = defaultdict(Counter)
     total: Counter = Counter()
@@ -194,7 +208,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": documents[:DOCUMENTS_SHOWN],
             "document_count": documents.count(),
             "documents_shown": DOCUMENTS_SHOWN,
-            "history": audit_trail(campaign)[:30],
+            # One page of the history, with each entry's record type for its labels
+            "history": paginate(
+                request, audit_trail(campaign).select_related("content_type"), per_page=30
+            ),
             "can_run": running,
             "can_record_objection": running and notice_open,
             "reserve_count": total[ApplicationState.RESERVE],
@@ -211,12 +228,18 @@ def campaign_reserve(request: HttpRequest, pk: int) -> HttpResponse:
     reserve = (
         campaign.applications.filter(state=ApplicationState.RESERVE)
         .select_related("offer__village")
-        .order_by("offer__village__name", "rank", "-composite_score", "pk")
+        .order_by("offer__village__name_pinyin", "offer", "rank", "-composite_score", "pk")
     )
+    page = paginate(request, reserve)
     return render(
         request,
         "recruitment/campaign/reserve.html",
-        {"campaign": campaign, "reserve": reserve, "today": timezone.localdate()},
+        {
+            "campaign": campaign,
+            "page_obj": page,
+            "reserve": page.object_list,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -229,7 +252,7 @@ def objection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     proposed = (
         campaign.applications.filter(state=ApplicationState.PROPOSED)
         .select_related("offer__village")
-        .order_by("offer__village__name", "rank", "pk")
+        .order_by("offer__village__name_pinyin", "offer", "rank", "pk")
     )
     form = ObjectionForm(request.POST or None, proposed=proposed)
     if request.method == "POST" and form.is_valid():

@@ -32,9 +32,13 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if self.count_limit is None:
             return super().count
-        # SELECT COUNT(*) FROM (SELECT … LIMIT n + 1): stops at the first n + 1 matches.
-        head = self.object_list[: self.count_limit + 1]
-        found = head.count() if isinstance(head, QuerySet) else len(head)
+        items = self.object_list
+        if isinstance(items, QuerySet):
+            # SELECT COUNT(*) FROM (SELECT id … LIMIT n + 1): stops at the first n + 1
+            # matches, and neither sorts them nor computes the page's annotations.
+            found = items.order_by().values("pk")[: self.count_limit + 1].count()
+        else:
+            found = len(items[: self.count_limit + 1])
         self._capped = found > self.count_limit
         return min(found, self.count_limit)
 
@@ -49,17 +53,18 @@ def paginate(
     request: HttpRequest,
     items,
     *,
-    per_page: int = PAGE_SIZE,
+    per_page: int | None = None,
     searching: bool = False,
     param: str = "page",
 ) -> Page:
     """The page of ``items`` the request asks for, with ``query`` for the page links.
 
+    ``per_page``: rows a page, ``PAGE_SIZE`` (50) unless the list says otherwise.
     ``searching``: the list is filtered by a search term, so its count is capped at
     ``SEARCH_COUNT_LIMIT``. ``items`` must be ordered (a queryset by a unique key last).
     """
     paginator = CappedPaginator(
-        items, per_page, count_limit=SEARCH_COUNT_LIMIT if searching else None
+        items, per_page or PAGE_SIZE, count_limit=SEARCH_COUNT_LIMIT if searching else None
     )
     page = paginator.get_page(request.GET.get(param))
     params = request.GET.copy()

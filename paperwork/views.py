@@ -17,6 +17,7 @@ from core.identity import normalise_id_number
 from core.pagination import paginate
 from paperwork.models import DocumentKind
 from paperwork.selectors import document_by_code, document_visible_or_404, documents_visible_to
+from people.models import Person
 from people.search import name_condition
 from recruitment.models import Application
 
@@ -47,7 +48,8 @@ def _named(documents):
     """Documents with the name of the person each is about: its ``person``, or for the
     papers of an applicant who has no person record yet (registration form, eligibility
     result, admission ticket) the name on the application, as ``applicant_name``."""
-    applicant = Application.objects.filter(pk=OuterRef("object_id")).values("name")[:1]
+    # order_by(): no joins for the application's default ordering inside the subquery
+    applicant = Application.objects.filter(pk=OuterRef("object_id")).order_by().values("name")
     return documents.annotate(
         applicant_name=Case(
             When(
@@ -60,22 +62,36 @@ def _named(documents):
     )
 
 
+# Up to this many matching people (and applicants), their documents are looked up by key
+MATCHES_LOOKED_UP = 500
+
+
 def _search(documents, term: str):
     """Documents about a person found by name, pinyin or whole ID number
-    (``people.search``), or about an applicant found by name or whole ID number."""
-    condition = name_condition(term, prefix="person__")
+    (``people.search``), or about an applicant found by name or whole ID number.
+
+    The people and the applicants are found first (two queries; PostgreSQL answers the
+    people from the trigram index), then their documents by the indexes on ``person`` and on
+    ``(content_type, object_id)``, without reading every document of the county. A term
+    that matches more than ``MATCHES_LOOKED_UP`` of either (a single common character) is
+    answered by subqueries instead, which read the county's documents."""
+    condition = name_condition(term)
     if condition is None:
         return documents
-    applicants = Application.objects.filter(name__contains=term)
+    applicants = Q(name__contains=term)
     number = normalise_id_number(term)
     if len(number) == 18:
-        applicants = Application.objects.filter(Q(name__contains=term) | Q(id_number=number))
+        applicants |= Q(id_number=number)
+    people = Person.objects.filter(condition).order_by().values_list("pk", flat=True)
+    applications = Application.objects.filter(applicants).order_by().values_list("pk", flat=True)
+    found_people = list(people[: MATCHES_LOOKED_UP + 1])
+    found_applications = list(applications[: MATCHES_LOOKED_UP + 1])
+    few = max(len(found_people), len(found_applications)) <= MATCHES_LOOKED_UP
     return documents.filter(
-        condition
+        Q(person__in=found_people if few else people)
         | Q(
             content_type=ContentType.objects.get_for_model(Application),
-            person__isnull=True,
-            object_id__in=applicants.values("pk"),
+            object_id__in=found_applications if few else applications,
         )
     )
 

@@ -50,23 +50,21 @@ def _term_key(term: str) -> str:
     return _NOT_LETTERS.sub("", term)
 
 
-def name_condition(term: str, prefix: str = "") -> Q | None:
-    """The condition on a person (``prefix`` leads to one, e.g. ``"person__"``) matching
-    ``term``, or None when the term is empty."""
+def name_condition(term: str) -> Q | None:
+    """The condition on people matching ``term``, or None when the term is empty."""
     term = unicodedata.normalize("NFKC", term).strip()
     if not term:
         return None
-    if _HAN.search(term):
-        condition = Q(**{f"{prefix}name__contains": term})
-        key = _spell(list(term.replace(" ", "")))
-        if key and not _HAN.search(key):
-            condition &= Q(**{f"{prefix}name_search__contains": key})
-    else:
-        key = _term_key(term)
-        if not key:
-            return Q(pk__in=[])
-        condition = Q(**{f"{prefix}name_search__contains": key})
     number = normalise_id_number(term)
     if len(number) == 18:
-        condition |= Q(**{f"{prefix}id_number": number})
-    return condition
+        return Q(id_number=number)
+    if _HAN.search(term):
+        condition = Q(name__contains=term)
+        key = _spell(list(term.replace(" ", "")))
+        if key and not _HAN.search(key):
+            condition &= Q(name_search__contains=key)
+        return condition
+    key = _term_key(term)
+    if not key:  # digits or punctuation only: no name is spelled so
+        return Q(pk__in=[])
+    return Q(name_search__contains=key)

@@ -42,6 +42,7 @@ from workdays.calendar import coverage_notes
 VIEW_CAMPAIGN = "recruitment.view_campaign"
 RUN_CAMPAIGN = "recruitment.run_campaign"
 DOCUMENTS_SHOWN = 100
+HISTORY_PAGE_SIZE = 30
 
 
 def _require(user, perm: str) -> None:
@@ -64,12 +65,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, VIEW_CAMPAIGN)
     seats = (
         CampaignPost.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
         .values("campaign")
         .annotate(total=Sum("seats"))
         .values("total")
     )
     applications = (
         Application.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
         .values("campaign")
         .annotate(n=Count("pk"))
         .values("n")
@@ -210,7 +213,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents_shown": DOCUMENTS_SHOWN,
             # One page of the history, with each entry's record type for its labels
             "history": paginate(
-                request, audit_trail(campaign).select_related("content_type"), per_page=30
+                request,
+                audit_trail(campaign).select_related("content_type"),
+                per_page=HISTORY_PAGE_SIZE,
             ),
             "can_run": running,
             "can_record_objection": running and notice_open,

@@ -126,17 +126,22 @@ def _state_counts(counter: Counter) -> list[StateCount]:
 
 
 def _campaign_documents(user, campaign: Campaign):
+    """The documents about the campaign, its applications and their contracts. The ids are
+    read first (two queries), so that the documents are found by the index on their subject
+    rather than by reading every document of the county."""
     types = ContentType.objects.get_for_models(Campaign, Application, Contract)
+    applications = list(
+        Application.objects.filter(campaign=campaign).order_by().values_list("pk", flat=True)
+    )
+    contracts = list(
+        Contract.objects.filter(application__campaign=campaign)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     condition = (
         Q(content_type=types[Campaign], object_id=campaign.pk)
-        | Q(
-            content_type=types[Application],
-            object_id__in=Application.objects.filter(campaign=campaign).values("pk"),
-        )
-        | Q(
-            content_type=types[Contract],
-            object_id__in=Contract.objects.filter(application__campaign=campaign).values("pk"),
-        )
+        | Q(content_type=types[Application], object_id__in=applications)
+        | Q(content_type=types[Contract], object_id__in=contracts)
     )
     return documents_visible_to(user).filter(condition).order_by("-issued_at", "-pk")
 

@@ -179,3 +179,24 @@ def test_every_list_page_is_paginated_and_its_links_keep_the_filters(client, mon
         assert "第 1 页，共" in html or "Page 1 of" in html, (name, params)
         second = the_page(client.get(url, {**params, "page": 2}))
         assert second.number == 2 and not set(second.object_list) & set(page.object_list)
+
+
+def test_the_list_bench_yields_a_time_and_a_ratio_per_page_on_a_small_run():
+    from bench import lists
+    from bench.__main__ import format_figure
+    from tests.test_bench import FIGURE
+
+    figures = list(
+        lists.run(
+            small=(40, 20), large=(80, 40), samples=1, campaigns=1, applications=3, database=False
+        )
+    )
+    names = [name for name, _value, _unit in figures]
+    assert names[:4] == [
+        "lists.people_ms",
+        "lists.people_ratio",
+        "lists.people_search_ms",
+        "lists.people_search_ratio",
+    ]
+    assert len(names) == 22 and all(value > 0 for _name, value, _unit in figures)
+    assert all(FIGURE.match(format_figure(*figure)) for figure in figures)

@@ -469,6 +469,15 @@ MATRIX: list[Row] = [
         ),
         method="post",
     ),
+    Row(
+        "workdays:year_adopt_statutory",
+        lambda world, side: reverse("workdays:year_adopt_statutory", args=[2027]),
+        # Entering the computed holidays as corrections is adding corrections.
+        expect(
+            admin=REDIRECT, county=REDIRECT, committee=403, office=403, village=403, director=403
+        ),
+        method="post",
+    ),
 ]
 
 

@@ -82,9 +82,9 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         township_field = cast(forms.ModelChoiceField, self.fields["township"])
         village_field = cast(forms.ModelChoiceField, self.fields["village"])
-        township_field.queryset = scoped(Township.objects.all(), user).order_by("name")
+        township_field.queryset = scoped(Township.objects.all(), user).order_by("name_pinyin")
         village_field.queryset = scoped(Village.objects.select_related("township"), user).order_by(
-            "township__name", "name"
+            "township__name_pinyin", "township", "name_pinyin"
         )
         if person is not None:
             del self.fields["id_number"]

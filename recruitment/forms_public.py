@@ -99,7 +99,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        offers = campaign.offers.select_related("village").order_by("village__name")
+        offers = campaign.offers.select_related("village").order_by("village__name_pinyin", "pk")
         self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
 
     def clean_id_number(self) -> str:

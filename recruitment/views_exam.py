@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404
+from core.pagination import paginate
 from paperwork.models import Document, DocumentKind
 from recruitment import scores_import
 from recruitment.constants import ApplicationState, CampaignState
@@ -84,7 +84,7 @@ def exam_home(request, pk: int):
     room = request.GET.get("room", "")
     if room:
         applications = applications.filter(exam_room=room)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, applications, per_page=PAGE_SIZE)
     tickets = dict(
         Document.objects.filter(
             kind=DocumentKind.ADMISSION_TICKET,

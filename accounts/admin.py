@@ -4,11 +4,12 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, Use
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import NormalisedFormMixin
 
 ROLE_FIELDS = ("role", "county", "township", "village", "person")
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(NormalisedFormMixin, AdminUserCreationForm):
     """New accounts are created with their role and scope. As a ModelForm it runs
     ``User.clean()``, which refuses a township role without a township, a village outside the
     township, a director without a person record, and so on."""
@@ -19,7 +20,7 @@ class UserCreationAdminForm(AdminUserCreationForm):
         field_classes = {"username": UsernameField}
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(NormalisedFormMixin, UserChangeForm):
     """Same checks (``User.clean()``) on every change of role or scope."""
 
     class Meta:

@@ -6,6 +6,7 @@ from audit.display import audit_changes
 from audit.models import AuditEntry
 from audit.services import audit_record, snapshot
 from core.admin import ReadOnlyAdmin
+from core.forms import NormalisedModelForm
 
 
 @admin.register(AuditEntry)
@@ -56,6 +57,7 @@ class AuditedAdmin(admin.ModelAdmin):
     records are referenced by history that must stay readable."""
 
     audit_reason = _("Changed in the administration site")
+    form = NormalisedModelForm  # names typed here are normalised as on every other form
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

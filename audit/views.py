@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scoped
 from audit.models import AuditEntry
+from core.forms import NormalisedForm
 
 PAGE_SIZE = 50
 # Apps whose records are audited; their models are the "record type" choices.
 AUDITED_APPS = ("organisation", "policy", "people", "paperwork", "recruitment", "contracts")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(NormalisedForm):
     record_type = forms.TypedChoiceField(label=_("Record type"), required=False, coerce=int)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -45,22 +45,24 @@ from django.utils.translation import gettext as _
 
 from core.text import join_list
 
-# Default_Ignorable_Code_Point code points (Unicode DerivedCoreProperties) that are not of
-# category Cf, which is removed as a whole; and the braille blank, which draws nothing.
-_IGNORABLE_RANGES = (
-    (0x034F, 0x034F),  # combining grapheme joiner
-    (0x115F, 0x1160),  # Hangul choseong and jungseong fillers
-    (0x17B4, 0x17B5),  # Khmer inherent vowels
-    (0x180B, 0x180F),  # Mongolian free variation selectors
-    (0x2800, 0x2800),  # braille pattern blank
-    (0x3164, 0x3164),  # Hangul filler
-    (0xFE00, 0xFE0F),  # variation selectors
-    (0xFFA0, 0xFFA0),  # half-width Hangul filler
-    (0x1BCA0, 0x1BCA3),  # shorthand format controls
-    (0x1D173, 0x1D17A),  # musical symbol format controls
-    (0xE0000, 0xE0FFF),  # tags and variation selectors supplement
+# Invisible characters, removed: every character of category Cf (format: soft hyphen, Arabic
+# number signs, zero-width space and joiners, bidirectional marks and isolates, word joiner,
+# invisible operators, BOM, interlinear annotation, tags …) and the other
+# Default_Ignorable_Code_Point code points of Unicode's DerivedCoreProperties, and the braille
+# blank, which draws nothing. ``tests/test_hostile_text.py`` checks this class against the
+# Unicode database of the running Python.
+_INVISIBLE = re.compile(
+    "["
+    "\u00ad\u034f\u061c\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2"
+    "\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+    "]"
 )
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x84\x86-\x9f]")  # Cc but LF (NEL is a break)
 _SPACES = re.compile(r"[ \t]+")
 # Kangxi radicals and the CJK radicals supplement are symbols that look like characters.
 _RADICALS = (0x2E80, 0x2FDF)
@@ -78,13 +80,6 @@ def set_print_check(check: Callable[[str], Iterable[str]] | None) -> None:
     _print_check = check
 
 
-def _invisible(ch: str) -> bool:
-    if unicodedata.category(ch) == "Cf":
-        return True
-    code = ord(ch)
-    return any(low <= code <= high for low, high in _IGNORABLE_RANGES)
-
-
 def _compatible(ch: str) -> str:
     """The NFKC form of a letter, digit or space; anything else unchanged."""
     category = unicodedata.category(ch)
@@ -95,27 +90,23 @@ def _compatible(ch: str) -> str:
     return ch
 
 
-def _controls(text: str, multiline: bool) -> tuple[str, bool]:
-    """``text`` with line breaks unified and tabs (and in one line, breaks) as spaces, and
-    whether it had another control character (which is removed)."""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = text.replace("\t", " ")
+def _normalise(text: str, multiline: bool) -> tuple[str, bool]:
+    """``text`` normalised (steps 1–4 of the module docstring), and whether it had a control
+    character (which is removed)."""
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     if not multiline:
         text = text.replace("\n", " ")
-    kept = [ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc"]
-    return "".join(kept), len(kept) != len(text)
-
-
-def _normalise(text: str, multiline: bool) -> tuple[str, bool]:
-    text, had_controls = _controls(text, multiline)
-    text = unicodedata.normalize("NFC", "".join(ch for ch in text if not _invisible(ch)))
-    text = unicodedata.normalize("NFC", "".join(_compatible(ch) for ch in text))
+    text, controls = _CONTROLS.subn("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFC", "".join(_compatible(ch) for ch in text))
     if multiline:
         lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
         text = "\n".join(lines).strip("\n")
     else:
         text = _SPACES.sub(" ", text).strip()
-    return text, had_controls
+    return text, controls > 0
 
 
 def normalise_text(value, *, multiline: bool = False) -> str:
@@ -129,6 +120,8 @@ def normalise_text(value, *, multiline: bool = False) -> str:
 def unprintable_characters(text: str) -> list[str]:
     """The characters of ``text`` that cannot be printed, each once, in the order they
     appear: private-use, unassigned and surrogate code points, and those no font can draw."""
+    if text.isascii():
+        return []
     found = [ch for ch in text if unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES]
     if _print_check is not None:
         rest = "".join(ch for ch in text if ch not in found)

@@ -391,8 +391,7 @@ def _clean_cells(table: Table, number: int, values: list) -> list:
                     % {"count": len(raw), "max": MAX_CELL_CHARS},
                 )
             )
-            values[index] = ""
-            continue
+            continue  # kept as it is: the import's own checks may say more about it
         try:
             values[index] = clean_text(raw, label=header)
         except ValidationError as exc:

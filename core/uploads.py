@@ -15,8 +15,10 @@ document that prints the photo stays small and cheap to render.
 checksums (``Image.verify``), a JPEG decoded at 1/8 scale.
 
 ``pdf_page_count`` opens a PDF with pypdf and counts its pages: the file must parse, have at
-least one page and at most the number allowed. pypdf reads the cross-reference table and
-the page tree only (no page content is decoded), and bounds what its filters unpack.
+least one page and at most the number allowed. Only the cross-reference table and the page
+tree are read (no page content is decoded; pypdf bounds what its filters unpack), and the
+tree is walked with a budget of nodes rather than flattened: a 5 MB file can declare a
+hundred thousand pages, and pypdf's own count would visit them all.
 """
 
 import io
@@ -125,11 +127,45 @@ class PdfPasswordError(UploadError):
     """A PDF that opens only with a password."""
 
 
-def pdf_page_count(content: bytes) -> int | None:
-    """The number of pages of a PDF; None for one with an owner password (it opens without
-    one, but its pages cannot be counted without decrypting, which needs a cryptography
-    package this site does not install). Raises PdfPasswordError for a PDF that needs a
-    password to be opened, UploadError when it cannot be parsed."""
+def _count_pages(reader, limit: int) -> int:
+    """The pages of the document's page tree, walked from the catalogue: stops at
+    ``limit + 1`` pages, refuses a node seen twice (a cycle) and a tree of more than
+    ``10 × limit + 10`` nodes, so that a file's cost never depends on what it declares."""
+    from pypdf.generic import IndirectObject
+
+    stack = [reader.trailer["/Root"].get_object()["/Pages"]]
+    seen: set = set()
+    pages = 0
+    while stack:
+        reference = stack.pop()
+        key = (
+            (reference.idnum, reference.generation)
+            if isinstance(reference, IndirectObject)
+            else None
+        )
+        if key is not None:
+            if key in seen:
+                raise UploadError("a node of the page tree is reached twice")
+            seen.add(key)
+        if len(seen) > 10 * limit + 10:
+            raise UploadError("the page tree is too large")
+        node = reference.get_object()
+        kids = node.get("/Kids") if node.get("/Type") != "/Page" else None
+        if kids is None:
+            pages += 1
+            if pages > limit:
+                return pages
+        else:
+            stack.extend(reversed(list(kids.get_object())))
+    return pages
+
+
+def pdf_page_count(content: bytes, *, limit: int) -> int | None:
+    """The number of pages of a PDF, counted up to ``limit + 1``; None for one with an
+    owner password that pypdf cannot decrypt here (it opens without a password, but its
+    objects are encrypted with AES, which needs a cryptography package this site does not
+    install). Raises PdfPasswordError for a PDF that needs a password to be opened, and
+    UploadError when it cannot be parsed."""
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError
 
@@ -141,7 +177,7 @@ def pdf_page_count(content: bytes) -> int | None:
                     raise PdfPasswordError("a password is needed")
             except DependencyError:
                 return None
-        return len(reader.pages)
+        return _count_pages(reader, limit)
     except UploadError:
         raise
     except Exception as exc:  # pypdf raises many kinds of errors, RecursionError among them

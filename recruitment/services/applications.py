@@ -327,7 +327,7 @@ def check_scan(upload, *, kind: str, number: int) -> CheckedFile:
 
 def _checked_pdf(content: bytes, *, label: str, kind: str, number: int) -> CheckedFile:
     try:
-        pages = pdf_page_count(content)
+        pages = pdf_page_count(content, limit=SCAN_MAX_PAGES)
     except PdfPasswordError as exc:
         raise ValidationError(
             _(

@@ -76,6 +76,18 @@ def image_header(content: bytes) -> ImageHeader | None:
     return ImageHeader(image_format, width, height)
 
 
+def _truncated(content: bytes, header: ImageHeader) -> bool:
+    """Whether a picture ends before its last marker: a JPEG without an end-of-image marker
+    after its scan, a PNG without its IEND chunk. Checked here because Pillow's own check
+    depends on a process-wide switch (``ImageFile.LOAD_TRUNCATED_IMAGES``) that WeasyPrint
+    turns on when it is imported: after the first document, Pillow fills a cut-off picture
+    with grey instead of failing."""
+    if header.format == "JPEG":
+        scan = content.find(b"\xff\xda")
+        return scan == -1 or content.find(b"\xff\xd9", scan) == -1
+    return b"IEND" not in content
+
+
 def _upright_box(image, box: tuple[int, int]) -> tuple[int, int]:
     """``box`` as the picture is stored, before its EXIF orientation turns it upright."""
     try:
@@ -92,6 +104,8 @@ def photo_downscaled(content: bytes, header: ImageHeader, *, box=PHOTO_BOX) -> b
     cannot be decoded."""
     from PIL import Image, ImageOps
 
+    if _truncated(content, header):
+        raise UploadError("the picture is cut off")
     try:
         with _open(content) as image:
             image.thumbnail(_upright_box(image, box), Image.Resampling.LANCZOS)
@@ -112,6 +126,8 @@ def photo_downscaled(content: bytes, header: ImageHeader, *, box=PHOTO_BOX) -> b
 def scan_image_check(content: bytes, header: ImageHeader) -> None:
     """Verify a scanned picture whose ``header`` has been checked against the limits,
     without decoding all of it; UploadError when it is damaged."""
+    if _truncated(content, header):
+        raise UploadError("the picture is cut off")
     try:
         with _open(content) as image:
             if header.format == "PNG":

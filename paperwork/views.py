@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from core.forms import NormalisedForm
 from paperwork.models import DocumentKind
 from paperwork.selectors import document_by_code, document_visible_or_404, documents_visible_to
 
@@ -37,7 +38,7 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-class VerifyCodeForm(forms.Form):
+class VerifyCodeForm(NormalisedForm):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=CODE_MAX_LENGTH,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scoped
 from audit.models import AuditEntry
+from core.forms import NormalisedForm
 from core.pagination import paginate
 
 # Apps whose records are audited; their models are the "record type" choices.
@@ -29,7 +30,7 @@ AUDITED_APPS = (
 )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(NormalisedForm):
     record_type = forms.TypedChoiceField(label=_("Record type"), required=False, coerce=int)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
+from core.exports import csv_response, xlsx_response
 from core.pagination import paginate
 from core.tabular import MAX_FILE_BYTES, ImportFileError
 from organisation import documents as organisation_documents
@@ -321,8 +321,10 @@ def village_import(request):
 @login_required
 @permission_required(IMPORT_VILLAGES, raise_exception=True)
 def village_import_template(request):
-    """An empty CSV in the import layout, in UTF-8 with a BOM so that Excel opens it right."""
-    content = "\ufeff" + ",".join(TEMPLATE_HEADER) + "\r\n"
-    response = HttpResponse(content.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="villages-template.csv"'
-    return response
+    """An empty sheet in the import layout: CSV (UTF-8 with a BOM so that Excel opens it
+    right), or .xlsx with ``?format=xlsx``; written through ``core.exports``."""
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            [TEMPLATE_HEADER], filename="villages-template.xlsx", sheet_title="村与人口"
+        )
+    return csv_response([TEMPLATE_HEADER], filename="villages-template.csv")

@@ -16,7 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from core.forms import NormalisedForm
 from core.identity import normalise_id_number
+from core.normalise import search_term
 from core.pagination import paginate
 from paperwork.models import DocumentKind
 from paperwork.selectors import document_by_code, document_visible_or_404, documents_visible_to
@@ -42,7 +44,7 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-class VerifyCodeForm(forms.Form):
+class VerifyCodeForm(NormalisedForm):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=CODE_MAX_LENGTH,
@@ -175,7 +177,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
         documents = documents.filter(kind=kind)
     else:
         kind = ""
-    term = request.GET.get("q", "").strip()
+    term = search_term(request.GET.get("q"))
     documents = _named(_search(documents, term))
     page = paginate(request, documents, searching=bool(term))
     return render(

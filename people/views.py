@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.constants import Scope
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
+from core.normalise import search_term
 from core.pagination import paginate
 from organisation.constants import PostStatus
 from organisation.models import Post
@@ -54,7 +55,7 @@ def search_people(queryset, term: str):
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "people.view_person")
-    term = request.GET.get("q", "").strip()
+    term = search_term(request.GET.get("q"))
     # Person.Meta orders by pinyin and id, which the indexes person_pinyin and
     # person_township_pinyin keep in order.
     people = search_people(_people(request.user), term)

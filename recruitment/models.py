@@ -433,6 +433,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(
                 "campaign", "id_number", name="application_one_per_id_per_campaign"
             ),
+            # <year><township><sequence>: one number, one candidate, across campaigns
+            # (recruitment.services.review.admission_assign).
+            models.UniqueConstraint(
+                "admission_number",
+                condition=~models.Q(admission_number=""),
+                name="application_unique_admission_number",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "state"])]
 

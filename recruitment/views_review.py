@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
+from core.normalise import search_term
 from core.pagination import paginate
 from paperwork.models import Document
 from recruitment.constants import (
@@ -106,7 +107,7 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
         offer_id = int(request.GET.get("offer", "") or 0)
     except ValueError:
         offer_id = 0
-    term = request.GET.get("q", "")
+    term = search_term(request.GET.get("q"))
     applications = applications_for_review(
         campaign, state=state, offer_id=offer_id or None, query=term
     )

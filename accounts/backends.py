@@ -3,6 +3,7 @@
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.constants import ROLE_PERMISSIONS, Role
+from accounts.scoping import can_see
 
 # Permission strings scoped to one township or county, used by the recruitment flow
 # (workflows.flows) as task permissions: a task of township 7 asks for
@@ -66,8 +67,20 @@ class RoleBackend(ModelBackend):
         return user_obj._head_cache
 
     def has_perm(self, user_obj, perm, obj=None):
-        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+        """The permission, from the role, the scoped task permissions or a grant in the admin.
+
+        On a record (``obj``), the permission holds only for records within the user's scope
+        (``accounts.scoping``): a committee member runs the campaigns of their own township.
+        A record whose model declares no ``scope_paths`` grants nothing.
+        """
+        if not user_obj.is_active or user_obj.is_anonymous:
             return False
+        if obj is not None:
+            return (
+                hasattr(type(obj), "scope_paths")
+                and self.has_perm(user_obj, perm)
+                and can_see(user_obj, obj)
+            )
         if perm.startswith(HEAD_PREFIX):
             return (
                 getattr(user_obj, "role", "") == Role.TOWNSHIP_COMMITTEE

@@ -216,14 +216,14 @@ def _sample(applications: int, villages: int) -> tuple[float, float, object]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from recruitment.constants import ApplicationState
-    from recruitment.services import exams
+    from recruitment.services import interview, written_exam
 
     rng = random.Random(SEED)
     campaign, user = _world(applications, villages)
     content = _score_file(campaign, rng)
 
     start = time.perf_counter()
-    report = exams.written_scores_import(
+    report = written_exam.written_scores_import(
         campaign=campaign, file=SimpleUploadedFile("scores.xlsx", content), by=user
     )
     imported = time.perf_counter() - start
@@ -231,11 +231,11 @@ def _sample(applications: int, villages: int) -> tuple[float, float, object]:
         raise AssertionError(f"The benchmark import failed: {report.errors[:3]}")
 
     start = time.perf_counter()
-    exams.shortlist_draw(campaign=campaign, by=user)
+    written_exam.shortlist_draw(campaign=campaign, by=user)
     ranked = time.perf_counter() - start
     _marks(campaign, user, rng)
     start = time.perf_counter()
-    result = exams.ranking_compute(campaign=campaign, by=user)
+    result = interview.ranking_compute(campaign=campaign, by=user)
     ranked += time.perf_counter() - start
     if (
         not result.ranked

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
+from core.admin import ReadOnlyAdmin
 from organisation.models import County, Post, Township, Village
-from web.admin_support import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(County)

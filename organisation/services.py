@@ -19,7 +19,8 @@ from audit.services import audit_record, audited_create, audited_update, snapsho
 from organisation.constants import PostStatus
 from organisation.models import Post, Township, Village
 from policy.models import Policy
-from policy.selectors import policy_in_force
+from policy.selectors import policy_in_force, policy_in_force_or_none
+from policy.services import policy_create_version
 
 
 @dataclass(frozen=True)
@@ -173,3 +174,63 @@ def village_set_population(
     village.population_effective_date = effective_date
     policy = quota_policy(county=locked.township.county, effective_date=effective_date)
     return village_reconcile_posts(village=locked, policy=policy, by=by)
+
+
+# Policy versions and the posts they decide ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyRevision:
+    """A saved version and what it did to the county's posts."""
+
+    policy: Policy
+    tiers_changed: bool
+    reconciled_villages: int = 0
+    posts_created: int = 0
+    posts_reactivated: int = 0
+    posts_abolished: int = 0
+    posts_marked_surplus: int = 0
+
+    @property
+    def reconciled(self) -> bool:
+        return self.reconciled_villages > 0
+
+
+@transaction.atomic
+def policy_revise(
+    *, county, by, base: Policy | None = None, today: datetime.date | None = None, **values
+) -> PolicyRevision:
+    """Save a new version (``policy_create_version``) and apply its quota to the villages.
+
+    Villages are reconciled only when the quota tiers differ from the version in force
+    before, and only when the new version is itself in force today (its effective date is
+    today or past and no later version overrides it). A version that takes effect later
+    changes no post now; the village lists flag the mismatch once it is in force. Other
+    numbers do not touch posts. Reconciling never removes an occupied post: it is flagged
+    as surplus instead.
+    """
+    today = today or timezone.localdate()
+    previous = policy_in_force_or_none(county=county, on=today)
+    policy = policy_create_version(county=county, by=by, base=base, **values)
+    tiers_changed = previous is None or previous.quota_tiers != policy.quota_tiers
+    current = policy_in_force_or_none(county=county, on=today)
+    if not tiers_changed or current is None or current.pk != policy.pk:
+        return PolicyRevision(policy=policy, tiers_changed=tiers_changed)
+
+    counts = dict.fromkeys(("created", "reactivated", "abolished", "marked_surplus"), 0)
+    villages = Village.objects.filter(township__county=county).select_related("township")
+    total = 0
+    for village in villages:
+        result = village_reconcile_posts(village=village, policy=policy, by=by)
+        total += 1
+        for key in counts:
+            counts[key] += getattr(result, key)
+    return PolicyRevision(
+        policy=policy,
+        tiers_changed=True,
+        reconciled_villages=total,
+        posts_created=counts["created"],
+        posts_reactivated=counts["reactivated"],
+        posts_abolished=counts["abolished"],
+        posts_marked_surplus=counts["marked_surplus"],
+    )

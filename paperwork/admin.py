@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from paperwork.models import Document
-from web.admin_support import ReadOnlyAdmin
 
 
 @admin.register(Document)

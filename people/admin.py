@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from people.models import IdentityAccess, Person
-from web.admin_support import ReadOnlyAdmin
 
 
 @admin.register(Person)

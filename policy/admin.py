@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from policy.models import Policy
-from web.admin_support import ReadOnlyAdmin
 
 
 @admin.register(Policy)

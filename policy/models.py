@@ -12,8 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopePaths
 from core.education import Education
+from core.scoping import ScopePaths
+from policy.validation import validate_policy
 
 
 def default_quota_tiers() -> list[dict]:
@@ -268,7 +269,5 @@ class Policy(models.Model):
         raise ValueError(f"no quota tier covers a population of {population}")
 
     def clean(self) -> None:
-        from policy.validation import validate_policy
-
         super().clean()
         validate_policy(self)

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404, scoped
+from organisation.services import PolicyRevision, policy_revise
+from policy import documents as policy_documents
 from policy.forms import (
     FIELD_GROUPS,
     GRADE_KEYS,
@@ -22,7 +24,6 @@ from policy.forms import (
 )
 from policy.models import Policy
 from policy.selectors import policy_in_force_or_none
-from policy.services import PolicyRevision, policy_revise
 
 VIEW_POLICY = "policy.view_policy"
 ADD_POLICY = "policy.add_policy"
@@ -194,8 +195,6 @@ def policy_create(request):
 @permission_required(ADD_DOCUMENT, raise_exception=True)
 def policy_sheet_issue(request, pk: int):
     """Issue the policy sheet of one version as a PDF and open it."""
-    from policy.documents import policy_sheet_issue as issue
-
     policy = get_scoped_or_404(_county_versions(request.user), request.user, pk=pk)
-    document = issue(policy=policy, by=request.user)
+    document = policy_documents.policy_sheet_issue(policy=policy, by=request.user)
     return redirect(reverse("paperwork:download", args=[document.pk]))

@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 from organisation.models import Village
 from recruitment.constants import CampaignKind, ObjectionDecision
 from recruitment.models import Application, Campaign
+from recruitment.services.campaigns import vacant_posts_by_village
 
 SEATS_PREFIX = "seats_"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -54,7 +56,7 @@ class ServiceErrorsMixin:
             self.add_error(target, errors)  # type: ignore[attr-defined]
 
 
-class CampaignForm(ServiceErrorsMixin, forms.Form):
+class CampaignForm(ServiceErrorsMixin, NormalisedForm):
     """A new campaign of one township: title, kind, timetable, venue, enquiries, interview
     panel, and the number of posts offered in each village that has vacant posts (one
     ``seats_<village id>`` field each; 0 or empty offers none there)."""
@@ -89,8 +91,6 @@ class CampaignForm(ServiceErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args, township, **kwargs):
-        from recruitment.services.campaigns import vacant_posts_by_village
-
         super().__init__(*args, **kwargs)
         self.township = township
         self.villages: dict[int, Village] = {}
@@ -170,7 +170,7 @@ class CampaignForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class ObjectionForm(ServiceErrorsMixin, forms.Form):
+class ObjectionForm(ServiceErrorsMixin, NormalisedForm):
     application = forms.ModelChoiceField(
         label=_("Proposed hire objected to"), queryset=Application.objects.none()
     )
@@ -196,7 +196,7 @@ class ObjectionForm(ServiceErrorsMixin, forms.Form):
         )
 
 
-class ObjectionDecisionForm(ServiceErrorsMixin, forms.Form):
+class ObjectionDecisionForm(ServiceErrorsMixin, NormalisedForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.scoping import ScopePaths
 from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
+from core.scoping import ScopePaths
 from recruitment.constants import (
     ApplicationState,
     AttachmentKind,
@@ -160,11 +160,27 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
     scope_paths = ScopePaths(
         county="township__county", township="township", village="township__villages"
     )
+    # The fields whose changes the audit trail records (audit.services.audited_transition).
+    audit_fields = (
+        "state",
+        "approved_by",
+        "announced_at",
+        "notice_starts_on",
+        "notice_ends_on",
+        "concluded_at",
+        "cancelled_reason",
+    )
 
     class Meta:
         verbose_name = _("recruitment campaign")
         verbose_name_plural = _("recruitment campaigns")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The campaign list of a township, newest first
+            models.Index(
+                fields=["township", "-created_at", "-id"], name="campaign_township_created"
+            )
+        ]
         permissions = [
             ("run_campaign", _("Can run recruitment campaigns of the township")),
             ("approve_waiver", _("Can approve eligibility waivers")),
@@ -268,7 +284,7 @@ class CampaignPost(models.Model):
     class Meta:
         verbose_name = _("posts offered in a village")
         verbose_name_plural = _("posts offered")
-        ordering = ["campaign", "village__name"]
+        ordering = ["campaign", "village__name_pinyin"]
         constraints = [
             models.UniqueConstraint("campaign", "village", name="campaign_post_unique_village")
         ]
@@ -387,6 +403,27 @@ class Application(ConcurrentTransitionMixin, models.Model):
         village="offer__village",
         self="person",
     )
+    # The fields whose changes the audit trail records (audit.services.audited_transition).
+    audit_fields = (
+        "state",
+        "person",
+        "checks",
+        "review_note",
+        "admission_number",
+        "exam_room",
+        "seat_number",
+        "written_score",
+        "written_rank",
+        "interview_score",
+        "composite_score",
+        "rank",
+        "tie_break_position",
+        "tie_break_note",
+        "notice_starts_on",
+        "notice_ends_on",
+        "reserve_until",
+        "outcome_note",
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -395,6 +432,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 "campaign", "id_number", name="application_one_per_id_per_campaign"
+            ),
+            # <year><township><sequence>: one number, one candidate, across campaigns
+            # (recruitment.services.review.admission_assign).
+            models.UniqueConstraint(
+                "admission_number",
+                condition=~models.Q(admission_number=""),
+                name="application_unique_admission_number",
             ),
         ]
         indexes = [models.Index(fields=["campaign", "state"])]
@@ -619,6 +663,8 @@ class Waiver(DecisionOnApplication):
     )
     decision_note = models.TextField(_("decision note"), blank=True)
 
+    audit_fields = ("decision", "decided_by", "decided_at", "decision_note")
+
     class Meta:
         verbose_name = _("eligibility waiver")
         verbose_name_plural = _("eligibility waivers")
@@ -658,6 +704,8 @@ class Objection(DecisionOnApplication):
         default=ObjectionDecision.PENDING,
     )
     finding = models.TextField(_("finding"), blank=True)
+
+    audit_fields = ("decision", "decided_by", "decided_at", "finding")
 
     class Meta:
         verbose_name = _("objection")

@@ -1,12 +1,12 @@
 """Reading a written-score spreadsheet: the file, its header row and every cell, checked
-before anything is written (``recruitment.services.exams.written_scores_import`` writes).
+before anything is written (``recruitment.services.written_exam.written_scores_import`` writes).
 
 The layout is the sheet an exam office fills in: a header row, then one candidate a row with
 准考证号 (admission number), 姓名 (name) and 笔试成绩 (written score: a number from 0 to 100
 with at most two decimals, or 缺考 for a candidate who did not sit the exam). A title line or
 two above the header and other columns are ignored. Each problem is reported as (row number
 as the spreadsheet shows it, column header as written, reason), as the village import does:
-the file readers and cell helpers are those of ``web.tabular``.
+the file readers and cell helpers are those of ``core.tabular``.
 """
 
 from dataclasses import dataclass
@@ -14,14 +14,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core import tabular
+from core.tabular import BLANK, RowError, Table, cell_text, is_blank
 from recruitment import ranking
 from recruitment.models import Application
-from web import tabular
-from web.tabular import BLANK, RowError, Table, cell_text, is_blank
 
 MAX_ROWS = 10_000  # the admission number's four-digit sequence allows 9,999 a year
 
-# Column → accepted header names, compared after ``web.tabular.normal_header``.
+# Column → accepted header names, compared after ``core.tabular.normal_header``.
 HEADERS: dict[str, tuple[str, ...]] = {
     "admission_number": (
         "准考证号",

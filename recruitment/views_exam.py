@@ -3,19 +3,16 @@
 imported), the interview shortlist and marks, and the ranking with its tie decisions.
 
 Each page is thin: it checks sign-in, permission (403) and scope (another township's campaign
-answers 404), validates a form and calls ``recruitment.services.exams``.
+answers 404), validates a form and calls one service of ``recruitment.services``
+(``review``, ``written_exam`` or ``interview``).
 """
 
-import csv
-import io
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404
+from core.exports import csv_response, xlsx_response
+from core.pagination import paginate
 from paperwork.models import Document
 from recruitment import kinds, scores_import
 from recruitment.constants import ApplicationState, CampaignState
@@ -34,7 +33,7 @@ from recruitment.forms_exam import (
 )
 from recruitment.models import Application, Campaign, CampaignPost
 from recruitment.selectors_exam import campaign_standings, state_counts
-from recruitment.services import exams
+from recruitment.services import interview, review, written_exam
 
 RUN_CAMPAIGN = "recruitment.run_campaign"
 PAGE_SIZE = 100
@@ -83,7 +82,7 @@ def exam_home(request, pk: int):
     room = request.GET.get("room", "")
     if room:
         applications = applications.filter(exam_room=room)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, applications, per_page=PAGE_SIZE)
     tickets = dict(
         Document.objects.filter(
             kind=kinds.ADMISSION_TICKET,
@@ -113,7 +112,7 @@ def exam_home(request, pk: int):
             rooms=list(rooms),
             room=room,
             waiting=waiting,
-            room_seats=exams.ROOM_SEATS,
+            room_seats=review.ROOM_SEATS,
         ),
     )
 
@@ -125,7 +124,7 @@ def exam_admit(request, pk: int):
     """Assign admission numbers to the eligible candidates who have none yet."""
     campaign = _campaign(request, pk)
     try:
-        count = exams.admission_assign(campaign=campaign, by=request.user)
+        count = review.admission_assign(campaign=campaign, by=request.user)
     except ValidationError as exc:
         _service_error(request, exc)
     else:
@@ -167,7 +166,7 @@ def exam_scores(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                result = exams.written_scores_record(
+                result = written_exam.written_scores_record(
                     campaign=campaign, rows=form.cleaned_data["entries"], by=request.user
                 )
             except ValidationError as exc:
@@ -216,10 +215,10 @@ def exam_import(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                report = exams.written_scores_import(
+                report = written_exam.written_scores_import(
                     campaign=campaign, file=form.cleaned_data["file"], by=request.user
                 )
-            except exams.ImportFileError as exc:
+            except written_exam.ImportFileError as exc:
                 form.add_error("file", exc.message)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
@@ -243,12 +242,12 @@ def exam_import(request, pk: int):
 @login_required
 @permission_required(RUN_CAMPAIGN, raise_exception=True)
 def exam_import_template(request, pk: int):
-    """The score sheet as CSV: every candidate's admission number and name, with the score
-    recorded so far (or 缺考), ready to fill in. UTF-8 with a BOM so that Excel opens it."""
+    """The score sheet: every candidate's admission number and name, with the score recorded
+    so far (or 缺考), ready to fill in; CSV (UTF-8 with a BOM so that Excel opens it), or
+    .xlsx with ``?format=xlsx``. Every cell is escaped (``core.exports``): a name is the
+    applicant's own text."""
     campaign = _campaign(request, pk)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(scores_import.TEMPLATE_HEADER)
+    rows: list[list] = [scores_import.TEMPLATE_HEADER]
     for number, name, state, written in (
         campaign.applications.exclude(admission_number="")
         .order_by("admission_number")
@@ -260,12 +259,11 @@ def exam_import_template(request, pk: int):
             value = scores_import.ABSENT_WORDS[0]
         else:
             value = ""
-        writer.writerow([number, name, value])
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="written-scores-{campaign.pk}.csv"'
-    return response
+        rows.append([number, name, value])
+    filename = f"written-scores-{campaign.pk}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(rows, filename=f"{filename}.xlsx", sheet_title="笔试成绩")
+    return csv_response(rows, filename=f"{filename}.csv")
 
 
 # Shortlist and interview ----------------------------------------------------------------------
@@ -277,7 +275,7 @@ def exam_import_template(request, pk: int):
 def exam_shortlist(request, pk: int):
     campaign = _campaign(request, pk)
     try:
-        count = exams.shortlist_draw(campaign=campaign, by=request.user)
+        count = written_exam.shortlist_draw(campaign=campaign, by=request.user)
     except ValidationError as exc:
         _service_error(request, exc)
         return redirect("recruitment:exam_scores", pk=campaign.pk)
@@ -344,7 +342,7 @@ def exam_interview_marks(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                average = exams.interview_marks_record(
+                average = interview.interview_marks_record(
                     application=application, marks=form.cleaned_data["marks"], by=request.user
                 )
             except ValidationError as exc:
@@ -371,7 +369,7 @@ def exam_interview_marks(request, pk: int):
 def exam_interview_absent(request, pk: int):
     application = _application(request, pk)
     try:
-        exams.interview_absent(application=application, by=request.user)
+        interview.interview_absent(application=application, by=request.user)
     except ValidationError as exc:
         _service_error(request, exc)
     else:
@@ -398,8 +396,8 @@ def exam_ranking(request, pk: int):
             campaign,
             "ranking",
             standings=standings,
-            tie_states=exams.TIE_BREAK_STATES,
-            can_tie_break=campaign.state in exams.TIE_BREAK_STATES,
+            tie_states=interview.TIE_BREAK_STATES,
+            can_tie_break=campaign.state in interview.TIE_BREAK_STATES,
             needs_decision=[s for s in standings if s.needs_decision],
         ),
     )
@@ -411,7 +409,7 @@ def exam_ranking(request, pk: int):
 def exam_ranking_compute(request, pk: int):
     campaign = _campaign(request, pk)
     try:
-        result = exams.ranking_compute(campaign=campaign, by=request.user)
+        result = interview.ranking_compute(campaign=campaign, by=request.user)
     except ValidationError as exc:
         _service_error(request, exc)
     else:
@@ -457,7 +455,7 @@ def exam_tie_break(request, pk: int):
     if request.method == "POST" and group is not None:
         if form.is_valid():
             try:
-                exams.tie_break_record(
+                interview.tie_break_record(
                     offer=offer,
                     ordered_application_ids=form.cleaned_data["ordered_ids"],
                     reason=form.cleaned_data["reason"],
@@ -487,7 +485,7 @@ def exam_tie_break(request, pk: int):
             group=group,
             group_index=index,
             form=form if group else None,
-            can_tie_break=campaign.state in exams.TIE_BREAK_STATES,
+            can_tie_break=campaign.state in interview.TIE_BREAK_STATES,
         ),
         status=status,
     )

@@ -23,7 +23,7 @@ from organisation.kinds import VILLAGE_POST_REGISTER
 from paperwork import services as paperwork_services
 from paperwork.models import Document
 from recruitment.models import Campaign
-from recruitment.services.campaigns import campaign_confirm_hires
+from recruitment.services.hiring import campaign_confirm_hires
 from tests import test_recruitment_campaign as campaign_tests
 from tests.factories import (
     PersonFactory,

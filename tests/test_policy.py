@@ -11,10 +11,11 @@ from django.urls import reverse
 from accounts.constants import Role
 from audit.models import AuditEntry
 from organisation.constants import PostStatus
+from organisation.services import policy_revise
 from policy.forms import FIELD_GROUPS, PolicyVersionForm, parse_tiers
 from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force
-from policy.services import policy_create_version, policy_revise
+from policy.services import policy_create_version
 from policy.validation import validate_pay_deduction_bands, validate_quota_tiers
 from tests.factories import (
     CountyFactory,

@@ -43,6 +43,7 @@ from tests.factories import (
     TownshipFactory,
     UserFactory,
     make_id_number,
+    make_pdf,
     make_village,
 )
 from workdays.calendar import add_working_days
@@ -100,8 +101,7 @@ def image_upload() -> SimpleUploadedFile:
 
 
 def scan_upload() -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return SimpleUploadedFile("diploma.pdf", content, content_type="application/pdf")
+    return SimpleUploadedFile("diploma.pdf", make_pdf(), content_type="application/pdf")
 
 
 def my_task_url(client, user: User, node) -> str:
@@ -283,6 +283,7 @@ def test_a_campaign_from_the_announcement_to_the_hire(client, clock, people):
 
     # 6. After the written exam the scores come in as a spreadsheet.
     clock.move_to(at(WRITTEN_EXAM + datetime.timedelta(days=2)))
+    client.force_login(member)  # another day: sessions last a working day (9 hours)
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["准考证号", "姓名", "笔试成绩"])
@@ -308,6 +309,7 @@ def test_a_campaign_from_the_announcement_to_the_hire(client, clock, people):
 
     # 7. The interview panel's marks, then the ranking.
     clock.move_to(at(INTERVIEW + datetime.timedelta(days=1)))
+    client.force_login(member)
     for name, _written, marks in APPLICANTS:
         if marks is None:
             continue

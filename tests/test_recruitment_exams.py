@@ -5,6 +5,7 @@ refusals, and the staff pages."""
 import csv
 import datetime
 import io
+import itertools
 import re
 from decimal import Decimal
 
@@ -18,13 +19,14 @@ from pypdf import PdfReader
 
 import config.urls
 from accounts.constants import Role
+from audit import services as audit_services
 from audit.models import AuditEntry
 from core.education import Education
 from paperwork.models import Document, DocumentKind
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.documents.exam import issue_score_ranking_list
 from recruitment.models import Application, Campaign, CampaignPost, InterviewMark
-from recruitment.services import exams
+from recruitment.services import interview, review, written_exam
 from tests.factories import (
     TownshipFactory,
     UserFactory,
@@ -147,18 +149,22 @@ def campaign(township, policy, committee):
 @pytest.fixture
 def no_tickets(monkeypatch):
     """Skip rendering tickets where a test is about numbers, not paper."""
-    monkeypatch.setattr(exams, "issue_for", lambda *args, **kwargs: [])
+    monkeypatch.setattr(review, "issue_for", lambda *args, **kwargs: [])
+
+
+_sequence = itertools.count(9001)
 
 
 def numbered(offer, names, **fields):
-    """Eligible applications with admission numbers, in order."""
+    """Eligible applications with admission numbers, in order (each number new: they are
+    unique across campaigns)."""
     result = []
     for i, name in enumerate(names, start=1):
         result.append(
             make_application(
                 offer,
                 name,
-                admission_number=f"2026{offer.campaign.township_id % 1000:03d}{9000 + i:04d}",
+                admission_number=f"2026{offer.campaign.township_id % 1000:03d}{next(_sequence)}",
                 exam_room="01",
                 seat_number=i,
                 **fields,
@@ -194,7 +200,7 @@ def test_admission_numbers_rooms_and_seats_in_pinyin_order(campaign, committee, 
     names = ["周七", "安一", "陈二", "白三"]  # zhou, an, chen, bai
     apps = [make_application(offer, n) for n in names]
     make_application(offer, "李不合格", state=ApplicationState.INELIGIBLE)
-    assert exams.admission_assign(campaign=campaign, by=committee) == 4
+    assert review.admission_assign(campaign=campaign, by=committee) == 4
     refresh(*apps)
     by_name = {a.name: a for a in apps}
     prefix = f"2026{campaign.township_id % 1000:03d}"
@@ -207,7 +213,7 @@ def test_admission_numbers_rooms_and_seats_in_pinyin_order(campaign, committee, 
     assert not Application.objects.get(name="李不合格").admission_number
     assert AuditEntry.objects.filter(transition="admit").count() == 4
     # Running again assigns nobody twice
-    assert exams.admission_assign(campaign=campaign, by=committee) == 0
+    assert review.admission_assign(campaign=campaign, by=committee) == 0
 
 
 def test_rooms_hold_thirty_seats_and_numbers_continue_in_the_township_year(
@@ -215,7 +221,7 @@ def test_rooms_hold_thirty_seats_and_numbers_continue_in_the_township_year(
 ):
     offer = make_offer(campaign)
     apps = [make_application(offer, f"考生{i:02d}") for i in range(31)]
-    exams.admission_assign(campaign=campaign, by=committee)
+    review.admission_assign(campaign=campaign, by=committee)
     refresh(*apps)
     rooms = sorted((a.exam_room, a.seat_number) for a in apps)
     assert rooms[29] == ("01", 30) and rooms[30] == ("02", 1)
@@ -223,7 +229,7 @@ def test_rooms_hold_thirty_seats_and_numbers_continue_in_the_township_year(
 
     second = make_campaign(township, policy, committee)
     late = make_application(make_offer(second, "和平村"), "后来者")
-    exams.admission_assign(campaign=second, by=committee)
+    review.admission_assign(campaign=second, by=committee)
     late.refresh_from_db()
     assert late.admission_number.endswith("0032")
     assert late.exam_room == "01" and late.seat_number == 1
@@ -232,7 +238,7 @@ def test_rooms_hold_thirty_seats_and_numbers_continue_in_the_township_year(
 def test_admission_ticket_pdf_shows_masked_id_and_never_the_full_number(campaign, committee):
     offer = make_offer(campaign, "城内村")
     application = make_application(offer, "王晓燕")
-    assert exams.admission_assign(campaign=campaign, by=committee) == 1
+    assert review.admission_assign(campaign=campaign, by=committee) == 1
     application.refresh_from_db()
     ticket = Document.objects.get(kind=DocumentKind.ADMISSION_TICKET)
     assert ticket.object_id == application.pk
@@ -257,10 +263,10 @@ def test_a_failing_ticket_leaves_no_admission_number(campaign, committee, monkey
             raise RuntimeError("printer on fire")
         return []
 
-    monkeypatch.setattr(exams, "issue_for", fail_second)
+    monkeypatch.setattr(review, "issue_for", fail_second)
     before = AuditEntry.objects.count()
     with pytest.raises(RuntimeError):
-        exams.admission_assign(campaign=campaign, by=committee)
+        review.admission_assign(campaign=campaign, by=committee)
     refresh(*apps)
     assert all(a.admission_number == "" for a in apps)
     assert AuditEntry.objects.count() == before
@@ -271,7 +277,7 @@ def test_a_failing_ticket_leaves_no_admission_number(campaign, committee, monkey
 
 def test_scores_and_absentees_are_recorded_with_audit(campaign, committee):
     a, b, c = numbered(make_offer(campaign), ["甲", "乙", "丙"])
-    result = exams.written_scores_record(
+    result = written_exam.written_scores_record(
         campaign=campaign, rows=[(a.pk, "85.5"), (b.pk, None), (c.pk, D("60"))], by=committee
     )
     assert (result.scored, result.absent) == (2, 1)
@@ -285,7 +291,7 @@ def test_scores_and_absentees_are_recorded_with_audit(campaign, committee):
     assert AuditEntry.objects.get(object_id=b.pk, transition="mark_absent").actor == committee
 
     # Same values again: unchanged; a different score corrects until the shortlist
-    again = exams.written_scores_record(
+    again = written_exam.written_scores_record(
         campaign=campaign, rows=[(a.pk, "85.50"), (b.pk, None), (c.pk, "61")], by=committee
     )
     assert (again.unchanged, again.corrected) == (2, 1)
@@ -306,7 +312,7 @@ def test_bad_scores_are_refused_and_nothing_is_written(campaign, committee, raw,
     a, b = numbered(make_offer(campaign), ["甲", "乙"])
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        exams.written_scores_record(
+        written_exam.written_scores_record(
             campaign=campaign, rows=[(a.pk, "90"), (b.pk, raw)], by=committee
         )
     message = " ".join(error.value.messages)
@@ -316,10 +322,12 @@ def test_bad_scores_are_refused_and_nothing_is_written(campaign, committee, raw,
 
 def test_an_absentee_cannot_get_a_score_nor_a_scored_one_be_absent(campaign, committee):
     a, b = numbered(make_offer(campaign), ["甲", "乙"])
-    exams.written_scores_record(campaign=campaign, rows=[(a.pk, None), (b.pk, "70")], by=committee)
+    written_exam.written_scores_record(
+        campaign=campaign, rows=[(a.pk, None), (b.pk, "70")], by=committee
+    )
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        exams.written_scores_record(
+        written_exam.written_scores_record(
             campaign=campaign, rows=[(a.pk, "70"), (b.pk, None)], by=committee
         )
     message = " ".join(error.value.messages)
@@ -333,9 +341,9 @@ def test_a_failing_audit_leaves_no_score(campaign, committee, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(exams, "_audit_many", boom)
+    monkeypatch.setattr(audit_services, "audit_record_many", boom)
     with pytest.raises(RuntimeError):
-        exams.written_scores_record(campaign=campaign, rows=[(a.pk, "70")], by=committee)
+        written_exam.written_scores_record(campaign=campaign, rows=[(a.pk, "70")], by=committee)
     a.refresh_from_db()
     assert (a.state, a.written_score) == (ApplicationState.ELIGIBLE, None)
 
@@ -348,12 +356,12 @@ def test_wrong_campaign_state_is_refused_with_no_change(campaign, committee, sta
     Campaign.objects.filter(pk=campaign.pk).update(state=state)
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        exams.written_scores_record(campaign=campaign, rows=[(a.pk, "70")], by=committee)
+        written_exam.written_scores_record(campaign=campaign, rows=[(a.pk, "70")], by=committee)
     assert "Eligibility reviewed" in error.value.messages[0]
     with pytest.raises(ValidationError):
-        exams.shortlist_draw(campaign=campaign, by=committee)
+        written_exam.shortlist_draw(campaign=campaign, by=committee)
     with pytest.raises(ValidationError):
-        exams.admission_assign(campaign=campaign, by=committee)
+        review.admission_assign(campaign=campaign, by=committee)
     assert snapshot() == before
 
 
@@ -362,9 +370,9 @@ def test_wrong_role_or_township_is_refused(campaign, office, foreign_committee):
     before = snapshot()
     for user in (office, foreign_committee):
         with pytest.raises(PermissionDenied):
-            exams.written_scores_record(campaign=campaign, rows=[(a.pk, "70")], by=user)
+            written_exam.written_scores_record(campaign=campaign, rows=[(a.pk, "70")], by=user)
         with pytest.raises(PermissionDenied):
-            exams.ranking_compute(campaign=campaign, by=user)
+            interview.ranking_compute(campaign=campaign, by=user)
     assert snapshot() == before
 
 
@@ -401,7 +409,7 @@ def test_xlsx_import_records_scores_and_absentees(campaign, committee):
             [c.admission_number, " 丙 ", "59.99"],
         ]
     )
-    report = exams.written_scores_import(campaign=campaign, file=upload, by=committee)
+    report = written_exam.written_scores_import(campaign=campaign, file=upload, by=committee)
     assert report.ok, report.errors
     assert (report.rows, report.scored, report.absent) == (3, 2, 1)
     refresh(a, b, c)
@@ -422,7 +430,7 @@ def test_import_with_one_bad_row_writes_nothing_and_names_row_column_reason(camp
         ]
     )
     before = snapshot()
-    report = exams.written_scores_import(campaign=campaign, file=upload, by=committee)
+    report = written_exam.written_scores_import(campaign=campaign, file=upload, by=committee)
     assert not report.ok
     assert [(e.row, e.column) for e in report.errors] == [(3, "笔试成绩")]
     assert "more than two decimals" in report.errors[0].reason
@@ -431,7 +439,7 @@ def test_import_with_one_bad_row_writes_nothing_and_names_row_column_reason(camp
 
 def test_import_reports_every_kind_of_bad_row(campaign, committee):
     a, b, c = numbered(make_offer(campaign), ["甲", "乙", "丙"])
-    exams.written_scores_record(campaign=campaign, rows=[(c.pk, "70")], by=committee)
+    written_exam.written_scores_record(campaign=campaign, rows=[(c.pk, "70")], by=committee)
     upload = csv_file(
         [
             HEADER,
@@ -444,7 +452,7 @@ def test_import_reports_every_kind_of_bad_row(campaign, committee):
         ],
         encoding="gb18030",
     )
-    report = exams.written_scores_import(campaign=campaign, file=upload, by=committee)
+    report = written_exam.written_scores_import(campaign=campaign, file=upload, by=committee)
     found = {(e.row, e.column): e.reason for e in report.errors}
     assert "belongs to 甲, not to 李四" in found[(2, "姓名")]
     assert "No candidate of this campaign" in found[(3, "准考证号")]
@@ -459,13 +467,13 @@ def test_import_reports_every_kind_of_bad_row(campaign, committee):
 
 def test_import_refuses_an_unreadable_file(campaign, committee):
     numbered(make_offer(campaign), ["甲"])
-    with pytest.raises(exams.ImportFileError) as error:
-        exams.written_scores_import(
+    with pytest.raises(written_exam.ImportFileError) as error:
+        written_exam.written_scores_import(
             campaign=campaign, file=SimpleUploadedFile("old.xls", b"abc"), by=committee
         )
     assert ".xls" in error.value.message
-    with pytest.raises(exams.ImportFileError) as error:
-        exams.written_scores_import(
+    with pytest.raises(written_exam.ImportFileError) as error:
+        written_exam.written_scores_import(
             campaign=campaign, file=csv_file([["准考证号", "成绩"], ["1", "2"]]), by=committee
         )
     assert "name (姓名)" in error.value.message
@@ -475,7 +483,7 @@ def test_import_refuses_an_unreadable_file(campaign, committee):
 
 
 def score_all(campaign, by, scores: dict):
-    exams.written_scores_record(campaign=campaign, rows=list(scores.items()), by=by)
+    written_exam.written_scores_record(campaign=campaign, rows=list(scores.items()), by=by)
 
 
 def test_shortlist_by_ratio_with_widening_and_pass_line(campaign, committee):
@@ -484,7 +492,7 @@ def test_shortlist_by_ratio_with_widening_and_pass_line(campaign, committee):
     scores = ["90", "85", "80", "80", "79", "59.99", None]
     score_all(campaign, committee, {a.pk: s for a, s in zip(apps, scores, strict=True)})
 
-    assert exams.shortlist_draw(campaign=campaign, by=committee) == 4
+    assert written_exam.shortlist_draw(campaign=campaign, by=committee) == 4
     refresh(*apps)
     states = [a.state for a in apps]
     assert states[:4] == [ApplicationState.SHORTLISTED] * 4  # widened on the 80/80 tie
@@ -503,11 +511,11 @@ def test_shortlist_takes_all_when_fewer_and_needs_every_result(campaign, committ
     score_all(campaign, committee, {a.pk: "70", b.pk: "65"})
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        exams.shortlist_draw(campaign=campaign, by=committee)
+        written_exam.shortlist_draw(campaign=campaign, by=committee)
     assert "丙" in error.value.messages[0]
     assert snapshot() == before
     score_all(campaign, committee, {c.pk: "61"})
-    assert exams.shortlist_draw(campaign=campaign, by=committee) == 3
+    assert written_exam.shortlist_draw(campaign=campaign, by=committee) == 3
 
 
 # Interview marks --------------------------------------------------------------------------------
@@ -516,7 +524,7 @@ def test_shortlist_takes_all_when_fewer_and_needs_every_result(campaign, committ
 def shortlisted(campaign, by, offer, scores: dict[str, str]):
     apps = numbered(offer, list(scores))
     score_all(campaign, by, {a.pk: s for a, s in zip(apps, scores.values(), strict=True)})
-    exams.shortlist_draw(campaign=campaign, by=by)
+    written_exam.shortlist_draw(campaign=campaign, by=by)
     refresh(*apps)
     return apps
 
@@ -537,30 +545,30 @@ def test_interview_marks_need_the_whole_panel_with_valid_marks(campaign, committ
     ]
     for given, reason in bad:
         with pytest.raises(ValidationError) as error:
-            exams.interview_marks_record(application=a, marks=given, by=committee)
+            interview.interview_marks_record(application=a, marks=given, by=committee)
         assert reason in " ".join(error.value.messages)
     assert snapshot() == before
 
-    average = exams.interview_marks_record(
+    average = interview.interview_marks_record(
         application=a, marks=marks("80", "81", "81"), by=committee
     )
     assert average == D("80.67")
     assert InterviewMark.objects.filter(application=a).count() == 3
     # Corrected: replaced, not added
-    exams.interview_marks_record(application=a, marks=marks("90", "90", "90"), by=committee)
+    interview.interview_marks_record(application=a, marks=marks("90", "90", "90"), by=committee)
     assert sorted(InterviewMark.objects.values_list("score", flat=True)) == [D("90")] * 3
 
 
 def test_interview_absent(campaign, committee):
     a, b = shortlisted(campaign, committee, make_offer(campaign), {"甲": "80", "乙": "70"})
-    exams.interview_absent(application=a, by=committee)
+    interview.interview_absent(application=a, by=committee)
     a.refresh_from_db()
     assert a.state == ApplicationState.ABSENT and a.written_score == D("80.00")
-    exams.interview_marks_record(application=b, marks=marks("70", "70", "70"), by=committee)
+    interview.interview_marks_record(application=b, marks=marks("70", "70", "70"), by=committee)
     with pytest.raises(ValidationError):
-        exams.interview_absent(application=b, by=committee)
+        interview.interview_absent(application=b, by=committee)
     with pytest.raises(ValidationError):  # absent now, not shortlisted
-        exams.interview_marks_record(application=a, marks=marks("1", "1", "1"), by=committee)
+        interview.interview_marks_record(application=a, marks=marks("1", "1", "1"), by=committee)
 
 
 # Ranking -------------------------------------------------------------------------------------
@@ -584,8 +592,10 @@ def test_ranking_half_up_composites_ties_and_pass_line(township, policy, committ
         e: ("50", "50", "50"),  # 55.00: below the composite pass line
     }
     for application, scores in given.items():
-        exams.interview_marks_record(application=application, marks=marks(*scores), by=committee)
-    result = exams.ranking_compute(campaign=campaign, by=committee)
+        interview.interview_marks_record(
+            application=application, marks=marks(*scores), by=committee
+        )
+    result = interview.ranking_compute(campaign=campaign, by=committee)
     assert (result.ranked, result.rejected) == (5, 1)
     refresh(*apps)
     assert a.composite_score == D("80.01")
@@ -602,11 +612,11 @@ def test_tie_at_the_cut_off_is_flagged_then_decided(campaign, committee):
     offer = make_offer(campaign, seats=1)
     a, b, c = shortlisted(campaign, committee, offer, {"甲": "80", "乙": "80", "丙": "70"})
     for application in (a, b):
-        exams.interview_marks_record(
+        interview.interview_marks_record(
             application=application, marks=marks("80", "80", "80"), by=committee
         )
-    exams.interview_marks_record(application=c, marks=marks("90", "90", "90"), by=committee)
-    result = exams.ranking_compute(campaign=campaign, by=committee)
+    interview.interview_marks_record(application=c, marks=marks("90", "90", "90"), by=committee)
+    result = interview.ranking_compute(campaign=campaign, by=committee)
     assert result.ties == [offer.pk]
     assert result.proposals[offer.pk].proposed == []
     refresh(a, b, c)
@@ -616,12 +626,12 @@ def test_tie_at_the_cut_off_is_flagged_then_decided(campaign, committee):
     before = snapshot()
     for ids, reason in (([a.pk, c.pk], "x"), ([a.pk], "x"), ([b.pk, a.pk], "  ")):
         with pytest.raises(ValidationError):
-            exams.tie_break_record(
+            interview.tie_break_record(
                 offer=offer, ordered_application_ids=ids, reason=reason, by=committee
             )
     assert snapshot() == before
 
-    order = exams.tie_break_record(
+    order = interview.tie_break_record(
         offer=offer,
         ordered_application_ids=[b.pk, a.pk],
         reason="领导小组2026年4月28日会议研究确定",
@@ -636,10 +646,10 @@ def test_tie_at_the_cut_off_is_flagged_then_decided(campaign, committee):
 
 def test_ranking_needs_complete_marks(campaign, committee):
     a, _b = shortlisted(campaign, committee, make_offer(campaign), {"甲": "80", "乙": "70"})
-    exams.interview_marks_record(application=a, marks=marks("80", "80", "80"), by=committee)
+    interview.interview_marks_record(application=a, marks=marks("80", "80", "80"), by=committee)
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        exams.ranking_compute(campaign=campaign, by=committee)
+        interview.ranking_compute(campaign=campaign, by=committee)
     assert "乙" in error.value.messages[0]
     assert snapshot() == before
 
@@ -649,11 +659,11 @@ def test_drop_extremes_from_the_campaign(township, policy, committee):
         township, policy, committee, interview_drop_extremes=True, interview_panel_size=5
     )
     (a,) = shortlisted(campaign, committee, make_offer(campaign), {"甲": "80"})
-    average = exams.interview_marks_record(
+    average = interview.interview_marks_record(
         application=a, marks=marks("60", "80", "82", "84", "99"), by=committee
     )
     assert average == D("82.00")
-    exams.ranking_compute(campaign=campaign, by=committee)
+    interview.ranking_compute(campaign=campaign, by=committee)
     a.refresh_from_db()
     assert (a.interview_score, a.composite_score) == (D("82.00"), D("81.00"))
 
@@ -668,10 +678,10 @@ def test_score_ranking_list_pdf(campaign, committee):
     (d,) = numbered(second, ["孙四"])
     d.admission_number = "20269998888"
     d.save()
-    exams.written_scores_record(campaign=campaign, rows=[(d.pk, None)], by=committee)
-    exams.interview_marks_record(application=a, marks=marks("90", "90", "90"), by=committee)
-    exams.interview_marks_record(application=b, marks=marks("30", "30", "30"), by=committee)
-    exams.ranking_compute(campaign=campaign, by=committee)
+    written_exam.written_scores_record(campaign=campaign, rows=[(d.pk, None)], by=committee)
+    interview.interview_marks_record(application=a, marks=marks("90", "90", "90"), by=committee)
+    interview.interview_marks_record(application=b, marks=marks("30", "30", "30"), by=committee)
+    interview.ranking_compute(campaign=campaign, by=committee)
 
     document = issue_score_ranking_list(campaign, by=committee)
     assert document.kind == DocumentKind.SCORE_RANKING_LIST
@@ -798,7 +808,7 @@ def test_interview_and_tie_break_pages(client, campaign, committee):
     assert response.status_code == 302
     page = client.get(reverse("recruitment:exam_ranking", args=[campaign.pk])).content.decode()
     assert "waiting for the others" in page and "Proposed" not in page
-    exams.interview_marks_record(application=b, marks=marks("80", "80", "80"), by=committee)
+    interview.interview_marks_record(application=b, marks=marks("80", "80", "80"), by=committee)
 
     ranking_page = client.get(reverse("recruitment:exam_ranking", args=[campaign.pk]))
     assert "tie at the cut-off" in ranking_page.content.decode()  # preview before computing
@@ -845,9 +855,9 @@ def test_a_failing_audit_leaves_the_shortlist_undrawn(campaign, committee, monke
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(exams, "_audit_many", boom)
+    monkeypatch.setattr(audit_services, "audit_record_many", boom)
     with pytest.raises(RuntimeError):
-        exams.shortlist_draw(campaign=campaign, by=committee)
+        written_exam.shortlist_draw(campaign=campaign, by=committee)
     assert snapshot() == before
 
 

@@ -36,6 +36,7 @@ from tests.factories import (
     TownshipFactory,
     UserFactory,
     make_id_number,
+    make_pdf,
     make_village,
 )
 
@@ -69,8 +70,7 @@ def photo() -> SimpleUploadedFile:
 
 
 def scan() -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return SimpleUploadedFile("diploma.pdf", content, content_type="application/pdf")
+    return SimpleUploadedFile("diploma.pdf", make_pdf(), content_type="application/pdf")
 
 
 @pytest.fixture
@@ -82,20 +82,22 @@ def concluded():
     from recruitment.services.campaigns import (
         campaign_announce,
         campaign_close_registration,
-        campaign_confirm_hires,
-        campaign_confirm_ranking,
         campaign_create,
-        campaign_finish_exams,
-        campaign_finish_review,
-        campaign_publicise,
     )
-    from recruitment.services.exams import (
+    from recruitment.services.hiring import campaign_confirm_hires
+    from recruitment.services.interview import (
+        campaign_finish_exams,
         interview_marks_record,
         ranking_compute,
-        shortlist_draw,
-        written_scores_record,
     )
-    from recruitment.services.review import application_review, waiver_decide, waiver_request
+    from recruitment.services.notice import campaign_confirm_ranking, campaign_publicise
+    from recruitment.services.review import (
+        application_review,
+        campaign_finish_review,
+        waiver_decide,
+        waiver_request,
+    )
+    from recruitment.services.written_exam import shortlist_draw, written_scores_record
 
     with time_machine.travel(at(datetime.date(2026, 9, 1)), tick=False) as clock:
         county = CountyFactory()

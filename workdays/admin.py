@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from web.admin_support import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from workdays.models import CalendarYear, DayOverride
 
 

@@ -2,11 +2,13 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.forms import NormalisedForm
 from workdays.models import DayOverride
 
 
-class DayOverrideForm(forms.Form):
+class DayOverrideForm(NormalisedForm):
     date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -20,7 +22,7 @@ class DayOverrideForm(forms.Form):
         widget=forms.RadioSelect,
     )
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("holiday", "Name"),
         max_length=64,
         help_text=DayOverride._meta.get_field("name").help_text,
     )
@@ -58,5 +60,5 @@ class DayOverrideForm(forms.Form):
             self.add_error(field if field in self.fields else None, errors)
 
 
-class DeleteForm(forms.Form):
+class DeleteForm(NormalisedForm):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)

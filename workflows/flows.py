@@ -28,9 +28,15 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from accounts.backends import TOWNSHIP_COMMITTEE_PERMISSION, TOWNSHIP_HEAD_PERMISSION
+from accounts.constants import Role
+from accounts.scoping import can_see
 from recruitment.constants import CampaignState
+from recruitment.models import Campaign
+from recruitment.services.campaigns import campaign_close_registration
+from workdays.calendar import add_working_days
 from workflows import nodes, views
 from workflows.models import CampaignProcess
+from workflows.services import task_escalate
 
 # Timers fire a few minutes after midnight, Asia/Shanghai, so that "the day after" has begun
 # wherever the server's clock is.
@@ -47,8 +53,6 @@ def at_start_of(day: datetime.date) -> datetime.datetime:
 def due_after_working_days(start: datetime.date, days: int) -> datetime.datetime:
     """The moment a task opened on ``start`` with ``days`` working days is overdue: the start
     of the day after the last working day (the period starts the day after ``start``)."""
-    from workdays.calendar import add_working_days
-
     return at_start_of(add_working_days(start, days) + datetime.timedelta(days=1))
 
 
@@ -63,8 +67,6 @@ def head_permission(activation) -> str:
 def campaign_state(activation) -> str:
     """The campaign's state as stored now: the process's cached campaign may predate the
     service that just changed it."""
-    from recruitment.models import Campaign
-
     return Campaign.objects.values_list("state", flat=True).get(pk=activation.process.campaign_id)
 
 
@@ -232,8 +234,6 @@ class CampaignFlow(flow.Flow):
     def committee_member(self, activation):
         """The committee member who opened the campaign, while still on the committee of
         that township; otherwise the task waits in the township committee's queue."""
-        from accounts.constants import Role
-
         task = (
             activation.process.task_set.filter(flow_task=CampaignFlow.start)
             .select_related("owner")
@@ -292,8 +292,6 @@ class CampaignFlow(flow.Flow):
 
         Read from the database: the process's copy of the campaign was loaded before the
         confirm-ranking step published the notice and set its dates."""
-        from recruitment.models import Campaign
-
         notice_ends_on = Campaign.objects.values_list("notice_ends_on", flat=True).get(
             pk=activation.process.campaign_id
         )
@@ -310,15 +308,11 @@ class CampaignFlow(flow.Flow):
     def close_registration_now(self, activation):
         """Registration ends: no one acts, so the system closes it (``by=None``). A campaign
         cancelled meanwhile is left alone and the flow ends after this step."""
-        from recruitment.services.campaigns import campaign_close_registration
-
         if campaign_state(activation) == CampaignState.ANNOUNCED:
             campaign_close_registration(campaign=activation.process.campaign, by=None)
 
     def escalate_overdue_task(self, activation):
         """Hand the overdue task (the host of the timer that fired) to the county."""
-        from workflows.services import task_escalate
-
         boundary = activation.task.previous.get()
         host = boundary.previous.get()
         task_escalate(task=host, by=None)
@@ -328,8 +322,6 @@ class CampaignFlow(flow.Flow):
     def has_view_permission(self, user, obj=None):
         """The flow's pages need the model permission; a process (``obj``) is visible only
         within the user's scope, like its campaign."""
-        from accounts.scoping import can_see
-
         if not super().has_view_permission(user):
             return False
         if obj is None:

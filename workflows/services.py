@@ -11,6 +11,7 @@ from accounts.backends import COUNTY_HR_PERMISSION
 from accounts.constants import Role
 from audit.models import AuditEntry
 from audit.services import audit_record
+from workflows.models import CampaignProcess
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -31,8 +32,6 @@ def _fresh(task: Task) -> Task:
 
 
 def campaign_of(task: Task):
-    from workflows.models import CampaignProcess
-
     return (
         CampaignProcess.objects.select_related("campaign__township")
         .get(pk=task.process_id)

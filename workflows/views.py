@@ -17,16 +17,27 @@ import django_fsm
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
-from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
+from recruitment.constants import ApplicationState, CampaignState
+from recruitment.forms_campaign import CampaignForm
+from recruitment.models import Objection
+from recruitment.selectors_exam import campaign_standings
+from recruitment.services.campaigns import announcement_decide, campaign_create
+from recruitment.services.hiring import campaign_confirm_hires
+from recruitment.services.interview import campaign_finish_exams
+from recruitment.services.notice import notice_close, notice_open_problems, ranking_publish
+from recruitment.services.review import campaign_finish_review
+from recruitment.services.written_exam import shortlist_draw
 from workflows import forms
 from workflows.services import task_return_to_township
 
@@ -66,8 +77,6 @@ def task_due(task) -> datetime.datetime | None:
 
 def next_url_for(request, process) -> str:
     """After a step: the user's next task in this campaign, else the campaign's process."""
-    from viewflow.workflow.models import Task
-
     match: Any = request.resolver_match
     viewset = match.flow_viewset
     task = Task._default_manager.next_user_task(process, request.user)
@@ -192,8 +201,6 @@ class CampaignStartView(generic.FormView):
     template_name = "workflows/start.html"
 
     def get_form_class(self):
-        from recruitment.forms_campaign import CampaignForm
-
         return CampaignForm
 
     @property
@@ -206,8 +213,6 @@ class CampaignStartView(generic.FormView):
         return kwargs
 
     def form_valid(self, form):
-        from recruitment.services.campaigns import campaign_create
-
         activation: Any = self.request.activation  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
@@ -242,22 +247,23 @@ class CampaignStartView(generic.FormView):
 
 
 class ApproveAnnouncementView(CampaignTaskView):
-    """The leading-group head approves the announcement (``campaign_announce``) or stops the
-    campaign with a reason (``campaign_cancel``)."""
+    """The leading-group head approves the announcement or stops the campaign with a reason
+    (``announcement_decide``)."""
 
     form_class = forms.ApprovalForm
     template_name = "workflows/approve_announcement.html"
 
     def perform(self, form) -> None:
-        from recruitment.services.campaigns import campaign_announce, campaign_cancel
-
-        if form.cleaned_data["decision"] == forms.ApprovalForm.APPROVE:
-            campaign_announce(campaign=self.campaign, by=self.request.user)
+        approve = form.cleaned_data["decision"] == forms.ApprovalForm.APPROVE
+        announcement_decide(
+            campaign=self.campaign,
+            approve=approve,
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+        if approve:
             self.success_text = _("The announcement is approved and registration is open.")
         else:
-            campaign_cancel(
-                campaign=self.campaign, reason=form.cleaned_data["reason"], by=self.request.user
-            )
             self.success_text = _("The campaign is cancelled.")
 
     def get_context_data(self, **kwargs):
@@ -287,8 +293,6 @@ class ReviewApplicationsView(CampaignTaskView):
         return not self.blockers()
 
     def perform(self, form) -> None:
-        from recruitment.services.campaigns import campaign_finish_review
-
         campaign_finish_review(campaign=self.campaign, by=self.request.user)
 
     def get_context_data(self, **kwargs):
@@ -322,8 +326,6 @@ class WrittenScoresView(CampaignTaskView):
         return not self.blockers()
 
     def perform(self, form) -> None:
-        from recruitment.services.exams import shortlist_draw
-
         shortlist_draw(campaign=self.campaign, by=self.request.user)
 
     def get_context_data(self, **kwargs):
@@ -343,15 +345,12 @@ class WrittenScoresView(CampaignTaskView):
 
 class InterviewMarksView(CampaignTaskView):
     """Interview marks (or absences) of the shortlisted are entered on the exam pages;
-    finishing computes composites and ranks (``ranking_compute``) and closes the exams
-    (``campaign_finish_exams``)."""
+    finishing computes composites and ranks and closes the exams (``campaign_finish_exams``)."""
 
     template_name = "workflows/interview_marks.html"
     success_text = gettext_lazy("The exams are finished and the ranking is computed.")
 
     def _interviewed(self):
-        from django.db.models import Count, Q
-
         return (
             self.campaign.applications.filter(
                 Q(state=ApplicationState.SHORTLISTED)
@@ -383,10 +382,6 @@ class InterviewMarksView(CampaignTaskView):
         return not self.blockers()
 
     def perform(self, form) -> None:
-        from recruitment.services.campaigns import campaign_finish_exams
-        from recruitment.services.exams import ranking_compute
-
-        ranking_compute(campaign=self.campaign, by=self.request.user)
         campaign_finish_exams(campaign=self.campaign, by=self.request.user)
 
     def get_context_data(self, **kwargs):
@@ -403,8 +398,8 @@ class InterviewMarksView(CampaignTaskView):
 
 
 class ConfirmRankingView(CampaignTaskView):
-    """The committee confirms the ranking (``campaign_confirm_ranking``, which issues the
-    score and ranking list) and publishes the proposed hires (``campaign_publicise``, which
+    """The committee confirms the ranking and publishes the proposed hires
+    (``ranking_publish``: the score and ranking list, then the public notice, which
     issues the public notice and starts the notice period)."""
 
     template_name = "workflows/confirm_ranking.html"
@@ -413,8 +408,6 @@ class ConfirmRankingView(CampaignTaskView):
     )
 
     def standings(self):
-        from recruitment.selectors_exam import campaign_standings
-
         if not hasattr(self, "_standings"):
             self._standings = campaign_standings(self.campaign)
         return self._standings
@@ -431,10 +424,7 @@ class ConfirmRankingView(CampaignTaskView):
         return not self.blockers()
 
     def perform(self, form) -> None:
-        from recruitment.services.campaigns import campaign_confirm_ranking, campaign_publicise
-
-        campaign_confirm_ranking(campaign=self.campaign, by=self.request.user)
-        campaign_publicise(campaign=self.campaign, by=self.request.user)
+        ranking_publish(campaign=self.campaign, by=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -454,35 +444,16 @@ class HandleObjectionsView(CampaignTaskView):
     success_text = gettext_lazy("The notice period is over and every objection is decided.")
 
     def blockers(self) -> list[str]:
-        campaign = self.campaign
-        problems = []
-        today = timezone.localdate()
-        if campaign.notice_ends_on is None or today <= campaign.notice_ends_on:
-            problems.append(
-                _("The public notice runs until %(date)s; objections may still come in.")
-                % {"date": campaign.notice_ends_on.isoformat() if campaign.notice_ends_on else "—"}
-            )
-        pending = self._objections().filter(decision=ObjectionDecision.PENDING).count()
-        if pending:
-            problems.append(_("%(n)s objection(s) still wait for a decision.") % {"n": pending})
-        return problems
+        return notice_open_problems(self.campaign)
 
     def can_finish(self) -> bool:
         return not self.blockers()
 
+    def perform(self, form) -> None:
+        notice_close(campaign=self.campaign, by=self.request.user)
+
     def _objections(self):
-        from recruitment.models import Objection
-
         return Objection.objects.filter(application__campaign=self.campaign)
-
-    def form_valid(self, form):
-        self.campaign.refresh_from_db()
-        problems = self.blockers()
-        if problems:
-            for problem in problems:
-                form.add_error(None, problem)
-            return self.form_invalid(form)
-        return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -519,8 +490,6 @@ class ConfirmHiresView(CampaignTaskView):
         return {"start_date": max(self.earliest_start(), timezone.localdate())}
 
     def perform(self, form) -> None:
-        from recruitment.services.campaigns import campaign_confirm_hires
-
         campaign_confirm_hires(
             campaign=self.campaign,
             start_date=form.cleaned_data["start_date"],

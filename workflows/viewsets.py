@@ -31,13 +31,13 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.scoping import scoped
+from recruitment.models import Campaign
+from workflows.models import CampaignProcess
 
 VIEW_PERMISSION = "workflows.view_campaignprocess"
 
 
 def visible_campaigns(user):
-    from recruitment.models import Campaign
-
     return scoped(Campaign.objects.all(), user)
 
 
@@ -117,8 +117,6 @@ class CampaignDashboardView(generic.TemplateView):
     viewset: Any = None
 
     def get_context_data(self, **kwargs):
-        from workflows.models import CampaignProcess
-
         user = self.request.user
         flow_class = self.flow_class
         tasks = Task.objects.filter(process__flow_class=flow_class).select_related("process")

@@ -1,4 +1,5 @@
-"""Eligibility review (资格审查) and waivers of a failed rule.
+"""Eligibility review (资格审查), waivers of a failed rule, and the end of the review with the
+admission numbers and tickets.
 
 - ``application_review``: a committee member of the campaign's township, after registration
   closed, decides each submitted application with a checklist of every rule and reasons; the
@@ -8,18 +9,24 @@
 - ``waiver_decide``: a county HR officer (never the one who asked) approves or rejects it with
   a note. When every failed rule of the application is waived, the application becomes
   eligible and a new eligibility result supersedes the previous one.
+- ``campaign_finish_review``: the step that ends the review task of the flow: every
+  application has a result and no waiver waits; admission numbers, rooms and seats are
+  assigned (``admission_assign``) and every admission ticket is issued.
 
 Each step is one transaction with its audit row; a refusal changes nothing.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from accounts.scoping import can_see
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import AuditBatch, audit_record, audited_transition, audited_update
+from core.services import lock, require_permission
+from core.text import pinyin_key
 from recruitment.constants import (
     ApplicationState,
     CampaignState,
@@ -28,22 +35,18 @@ from recruitment.constants import (
 )
 from recruitment.models import Application, Campaign, Waiver
 from recruitment.paperwork import issue_for
+from recruitment.services.common import (
+    campaign_lock,
+    require_campaign_state,
+    require_runner,
+)
 
-RUN_CAMPAIGN = "recruitment.run_campaign"
 APPROVE_WAIVER = "recruitment.approve_waiver"
+ROOM_SEATS = 30  # seats in one exam room (考场), the usual size of a school classroom
+SEQUENCE_DIGITS = 4  # admission number: <year><township id, 3 digits><sequence, 4 digits>
 JUSTIFICATION_MIN_LENGTH = 10
 # A waiver makes sense until the exams: later it could not give the applicant a seat.
 WAIVER_CAMPAIGN_STATES = (CampaignState.REGISTRATION_CLOSED, CampaignState.REVIEWED)
-
-
-def _require_committee(user, application: Application, *, action: str) -> None:
-    if not user.has_perm(RUN_CAMPAIGN):
-        raise PermissionDenied(
-            _("Only members of the township's recruitment committee may %(action)s.")
-            % {"action": action}
-        )
-    if not can_see(user, application):
-        raise PermissionDenied(_("This application belongs to another township."))
 
 
 def _state_error(message: str) -> ValidationError:
@@ -89,7 +92,7 @@ def application_review(
     """Decide one submitted application: eligible when every rule passed; ineligible with at
     least one failed rule, a reason for each failed rule and a note. Issues the eligibility
     result."""
-    _require_committee(by, application, action=_("review applications"))
+    require_runner(by, application.campaign.township)
     note = (note or "").strip()
     checks = normalise_checks(checks)
     failed = failed_rules(checks)
@@ -132,21 +135,11 @@ def application_review(
                 _("This application has already been reviewed: %(state)s.")
                 % {"state": application.get_state_display()}
             )
-        before = {"state": application.state, "checks": application.checks}
-        if eligible:
-            application.mark_eligible(by=by, checks=checks, note=note)
-        else:
-            application.mark_ineligible(by=by, checks=checks, note=note)
-        application.save()
-        audit_record(
-            obj=application,
-            action=AuditEntry.Action.TRANSITION,
-            by=by,
-            transition=transition,
-            before=before,
-            after={"state": application.state, "checks": checks, "review_note": note},
-            reason=note,
-        )
+        with audited_transition(application, transition, by=by, reason=note):
+            if eligible:
+                application.mark_eligible(by=by, checks=checks, note=note)
+            else:
+                application.mark_ineligible(by=by, checks=checks, note=note)
         issue_for(application, transition, by=by)
     return application
 
@@ -165,7 +158,7 @@ def waivable_rules(application: Application) -> list[str]:
 
 def waiver_request(*, application: Application, rule: str, justification: str, by) -> Waiver:
     """Ask the county to waive ``rule`` for an ineligible application."""
-    _require_committee(by, application, action=_("request waivers"))
+    require_runner(by, application.campaign.township)
     justification = (justification or "").strip()
     if len(justification) < JUSTIFICATION_MIN_LENGTH:
         raise ValidationError(
@@ -228,10 +221,9 @@ def _check_waiver_states(application: Application, campaign: Campaign) -> None:
 def waiver_decide(*, waiver: Waiver, approve: bool, note: str, by) -> Waiver:
     """A county HR officer approves or rejects a pending waiver. An approval that leaves no
     failed rule unwaived makes the application eligible and reissues its eligibility result."""
-    if not by.has_perm(APPROVE_WAIVER):
-        raise PermissionDenied(_("Only county HR officers may decide waivers."))
-    if not can_see(by, waiver):
-        raise PermissionDenied(_("This waiver belongs to another county."))
+    require_permission(
+        by, APPROVE_WAIVER, waiver, message=_("Only county HR officers may decide waivers.")
+    )
     if waiver.requested_by_id == by.pk:
         raise PermissionDenied(_("You asked for this waiver; another officer must decide it."))
     note = (note or "").strip()
@@ -247,19 +239,17 @@ def waiver_decide(*, waiver: Waiver, approve: bool, note: str, by) -> Waiver:
                 % {"decision": waiver.get_decision_display()}
             )
         _check_waiver_states(application, campaign)
-        waiver.decision = WaiverDecision.APPROVED if approve else WaiverDecision.REJECTED
-        waiver.decided_by = by
-        waiver.decided_at = timezone.now()
-        waiver.decision_note = note
-        waiver.save()
-        audit_record(
-            obj=waiver,
-            action=AuditEntry.Action.TRANSITION,
+        audited_update(
+            waiver,
+            {
+                "decision": WaiverDecision.APPROVED if approve else WaiverDecision.REJECTED,
+                "decided_by": by,
+                "decided_at": timezone.now(),
+                "decision_note": note,
+            },
             by=by,
-            transition="waiver_approve" if approve else "waiver_reject",
-            before={"decision": WaiverDecision.PENDING},
-            after={"decision": waiver.decision, "decision_note": note},
             reason=note,
+            transition="waiver_approve" if approve else "waiver_reject",
         )
         if approve:
             waived = set(
@@ -268,24 +258,125 @@ def waiver_decide(*, waiver: Waiver, approve: bool, note: str, by) -> Waiver:
                 )
             )
             if set(failed_rules(application.checks)) <= waived:
-                before = {"state": application.state}
-                application.waive()
-                application.save()
-                audit_record(
-                    obj=application,
-                    action=AuditEntry.Action.TRANSITION,
-                    by=by,
-                    transition="waive",
-                    before=before,
-                    after={
-                        "state": application.state,
-                        "waivers": sorted(
-                            application.waivers.filter(
-                                decision=WaiverDecision.APPROVED
-                            ).values_list("pk", flat=True)
-                        ),
-                    },
-                    reason=note,
-                )
+                with audited_transition(application, "waive", by=by, reason=note):
+                    application.waive()
                 issue_for(application, "waive", by=by)
     return waiver
+
+
+# The end of the review: admission numbers and tickets ------------------------------------------
+
+
+def campaign_finish_review(*, campaign: Campaign, by) -> Campaign:
+    """Every application has an eligibility result and no waiver waits for the county: the
+    campaign is reviewed, and admission numbers and tickets are issued
+    (``admission_assign``)."""
+    with transaction.atomic():
+        campaign = campaign_lock(campaign)
+        require_runner(by, campaign.township)
+        require_campaign_state(
+            campaign, [CampaignState.REGISTRATION_CLOSED], _("Finishing the eligibility review")
+        )
+        waiting = campaign.applications.filter(state=ApplicationState.SUBMITTED).count()
+        if waiting:
+            raise ValidationError(
+                ngettext(
+                    "%(count)s application has no eligibility result yet.",
+                    "%(count)s applications have no eligibility result yet.",
+                    waiting,
+                )
+                % {"count": waiting}
+            )
+        pending_waivers = (
+            campaign.applications.filter(waivers__decision=WaiverDecision.PENDING)
+            .distinct()
+            .count()
+        )
+        if pending_waivers:
+            raise ValidationError(
+                ngettext(
+                    "%(count)s waiver request waits for the county HR decision.",
+                    "%(count)s waiver requests wait for the county HR decision.",
+                    pending_waivers,
+                )
+                % {"count": pending_waivers}
+            )
+        with audited_transition(campaign, "finish_review", by=by):
+            campaign.finish_review()
+        admission_assign(campaign=campaign, by=by)
+        return campaign
+
+
+def admission_prefix(campaign: Campaign) -> str:
+    """<year of the written exam><township id, last three digits>, e.g. 2026012."""
+    return f"{campaign.written_exam_at.year}{campaign.township_id % 1000:03d}"
+
+
+def admission_assign(*, campaign: Campaign, by) -> int:
+    """Give every eligible application of the campaign without one an admission number, an
+    exam room and a seat, and issue its admission ticket. Returns how many were assigned.
+
+    Numbers are <year of the written exam><township id, 3 digits><sequence, 4 digits>; the
+    sequence continues after the township's earlier numbers of that year, so a number is
+    unique in the campaign and in the township's year. Seats follow the pinyin order of the
+    applicants' names (then the order of registration), ``ROOM_SEATS`` to a room, rooms
+    numbered 01, 02, …: a list in pinyin order is how a room's door list is read. Running it
+    again assigns only applications that have no number yet (after the last seat).
+    """
+    with transaction.atomic():
+        campaign = campaign_lock(campaign)
+        require_runner(by, campaign.township)
+        require_campaign_state(campaign, [CampaignState.REVIEWED], _("Assigning admission numbers"))
+        # The township's campaigns share the sequence of a year: one assigns at a time, and
+        # the next reads the numbers the previous one committed.
+        lock(campaign.township)
+        applications = list(
+            campaign.applications.filter(state=ApplicationState.ELIGIBLE, admission_number="")
+            .select_related("offer__village", "campaign__township__county", "campaign__policy")
+            .order_by("pk")
+        )
+        if not applications:
+            return 0
+        applications.sort(key=lambda a: (pinyin_key(a.name), a.pk))
+
+        prefix = admission_prefix(campaign)
+        last = Application.objects.filter(
+            admission_number__startswith=prefix,
+            admission_number__regex=rf"^{prefix}\d{{{SEQUENCE_DIGITS}}}$",
+        ).aggregate(last=Max("admission_number"))["last"]
+        first = int(last[-SEQUENCE_DIGITS:]) + 1 if last else 1
+        if first + len(applications) - 1 >= 10**SEQUENCE_DIGITS:
+            raise ValidationError(
+                _(
+                    "The township has no admission numbers left for %(year)s: at most "
+                    "%(max)s a year."
+                )
+                % {"year": campaign.written_exam_at.year, "max": 10**SEQUENCE_DIGITS - 1}
+            )
+        taken = campaign.applications.exclude(admission_number="").count()
+
+        batch = AuditBatch(by=by, place=campaign.township.audit_place)
+        for index, application in enumerate(applications):
+            position = taken + index
+            batch.update(
+                application,
+                transition="admit",
+                admission_number=f"{prefix}{first + index:0{SEQUENCE_DIGITS}d}",
+                exam_room=f"{position // ROOM_SEATS + 1:02d}",
+                seat_number=position % ROOM_SEATS + 1,
+            )
+        try:
+            with transaction.atomic():
+                batch.save()
+        except IntegrityError as exc:
+            # Another township whose id ends in the same three digits took these numbers at
+            # the same moment (application_unique_admission_number).
+            raise ValidationError(
+                _(
+                    "Admission numbers were being given to another campaign at the same moment. "
+                    "Nothing was changed; please try again."
+                )
+            ) from exc
+        for application in applications:
+            issue_for(application, "admit", by=by)
+        return len(applications)

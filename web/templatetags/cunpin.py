@@ -1,28 +1,14 @@
-"""Template helpers of the staff site: the navigation and masked audit changes."""
+"""Template helpers of the staff site: the navigation, ages, audit changes and document links."""
 
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 
-from core.identity import age_on, mask_id_number, mask_mobile
+from audit.display import audit_changes
+from core.identity import age_on
 from web.site import site as staff_site
 
 register = template.Library()
-
-
-def mask_birth_date(value: str) -> str:
-    """Only the year: next to a masked ID number a full birth date would complete it."""
-    return f"{str(value)[:4]}-**-**"
-
-
-# Fields whose values are shown masked wherever an audit entry is displayed. The audit trail
-# keeps full values (it is evidence); pages and the admin never print them.
-SENSITIVE_FIELDS = {
-    "id_number": mask_id_number,
-    "phone": mask_mobile,
-    "birth_date": mask_birth_date,
-}
 
 
 @register.filter
@@ -62,41 +48,7 @@ def staff_menu(context):
     }
 
 
-def _field_labels(model) -> dict[str, str]:
-    if model is None:
-        return {}
-    return {f.attname: capfirst(f.verbose_name) for f in model._meta.concrete_fields}
-
-
-def _field_names(model) -> dict[str, str]:
-    if model is None:
-        return {}
-    return {f.attname: f.name for f in model._meta.concrete_fields}
-
-
-def mask_value(field_name: str, value):
-    masker = SENSITIVE_FIELDS.get(field_name)
-    if masker is None or value in (None, ""):
-        return value
-    return masker(str(value))
-
-
-@register.filter
-def audit_changes(entry) -> list[dict]:
-    """The fields an audit entry changed, labelled, with ID and phone numbers masked."""
-    model = entry.content_type.model_class()
-    labels, names = _field_labels(model), _field_names(model)
-    rows = []
-    for key, before, after in entry.changes():
-        name = names.get(key, key)
-        rows.append(
-            {
-                "label": labels.get(key, key),
-                "before": mask_value(name, before),
-                "after": mask_value(name, after),
-            }
-        )
-    return rows
+register.filter("audit_changes", audit_changes)
 
 
 # URL names, in order of preference, under which the paperwork app serves one document.

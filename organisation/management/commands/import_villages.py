@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.tabular import ImportFileError, check_file_size
 from organisation.importing import villages_import
-from web.tabular import ImportFileError, check_file_size
 
 
 class Command(BaseCommand):

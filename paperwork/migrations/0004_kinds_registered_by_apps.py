@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('paperwork', '0002_recruitment_kinds'),
+        ('paperwork', '0003_list_indexes'),
     ]
 
     operations = [

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, Use
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from workflows.services import tasks_release_unheld
 
 ROLE_FIELDS = ("role", "county", "township", "village", "person")
 
@@ -76,6 +77,14 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("user_permissions",)
+
+    def log_change(self, request, obj, message):
+        """After a change is saved, in the admin's transaction: a user who no longer holds a
+        task's permission (moved to another township, another role, deactivated) gives the
+        task back to its township's pool."""
+        entry = super().log_change(request, obj, message)
+        tasks_release_unheld(user=obj, by=request.user)
+        return entry
 
     @admin.display(description=_("name"))
     def display_name(self, obj: User) -> str:

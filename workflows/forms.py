@@ -34,6 +34,7 @@ class ApprovalForm(forms.Form):
     )
     confirm_cancel = forms.BooleanField(
         label=_("I confirm that not approving cancels the campaign, which cannot be undone."),
+        label_suffix="",
         required=False,
         help_text=_("Tick it only when the campaign is not approved."),
     )
@@ -58,6 +59,7 @@ def confirmation(label):
     """A required "I confirm …" box."""
     return forms.BooleanField(
         label=label,
+        label_suffix="",
         required=True,
         error_messages={"required": _("Tick the box to confirm this step; it cannot be undone.")},
     )

@@ -260,3 +260,21 @@ def test_the_admins_user_change_returns_the_old_townships_tasks(client, clock, p
     assert task.status == STATUS.NEW and task.owner is None
     assert [e.actor for e in entries(run.campaign, TaskEvent.RELEASE)] == [admin]
     assert queue_of(client, people.head) == [task]
+
+
+def test_a_process_with_a_step_at_work_is_not_cancelled_and_nothing_changes(
+    client, clock, people, admin
+):
+    run = Run(client, people, clock).to(CampaignFlow.review_applications)
+    task = run.task(CampaignFlow.review_applications)
+    Task.objects.filter(pk=task.pk).update(status=STATUS.STARTED)  # in someone's hands
+    client.force_login(admin)
+    url = reverse("campaign:process_cancel", args=[run.process.pk])
+    response = client.post(url, {"reason": "上级通知暂停选聘", "confirm": "on"})
+    assert response.status_code == 200
+    assert "不能取消" in " ".join(response.context["form"].non_field_errors())
+    run.campaign.refresh_from_db()
+    run.process.refresh_from_db()
+    assert run.campaign.state == CampaignState.REGISTRATION_CLOSED
+    assert run.process.status == PROCESS.NEW
+    assert not entries(run.campaign, TaskEvent.PROCESS_CANCEL)

@@ -15,11 +15,12 @@ import datetime
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -265,7 +266,16 @@ def process_cancel(*, process: CampaignProcess, reason: str, by) -> CampaignProc
             .select_related("owner")
             .order_by("pk")
         )
-        flow.cancel(process)
+        try:
+            flow.cancel(process)
+        except FlowRuntimeError as exc:
+            # A task in the middle of its work (or failed) cannot be cancelled: nothing is.
+            raise ValidationError(
+                _(
+                    "A step of this process cannot be cancelled at the moment (it is being "
+                    "worked on, or it failed). Nothing was changed; try again later."
+                )
+            ) from exc
         with _office_language():
             listed = "、".join(
                 f"“{task.flow_task.task_title}”（{person(task.owner)}）"

@@ -20,9 +20,17 @@ SENSITIVE_FIELDS = {
 
 
 def _field_labels(model) -> dict[str, str]:
+    """Labels by attname (``township_id``) and by name (``township``, ``groups``): audit
+    entries of most records are keyed by attname, those of users by name."""
     if model is None:
         return {}
-    return {f.attname: capfirst(f.verbose_name) for f in model._meta.concrete_fields}
+    labels: dict[str, str] = {}
+    for f in model._meta.get_fields():
+        verbose_name = getattr(f, "verbose_name", None)
+        if verbose_name is None:
+            continue
+        labels[f.name] = labels[getattr(f, "attname", f.name)] = capfirst(verbose_name)
+    return labels
 
 
 def _field_names(model) -> dict[str, str]:

@@ -12,8 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopePaths
 from core.education import Education
+from core.scoping import ScopePaths
 from policy.validation import validate_policy
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.scoping import ScopePaths
 from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
+from core.scoping import ScopePaths
 from recruitment.constants import (
     ApplicationState,
     AttachmentKind,

@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import FIELDS, M2M_FIELDS, user_create, user_update
+from core.admin import SearchAdmin
+from core.forms import NormalisedFormMixin
 from workflows.services import tasks_release_unheld
 
 ROLE_FIELDS = ("role", "county", "township", "village", "person")
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(NormalisedFormMixin, AdminUserCreationForm):
     """New accounts are created with their role and scope. As a ModelForm it runs
     ``User.clean()``, which refuses a township role without a township, a village outside the
     township, a director without a person record, and so on."""
@@ -24,7 +26,7 @@ class UserCreationAdminForm(AdminUserCreationForm):
         field_classes = {"username": UsernameField}
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(NormalisedFormMixin, UserChangeForm):
     """Same checks (``User.clean()``) on every change of role or scope."""
 
     class Meta:
@@ -34,7 +36,7 @@ class UserChangeAdminForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SearchAdmin, DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     list_display = (

@@ -10,8 +10,10 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 
-class ApprovalForm(forms.Form):
+
+class ApprovalForm(NormalisedForm):
     """The head's decision on the draft announcement."""
 
     APPROVE = "approve"
@@ -65,11 +67,11 @@ def confirmation(label):
     )
 
 
-class FinishForm(forms.Form):
+class FinishForm(NormalisedForm):
     """A step that is finished with one button; the service checks that it may be."""
 
 
-class NoticeCloseForm(forms.Form):
+class NoticeCloseForm(NormalisedForm):
     """Closing the public notice: afterwards no objection can be recorded."""
 
     confirm = confirmation(
@@ -80,7 +82,7 @@ class NoticeCloseForm(forms.Form):
     )
 
 
-class HiresForm(forms.Form):
+class HiresForm(NormalisedForm):
     """The start date of the new directors' contracts."""
 
     start_date = forms.DateField(
@@ -109,7 +111,7 @@ class HiresForm(forms.Form):
         return value
 
 
-class ProcessCancelForm(forms.Form):
+class ProcessCancelForm(NormalisedForm):
     """An administrator stops a campaign and its process."""
 
     reason = forms.CharField(

@@ -36,6 +36,7 @@ from tests.factories import (
     TownshipFactory,
     UserFactory,
     make_id_number,
+    make_pdf,
     make_village,
 )
 from workflows.flows import CampaignFlow
@@ -125,8 +126,7 @@ def photo() -> SimpleUploadedFile:
 
 
 def scan() -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return SimpleUploadedFile("diploma.pdf", content, content_type="application/pdf")
+    return SimpleUploadedFile("diploma.pdf", make_pdf(), content_type="application/pdf")
 
 
 def all_checks() -> list[dict]:
@@ -302,11 +302,9 @@ class Run:
 # A one-page PDF for the flow tests, which are about who does what when, not about the
 # documents' content (tests/test_recruitment_paperwork.py reads those): WeasyPrint takes
 # seconds a document on a busy machine.
-TINY_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
 def quick_pdf(monkeypatch) -> None:
     from paperwork import services
     from paperwork.render import RenderedPdf
 
-    monkeypatch.setattr(services, "html_to_pdf", lambda html, **kw: RenderedPdf(TINY_PDF, 1))
+    blank = make_pdf()
+    monkeypatch.setattr(services, "html_to_pdf", lambda html, **kw: RenderedPdf(blank, 1))

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.services import FIELDS, M2M_FIELDS, user_create, user_update
 from core.admin import SearchAdmin
 from core.forms import NormalisedFormMixin
+from workflows.services import tasks_release_unheld
 
 ROLE_FIELDS = ("role", "county", "township", "village", "person")
 
@@ -111,5 +112,7 @@ class UserAdmin(SearchAdmin, DjangoUserAdmin):
         form.instance = user_update(
             user=form.instance, by=request.user, reason=self._reason(), **changes, **m2m
         )
+        # Tasks of a township, role or scope the user no longer has go back to its pool.
+        tasks_release_unheld(user=form.instance, by=request.user)
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)

@@ -14,7 +14,6 @@ urlpatterns = [
         views.exam_import_template,
         name="exam_import_template",
     ),
-    path("campaigns/<int:pk>/exam/shortlist/", views.exam_shortlist, name="exam_shortlist"),
     path("campaigns/<int:pk>/exam/interviews/", views.exam_interviews, name="exam_interviews"),
     path(
         "applications/<int:pk>/interview/",
@@ -27,10 +26,5 @@ urlpatterns = [
         name="exam_interview_absent",
     ),
     path("campaigns/<int:pk>/exam/ranking/", views.exam_ranking, name="exam_ranking"),
-    path(
-        "campaigns/<int:pk>/exam/ranking/compute/",
-        views.exam_ranking_compute,
-        name="exam_ranking_compute",
-    ),
     path("offers/<int:pk>/tie-break/", views.exam_tie_break, name="exam_tie_break"),
 ]

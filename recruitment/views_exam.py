@@ -1,10 +1,13 @@
 """Staff pages of the exam, for the township's recruitment committee
 (``recruitment.run_campaign``): the admission list, written scores (typed per exam room or
-imported), the interview shortlist and marks, and the ranking with its tie decisions.
+imported), the interview marks and absences, and the ranking with its tie decisions.
 
 Each page is thin: it checks sign-in, permission (403) and scope (another township's campaign
 answers 404), validates a form and calls one service of ``recruitment.services``
-(``review``, ``written_exam`` or ``interview``).
+(``review``, ``written_exam`` or ``interview``). These pages record data; the steps that
+close a stage are the campaign flow's tasks (``workflows.flows.CampaignFlow``), which the
+pages link to: drawing the interview shortlist finishes the written-scores task, computing
+the ranking finishes the interview task.
 """
 
 from collections import defaultdict
@@ -34,6 +37,8 @@ from recruitment.forms_exam import (
 from recruitment.models import Application, Campaign, CampaignPost
 from recruitment.selectors_exam import campaign_standings, state_counts
 from recruitment.services import interview, review, written_exam
+from workflows.flows import CampaignFlow
+from workflows.selectors import open_task_url
 
 RUN_CAMPAIGN = "recruitment.run_campaign"
 PAGE_SIZE = 100
@@ -199,6 +204,7 @@ def exam_scores(request, pk: int):
             form=form,
             room=room,
             rooms=[(r, *progress[r]) for r in rooms],
+            task_url=open_task_url(campaign, CampaignFlow.enter_written_scores),
         ),
         status=status,
     )
@@ -267,28 +273,6 @@ def exam_import_template(request, pk: int):
 
 
 # Shortlist and interview ----------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-@permission_required(RUN_CAMPAIGN, raise_exception=True)
-def exam_shortlist(request, pk: int):
-    campaign = _campaign(request, pk)
-    try:
-        count = written_exam.shortlist_draw(campaign=campaign, by=request.user)
-    except ValidationError as exc:
-        _service_error(request, exc)
-        return redirect("recruitment:exam_scores", pk=campaign.pk)
-    messages.success(
-        request,
-        ngettext(
-            "%(n)s candidate called to the interview.",
-            "%(n)s candidates called to the interview.",
-            count,
-        )
-        % {"n": count},
-    )
-    return redirect("recruitment:exam_interviews", pk=campaign.pk)
 
 
 @login_required
@@ -399,36 +383,9 @@ def exam_ranking(request, pk: int):
             tie_states=interview.TIE_BREAK_STATES,
             can_tie_break=campaign.state in interview.TIE_BREAK_STATES,
             needs_decision=[s for s in standings if s.needs_decision],
+            task_url=open_task_url(campaign, CampaignFlow.enter_interview_marks),
         ),
     )
-
-
-@login_required
-@require_POST
-@permission_required(RUN_CAMPAIGN, raise_exception=True)
-def exam_ranking_compute(request, pk: int):
-    campaign = _campaign(request, pk)
-    try:
-        result = interview.ranking_compute(campaign=campaign, by=request.user)
-    except ValidationError as exc:
-        _service_error(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Ranking computed: %(ranked)s ranked, %(rejected)s below the composite pass line.")
-            % {"ranked": result.ranked, "rejected": result.rejected},
-        )
-        if result.ties:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(n)s village has a tie at the cut-off: record the committee's decision.",
-                    "%(n)s villages have a tie at the cut-off: record the committee's decision.",
-                    len(result.ties),
-                )
-                % {"n": len(result.ties)},
-            )
-    return redirect("recruitment:exam_ranking", pk=campaign.pk)
 
 
 @login_required

@@ -66,3 +66,17 @@ def fake_issue(monkeypatch):
         return calls
 
     return install
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked ``postgres`` (races on row locks, constraints) run on PostgreSQL only."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (row locks and concurrent transactions): run with "
+            "DATABASE_URL=postgres://… to include it"
+        )

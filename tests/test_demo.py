@@ -464,11 +464,13 @@ class TestDemoCampaigns(TestCase):
         task = _open_tasks(campaign).get()
         page = client.get(task.reverse("execute"))
         assert page.status_code == 200 and page.context["can_finish"]
-        assert client.post(task.reverse("execute"), {}).status_code == 302
+        assert client.post(task.reverse("execute"), {"confirm": "on"}).status_code == 302
         task = _open_tasks(campaign).get()
         assert task.flow_task == CampaignFlow.confirm_hires and task.owner == user
         start = self.today + datetime.timedelta(days=7)
-        response = client.post(task.reverse("execute"), {"start_date": start.isoformat()})
+        response = client.post(
+            task.reverse("execute"), {"start_date": start.isoformat(), "confirm": "on"}
+        )
         assert response.status_code == 302
         campaign.refresh_from_db()
         assert campaign.state == CampaignState.CONCLUDED

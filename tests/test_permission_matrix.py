@@ -173,7 +173,6 @@ FLOW_TASK_ACTIONS = {
     ),
     "detail": FLOW_PROCESS,
     "index": FLOW_REDIRECT,
-    "cancel": FLOW_MANAGE,
 }
 
 
@@ -411,7 +410,7 @@ MATRIX: list[Row] = [
             RUNNER_POST,
             method="post",
         )
-        for name in ("exam_admit", "exam_shortlist", "exam_ranking_compute")
+        for name in ("exam_admit",)
     ],
     Row(
         "recruitment:exam_interview_marks",

@@ -385,17 +385,22 @@ def test_a_campaign_from_the_announcement_to_the_hire(client, clock, people):
     assert "韦春燕" in text and new_notice.verification_code in text
 
     # The step cannot be finished while the notice runs.
-    response = client.post(task_url, {})
+    response = client.post(task_url, {"confirm": "on"})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
 
     # 10. After the notice period the committee closes it and confirms the hire.
     campaign.refresh_from_db()
     clock.move_to(at(campaign.notice_ends_on + datetime.timedelta(days=1)))
-    assert_redirect(finish(client, member, CampaignFlow.handle_objections))
+    assert_redirect(finish(client, member, CampaignFlow.handle_objections, {"confirm": "on"}))
     start_date = campaign.notice_ends_on + datetime.timedelta(days=7)
-    assert_redirect(
-        finish(client, member, CampaignFlow.confirm_hires, {"start_date": start_date.isoformat()})
+    hired_page = finish(
+        client,
+        member,
+        CampaignFlow.confirm_hires,
+        {"start_date": start_date.isoformat(), "confirm": "on"},
     )
+    assert_redirect(hired_page)
+    assert hired_page.url == reverse("recruitment:campaign_detail", args=[campaign.pk])
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.CONCLUDED
     states = dict(Application.objects.filter(campaign=campaign).values_list("name", "state"))

@@ -254,7 +254,9 @@ def test_the_head_approves_and_registration_waits_for_its_deadline(client, world
     ).exists()
 
 
-def test_not_approving_needs_a_reason_and_cancels_the_campaign(client, world, process):
+def test_not_approving_needs_a_reason_and_a_confirmation_and_cancels_the_campaign(
+    client, world, process
+):
     task = open_task(process, CampaignFlow.approve_announcement)
     client.force_login(world.head)
     response = client.post(task.reverse("execute"), {"decision": "reject", "reason": ""})
@@ -262,6 +264,13 @@ def test_not_approving_needs_a_reason_and_cancels_the_campaign(client, world, pr
     assert "reason" in response.context["form"].errors
     response = client.post(
         task.reverse("execute"), {"decision": "reject", "reason": "岗位数需重新核定"}
+    )
+    assert response.status_code == 200  # not without ticking the confirmation
+    assert "confirm_cancel" in response.context["form"].errors
+    assert Campaign.objects.get(pk=process.campaign.pk).state == CampaignState.DRAFT
+    response = client.post(
+        task.reverse("execute"),
+        {"decision": "reject", "reason": "岗位数需重新核定", "confirm_cancel": "on"},
     )
     assert response.status_code == 302
     campaign = Campaign.objects.get(pk=process.campaign.pk)
@@ -462,7 +471,7 @@ def test_county_hr_can_hand_an_escalated_task_back(client, world, process):
     assert task.owner == world.head and task.status == STATUS.ASSIGNED
     assert task.owner_permission == f"workflows.township_head@{world.own.pk}"
     assert AuditEntry.objects.filter(
-        transition="return_to_township", actor=world.hr, reason="请尽快审批"
+        transition="return_to_township", actor=world.hr, reason__contains="请尽快审批"
     ).exists()
     approve(client, process, world.head)
     process.campaign.refresh_from_db()

@@ -83,17 +83,20 @@ def can_open_campaign(user) -> bool:
     )
 
 
-def unless_cancelled(next_node):
+def unless_cancelled(next_node, title):
     """A gateway after a step: on to ``next_node``, or to the end if the campaign was
     cancelled meanwhile."""
-    return nodes.If(is_cancelled).Then(this.cancelled).Else(next_node)
+    return nodes.If(is_cancelled).Annotation(title=title).Then(this.cancelled).Else(next_node)
 
 
 class CampaignFlow(flow.Flow):
     """Recruitment campaign"""
 
     process_class = CampaignProcess
-    lock_impl = lock.select_for_update_lock
+    # Waits for the process row (no NOWAIT): of concurrent submissions of one task, the first
+    # completes it and the others then find it done (``workflows.viewsets.in_scope`` says by
+    # whom), instead of giving up after a few retries while the first is still at work.
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
     process_title = _("Recruitment campaign")
     process_description = _(
         "One open selection of a township, from the announcement to the confirmed hires."
@@ -120,10 +123,15 @@ class CampaignFlow(flow.Flow):
         )
         .Permission(head_permission)
         .Assign(this.township_head)
-        .OnTimeout(this.approval_due, this.escalate, interrupting=False)
+        .OnTimeout(
+            this.approval_due,
+            this.escalate,
+            interrupting=False,
+            title=_("Time limit of the approval"),
+        )
         .Next(this.after_approval)
     )
-    after_approval = unless_cancelled(this.registration_ends)
+    after_approval = unless_cancelled(this.registration_ends, _("Cancelled at the approval?"))
 
     registration_ends = (
         nodes.Timer(this.registration_closes_at)
@@ -135,7 +143,9 @@ class CampaignFlow(flow.Flow):
         .Annotation(title=_("Close registration"))
         .Next(this.after_registration)
     )
-    after_registration = unless_cancelled(this.review_applications)
+    after_registration = unless_cancelled(
+        this.review_applications, _("Cancelled during registration?")
+    )
 
     review_applications = (
         nodes.View(views.ReviewApplicationsView.as_view())
@@ -145,10 +155,15 @@ class CampaignFlow(flow.Flow):
         )
         .Permission(committee_permission)
         .Assign(this.committee_member)
-        .OnTimeout(this.review_due, this.escalate, interrupting=False)
+        .OnTimeout(
+            this.review_due,
+            this.escalate,
+            interrupting=False,
+            title=_("Time limit of the review"),
+        )
         .Next(this.after_review)
     )
-    after_review = unless_cancelled(this.enter_written_scores)
+    after_review = unless_cancelled(this.enter_written_scores, _("Cancelled during the review?"))
 
     enter_written_scores = (
         nodes.View(views.WrittenScoresView.as_view())
@@ -158,10 +173,17 @@ class CampaignFlow(flow.Flow):
         )
         .Permission(committee_permission)
         .Assign(this.committee_member)
-        .OnTimeout(this.written_scores_due, this.escalate, interrupting=False)
+        .OnTimeout(
+            this.written_scores_due,
+            this.escalate,
+            interrupting=False,
+            title=_("Time limit of the written scores"),
+        )
         .Next(this.after_written_scores)
     )
-    after_written_scores = unless_cancelled(this.enter_interview_marks)
+    after_written_scores = unless_cancelled(
+        this.enter_interview_marks, _("Cancelled during the written exam?")
+    )
 
     enter_interview_marks = (
         nodes.View(views.InterviewMarksView.as_view())
@@ -171,10 +193,17 @@ class CampaignFlow(flow.Flow):
         )
         .Permission(committee_permission)
         .Assign(this.committee_member)
-        .OnTimeout(this.interview_marks_due, this.escalate, interrupting=False)
+        .OnTimeout(
+            this.interview_marks_due,
+            this.escalate,
+            interrupting=False,
+            title=_("Time limit of the interview marks"),
+        )
         .Next(this.after_interview_marks)
     )
-    after_interview_marks = unless_cancelled(this.confirm_ranking)
+    after_interview_marks = unless_cancelled(
+        this.confirm_ranking, _("Cancelled during the interview?")
+    )
 
     confirm_ranking = (
         nodes.View(views.ConfirmRankingView.as_view())
@@ -184,10 +213,15 @@ class CampaignFlow(flow.Flow):
         )
         .Permission(committee_permission)
         .Assign(this.committee_member)
-        .OnTimeout(this.ranking_due, this.escalate, interrupting=False)
+        .OnTimeout(
+            this.ranking_due,
+            this.escalate,
+            interrupting=False,
+            title=_("Time limit of the ranking"),
+        )
         .Next(this.after_ranking)
     )
-    after_ranking = unless_cancelled(this.handle_objections)
+    after_ranking = unless_cancelled(this.handle_objections, _("Cancelled at the ranking?"))
 
     handle_objections = (
         nodes.View(views.HandleObjectionsView.as_view())
@@ -197,10 +231,17 @@ class CampaignFlow(flow.Flow):
         )
         .Permission(committee_permission)
         .Assign(this.committee_member)
-        .OnTimeout(this.objections_due, this.escalate, interrupting=False)
+        .OnTimeout(
+            this.objections_due,
+            this.escalate,
+            interrupting=False,
+            title=_("Time limit of the objections"),
+        )
         .Next(this.after_objections)
     )
-    after_objections = unless_cancelled(this.confirm_hires)
+    after_objections = unless_cancelled(
+        this.confirm_hires, _("Cancelled during the public notice?")
+    )
 
     confirm_hires = (
         nodes.View(views.ConfirmHiresView.as_view())
@@ -210,10 +251,15 @@ class CampaignFlow(flow.Flow):
         )
         .Permission(committee_permission)
         .Assign(this.committee_member)
-        .OnTimeout(this.hires_due, this.escalate, interrupting=False)
+        .OnTimeout(
+            this.hires_due,
+            this.escalate,
+            interrupting=False,
+            title=_("Time limit of the hires"),
+        )
         .Next(this.after_hires)
     )
-    after_hires = unless_cancelled(this.end)
+    after_hires = unless_cancelled(this.end, _("Cancelled at the hiring?"))
 
     # An overdue task goes to the county; this branch ends there, the task stays open.
     escalate = nodes.Function(this.escalate_overdue_task).Annotation(

@@ -1,33 +1,40 @@
 """Task views of the recruitment flow, thin by design.
 
-Each view shows what the person needs to decide, validates a small form, calls the
-recruitment service(s) of the step and then completes the task with
+Each view shows what the person needs to decide, validates a small form, calls the one
+recruitment service of the step and then completes the task with
 ``request.activation.execute()``. A refusal by a service (wrong state, wrong role, a
-condition not met, a concurrent change) is shown on the form and completes nothing: viewflow
-runs a task POST inside one transaction, and each service call runs in its own savepoint.
+condition not met, a concurrent change) is shown on the form and completes nothing; so is a
+failure (a document that cannot be issued, a full disk, a database error): viewflow runs a
+task POST inside one transaction, and the service runs in its own savepoint.
 
 The flow's own wrapper has already checked that the user owns the task (403 otherwise); the
-viewset (``workflows.viewsets``) has already checked sign-in and the campaign's scope.
+viewset (``workflows.viewsets``) has already checked sign-in, the campaign's scope and that
+the task is of this view's step, and turns a task completed meanwhile into a message.
 """
 
 import datetime
+import logging
 from typing import Any
 
 import django_fsm
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
+from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.nodes import TimerBoundary
+from viewflow.workflow.status import PROCESS, STATUS
 
 from accounts.constants import Role
+from paperwork.services import DocumentIssueError
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.forms_campaign import CampaignForm
 from recruitment.models import Objection
@@ -39,7 +46,10 @@ from recruitment.services.notice import notice_close, notice_open_problems, rank
 from recruitment.services.review import campaign_finish_review
 from recruitment.services.written_exam import shortlist_draw
 from workflows import forms
-from workflows.services import task_return_to_township
+from workflows.models import CampaignProcess
+from workflows.services import person, process_cancel, task_return_to_township
+
+logger = logging.getLogger(__name__)
 
 SERVICE_ERRORS = (
     django_fsm.TransitionNotAllowed,
@@ -47,6 +57,18 @@ SERVICE_ERRORS = (
     PermissionDenied,
     ValidationError,
 )
+# What may go wrong while a step is completed, besides a refusal: shown as a message, never
+# a 500 (around the service here, keeping the form; around the whole page in
+# ``workflows.viewsets.in_scope``).
+TASK_FAILURES = (DocumentIssueError, OSError, DatabaseError)
+
+
+def failure_message() -> str:
+    return _(
+        "The step could not be completed because of a technical problem (a document that "
+        "could not be issued, the disk or the database). Nothing was changed; try again, and "
+        "tell the system administrator if it happens again."
+    )
 
 
 def error_messages(exc: Exception, campaign=None) -> list[str]:
@@ -75,14 +97,42 @@ def task_due(task) -> datetime.datetime | None:
     return timer.scheduled if timer is not None else None
 
 
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def task_state(task) -> str:
+    """How a task stands, in words: a time limit that was not needed is "met", not
+    "cancelled"; a task in someone's hands names them."""
+    status = task.status
+    if isinstance(task.flow_task, TimerBoundary):
+        if status == STATUS.SCHEDULED:
+            return _("Runs until %(time)s") % {"time": _when(task.scheduled)}
+        if status == STATUS.CANCELED:
+            return _("Met: the step was done in time")
+        if status == STATUS.DONE:
+            return _("Passed: the task went to the county")
+    if status == STATUS.SCHEDULED:
+        return _("Waits until %(time)s") % {"time": _when(task.scheduled)}
+    if status == STATUS.NEW and task.flow_task_type == "HUMAN":
+        return _("Waits to be taken")
+    if status == STATUS.ASSIGNED and task.owner_id:
+        return _("With %(person)s") % {"person": person(task.owner)}
+    if status == STATUS.DONE and task.flow_task_type in ("HUMAN", "HUMAN_START") and task.owner_id:
+        return _("Done by %(person)s") % {"person": person(task.owner)}
+    return str(task.get_status_display())
+
+
+def campaign_page(process) -> str:
+    return page_url("recruitment:campaign_detail", process.campaign_id)
+
+
 def next_url_for(request, process) -> str:
-    """After a step: the user's next task in this campaign, else the campaign's process."""
-    match: Any = request.resolver_match
-    viewset = match.flow_viewset
+    """After a step: the user's next task in this campaign, else the campaign's page."""
     task = Task._default_manager.next_user_task(process, request.user)
     if task is not None:
         return task.flow_task.reverse("index", args=[task.process_id, task.pk])
-    return viewset.reverse("process_detail", args=[process.pk])
+    return campaign_page(process)
 
 
 class CampaignTaskView(generic.FormView):
@@ -115,14 +165,21 @@ class CampaignTaskView(generic.FormView):
         """Call the services of the step; they raise to refuse."""
 
     def run_services(self, form) -> list[str]:
-        """Run ``perform`` in a savepoint; the refusal messages, if any."""
+        """Run ``perform`` in a savepoint; the refusal or failure messages, if any."""
         try:
             with transaction.atomic():
                 self.perform(form)
         except SERVICE_ERRORS as exc:
             self.campaign.refresh_from_db()
             return error_messages(exc, self.campaign)
+        except TASK_FAILURES:
+            logger.exception("The step %s of %s failed", self.activation.flow_task, self.campaign)
+            self.campaign.refresh_from_db()
+            return [failure_message()]
         return []
+
+    def get_success_url(self) -> str:
+        return next_url_for(self.request, self.activation.process)
 
     # Request handling --------------------------------------------------------------------
 
@@ -144,7 +201,7 @@ class CampaignTaskView(generic.FormView):
             return self.form_invalid(form)
         self.activation.execute()
         messages.success(self.request, self.success_text)
-        return HttpResponseRedirect(next_url_for(self.request, self.activation.process))
+        return HttpResponseRedirect(self.get_success_url())
 
     def return_to_township(self):
         note = (self.request.POST.get("note") or "").strip()
@@ -441,6 +498,7 @@ class HandleObjectionsView(CampaignTaskView):
     pages. The step can be finished once the notice period is over and none is pending."""
 
     template_name = "workflows/handle_objections.html"
+    form_class = forms.NoticeCloseForm
     success_text = gettext_lazy("The notice period is over and every objection is decided.")
 
     def blockers(self) -> list[str]:
@@ -496,7 +554,125 @@ class ConfirmHiresView(CampaignTaskView):
             by=self.request.user,
         )
 
+    def get_success_url(self) -> str:
+        """The campaign's page, with the hiring notices, contracts and letters just issued."""
+        return campaign_page(self.activation.process)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["proposed"] = _applications(self.campaign, ApplicationState.PROPOSED)
+        return context
+
+
+# --- stopping a process ------------------------------------------------------------------------
+
+
+class ProcessCancelView(generic.FormView):
+    """An administrator stops a campaign and its process (``process_cancel``), with a reason
+    and a ticked confirmation. Township committees stop a campaign on the approval task;
+    after that, only an administrator can."""
+
+    form_class = forms.ProcessCancelForm
+    template_name = "workflows/process_cancel.html"
+    flow_class: Any = None
+    viewset: Any = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.process = get_object_or_404(
+            CampaignProcess.objects.select_related("campaign__township"),
+            pk=kwargs["process_pk"],
+        )
+        flow = self.process.flow_class.instance
+        if not flow.has_manage_permission(request.user, obj=self.process):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def ended(self) -> bool:
+        return self.process.status in (PROCESS.DONE, PROCESS.CANCELED)
+
+    def form_valid(self, form):
+        if self.ended:
+            return self.form_invalid(form)
+        try:
+            with transaction.atomic():
+                process_cancel(
+                    process=self.process,
+                    reason=form.cleaned_data["reason"],
+                    by=self.request.user,
+                )
+        except SERVICE_ERRORS as exc:
+            self.process.campaign.refresh_from_db()
+            for problem in error_messages(exc, self.process.campaign):
+                form.add_error(None, problem)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The campaign “%(title)s” and its process are cancelled.")
+            % {"title": self.process.campaign.title},
+        )
+        return HttpResponseRedirect(campaign_page(self.process))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            process=self.process,
+            campaign=self.process.campaign,
+            ended=self.ended,
+            open_tasks=self.process.task_set.filter(
+                flow_task_type="HUMAN", status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+            )
+            .select_related("owner")
+            .order_by("created"),
+            campaign_url=campaign_page(self.process),
+        )
+        return context
+
+
+# --- a task's own page ---------------------------------------------------------------------
+
+
+class TaskDetailView(flow_views.DetailTaskView):
+    """Any task of the flow: its step, campaign, person, times, state, and what the user may
+    do with it (work on it, take it, give it back)."""
+
+    template_name = "workflows/task_detail.html"
+
+    # The actions of a human task by viewflow's transition name, in the interface language.
+    ACTIONS = {
+        "start": ("execute", gettext_lazy("Work on the task")),
+        "assign": ("assign", gettext_lazy("Take the task")),
+        "unassign": ("unassign", gettext_lazy("Give it back to the pool")),
+    }
+
+    def get_actions(self):
+        activation = self.request.activation  # type: ignore[attr-defined]
+        task = activation.task
+        actions = []
+        for transition in activation.get_available_transitions(self.request.user):
+            if transition.slug not in self.ACTIONS:
+                continue
+            url_name, label = self.ACTIONS[transition.slug]
+            try:
+                url = task.flow_task.reverse(url_name, args=[task.process_id, task.pk])
+            except NoReverseMatch:
+                continue
+            actions.append((label, url))
+        return actions
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activation = self.request.activation  # type: ignore[attr-defined]
+        task, process = activation.task, activation.process
+        match: Any = self.request.resolver_match
+        context.update(
+            task=task,
+            process=process,
+            campaign=process.campaign,
+            campaign_url=campaign_page(process),
+            process_url=match.flow_viewset.reverse("process_detail", args=[process.pk]),
+            state=task_state(task),
+            due=task_due(task) if task.flow_task_type == "HUMAN" else None,
+            actions=self.get_actions(),
+        )
         return context

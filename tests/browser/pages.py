@@ -361,7 +361,22 @@ class StaffPages(BasePages):
         expect(self.heading()).not_to_have_text("处理异议")
         self.page.goto(task_url)
 
+    @step("close the public notice")
+    def close_notice(self) -> None:
+        """Irreversible: the step asks for a ticked confirmation first."""
+        self.main().get_by_role("button", name="结束公示").click()
+        self.see("请勾选确认；此操作不能撤销。")
+        self.main().get_by_label(re.compile("^我确认结束公示")).check()
+        self.finish("结束公示", then="公示期已满，所有异议均已处理。")
+
     @step("confirm the hires")
-    def confirm_hires(self, start: datetime.date) -> None:
+    def confirm_hires(self, start: datetime.date, *, title: str) -> None:
+        """Irreversible: asks for a ticked confirmation; then the campaign's page, with the
+        documents just issued."""
         self.main().get_by_label("聘用合同起始日期").fill(date_input(start))
+        self.main().get_by_role("button", name="确认聘用").click()
+        self.see("请勾选确认；此操作不能撤销。")
+        self.main().get_by_label("聘用合同起始日期").fill(date_input(start))
+        self.main().get_by_label(re.compile("^我确认聘用")).check()
         self.finish("确认聘用", then="聘用已确认")
+        expect(self.heading()).to_have_text(title)

@@ -245,13 +245,18 @@ def test_a_township_runs_a_campaign_from_the_announcement_to_the_hire(
     clock.move_to(at(day_after, 9))
     member.sign_in(PASSWORD)
     member.open_my_task("处理公示期间的异议", TITLE)
-    member.finish("结束公示", then="公示期已满，所有异议均已处理。")
+    member.close_notice()
     member.open_my_task("确认聘用", TITLE)
-    member.confirm_hires(start=day_after + datetime.timedelta(days=7))
-    member.open_campaign(TITLE)
+    member.confirm_hires(start=day_after + datetime.timedelta(days=7), title=TITLE)
+    # Confirming lands on the campaign's page with the new documents.
     expect(member.campaign_state()).to_have_text("已结束")
     for kind in ("聘用通知书", "聘用合同", "选聘结果告知书"):
         expect(member.documents()).to_contain_text(kind)
+    # The campaign's process: every step in Chinese with the person who did it.
+    member.open_campaign_tasks()
+    member.main().get_by_role("link", name=TITLE).first.click()
+    expect(member.heading()).to_have_text("选聘流程")
+    member.see("审批选聘公告", "杨光荣已办结", "吴兴华已办结", "公告审批时限", "已按时办结")
 
     # The hired applicant sees it on the status page, with the published ranking list.
     applicant = PublicPages(new_page("罗昇 again", viewport=PHONE), steps)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopePaths
+from audit.display import AuditValue, short_hash
 
 # Crockford's base32 alphabet: no I, L, O or U to misread on paper.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -128,6 +129,15 @@ class Document(models.Model):
     )
 
     objects = DocumentQuerySet.as_manager()
+
+    # How its audit entry reads (audit.display): the storage path and template version are
+    # of no use to a clerk, the hash is shortened.
+    audit_values = {
+        "subject": AuditValue(_("about")),
+        "sha256": AuditValue(show=short_hash),
+        "file": AuditValue(hidden=True),
+        "template_version": AuditValue(hidden=True),
+    }
 
     scope_paths = ScopePaths(
         county="county", township="township", village="person__village", self="person"

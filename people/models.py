@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopePaths
+from audit.display import AuditValue
 from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
 from core.text import pinyin_key
@@ -49,6 +50,12 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Left out of its audit trail (audit.display): the sort key and the save time.
+    audit_values = {
+        "name_pinyin": AuditValue(hidden=True),
+        "updated_at": AuditValue(hidden=True),
+    }
 
     scope_paths = ScopePaths(
         county="township__county", township="township", village="village", self="pk"

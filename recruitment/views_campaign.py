@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import can_see, get_scoped_or_404, scoped
 from audit.services import audit_trail
 from contracts.models import Contract
+from core.text import join_list
 from paperwork.selectors import documents_visible_to
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.forms_campaign import ObjectionDecisionForm, ObjectionForm
@@ -98,6 +99,10 @@ class OfferRow:
     counts: list[StateCount]
     proposed: list[Application]
     hired: list[Application]
+
+    @property
+    def post_numbers(self) -> list[str]:
+        return [_("No. %(n)s") % {"n": post.number} for post in self.posts]
 
 
 def _state_counts(counter: Counter) -> list[StateCount]:
@@ -320,7 +325,7 @@ def _report_decision(request: HttpRequest, objection) -> None:
                 "%(names)s are tied for the freed post and the tie can no longer be decided, "
                 "so nobody moved up; they join the reserve list when the hires are confirmed."
             )
-            % {"names": "、".join(a.name for a in tied)},
+            % {"names": join_list(a.name for a in tied)},
         )
     elif not getattr(objection, "moved_up", []):
         messages.info(request, _("Nobody else reached the pass line, so nobody moves up."))

@@ -177,11 +177,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     documents = _campaign_documents(user, campaign)
     running = can_run(user, campaign)
-    notice_open = (
-        campaign.state == CampaignState.PUBLICISED
-        and campaign.notice_ends_on is not None
-        and today <= campaign.notice_ends_on
-    )
+    # Objections received during the notice may be recorded until the hires are confirmed.
+    notice_open = campaign.state == CampaignState.PUBLICISED
     return render(
         request,
         "recruitment/campaign/detail.html",

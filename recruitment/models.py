@@ -370,14 +370,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     States:
     - submitted: registered; waiting for eligibility review.
     - eligible / ineligible: review result (a waiver may turn ineligible into eligible).
-    - absent: did not sit the written exam or the interview.
+    - absent: did not sit the written exam or the interview (a written absence recorded by
+      mistake is mended into "scored" until the ranking is confirmed).
     - scored: written score recorded.
     - shortlisted: called to the interview (policy ratio per post).
     - ranked: composite score and rank computed.
     - proposed: among the top of the village's ranking; published in the public notice.
     - hired / not_hired / reserve: the outcome; reserve candidates may be called within
       the reserve period (calling them is part of refilling a vacancy, not yet built).
-    - withdrawn: the applicant withdrew (a state of the design; no service records it yet).
+    - withdrawn: the applicant withdrew on the public status page before the written exam
+      (``recruitment.services.applications.application_withdraw``).
 
     The applicant's details are kept as submitted; the person record is created or updated
     only when the applicant is hired.
@@ -577,6 +579,22 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def mark_absent(self) -> None:
         """Did not sit the written exam, or did not come to the interview."""
+
+    def absent_from_written(self) -> bool:
+        """Marked absent from the written exam (not from the interview: that one has a
+        written score)."""
+        return self.written_score is None
+
+    @transition(
+        field=state,
+        source=ApplicationState.ABSENT,
+        target=ApplicationState.SCORED,
+        conditions=[absent_from_written],  # type: ignore[list-item]
+    )
+    def mend_absence(self, *, score: Decimal) -> None:
+        """Marked absent from the written exam by mistake: the score is recorded after all
+        (``recruitment.services.written_exam.written_score_mend``)."""
+        self.written_score = score
 
     @transition(field=state, source=ApplicationState.SCORED, target=ApplicationState.SHORTLISTED)
     def shortlist(self, *, written_rank: int) -> None:

@@ -26,6 +26,11 @@ urlpatterns = [
         views.exam_interview_absent,
         name="exam_interview_absent",
     ),
+    path(
+        "applications/<int:pk>/mend-absence/",
+        views.exam_absence_mend,
+        name="exam_absence_mend",
+    ),
     path("campaigns/<int:pk>/exam/ranking/", views.exam_ranking, name="exam_ranking"),
     path(
         "campaigns/<int:pk>/exam/ranking/compute/",

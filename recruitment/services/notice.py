@@ -26,6 +26,7 @@ from recruitment import ranking
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.models import Application, Campaign, CampaignPost, Objection
 from recruitment.paperwork import issue_for
+from recruitment.services import interview
 from recruitment.services.common import (
     ONE_DAY,
     campaign_lock,
@@ -62,6 +63,8 @@ def campaign_confirm_ranking(*, campaign: Campaign, by) -> Campaign:
         campaign = campaign_lock(campaign)
         require_runner(by, campaign.township)
         require_campaign_state(campaign, [CampaignState.EXAMINED], _("Confirming the ranking"))
+        # Someone called to the interview after the exams (a mended absence) is ranked now.
+        interview.ranking_refresh(campaign, by)
         # A tie at the cut-off can be decided only until the ranking is confirmed
         # (recruitment.services.interview.tie_break_record), so it must be decided now.
         grouped = _applications_by_offer(campaign)

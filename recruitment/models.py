@@ -636,6 +636,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
         reserve period ended."""
         self.outcome_note = note
 
+    @transition(
+        field=state,
+        source=[ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE],
+        target=ApplicationState.WITHDRAWN,
+    )
+    def withdraw(self) -> None:
+        """The applicant withdrew before the written exam."""
+
     @transition(field=state, source=ApplicationState.RANKED, target=ApplicationState.RESERVE)
     def keep_in_reserve(self, *, until: datetime.date) -> None:
         self.reserve_until = until

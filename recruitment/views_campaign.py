@@ -69,7 +69,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
     campaigns = _campaigns(request.user).annotate(
         seats=Subquery(seats, output_field=IntegerField()),
-        application_count=Count("applications", distinct=True),
+        # Withdrawn applications are no longer in the campaign; the campaign page counts them.
+        application_count=Count(
+            "applications",
+            filter=~Q(applications__state=ApplicationState.WITHDRAWN),
+            distinct=True,
+        ),
     )
     state = request.GET.get("state", "")
     if state in CampaignState.values:
@@ -187,7 +192,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offers": offer_rows,
             "total_seats": sum(o.seats for o in offers),
             "state_counts": _state_counts(total),
-            "application_count": sum(total.values()),
+            "application_count": sum(total.values()) - total[ApplicationState.WITHDRAWN],
             "coverage_notes": notes,
             "objections": objections,
             "pending_objections": sum(

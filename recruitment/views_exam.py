@@ -253,6 +253,7 @@ def exam_import_template(request, pk: int):
     writer.writerow(scores_import.TEMPLATE_HEADER)
     for number, name, state, written in (
         campaign.applications.exclude(admission_number="")
+        .exclude(state=ApplicationState.WITHDRAWN)  # withdrawn before the exam: no score
         .order_by("admission_number")
         .values_list("admission_number", "name", "state", "written_score")
     ):

@@ -452,6 +452,11 @@ MATRIX: list[Row] = [
         ONLY_FROM_THE_SESSION,
     ),
     Row("apply:document", recruitment_url("apply:document", "announcement"), ONLY_FROM_THE_SESSION),
+    Row(
+        "apply:withdraw",
+        recruitment_url("apply:withdraw", "application"),
+        ONLY_FROM_THE_SESSION,
+    ),
     # Working-day calendar (county HR)
     Row("workdays:list", plain("workdays:list"), CALENDAR_EDITOR),
     Row("workdays:add", plain("workdays:add"), CALENDAR_EDITOR),

@@ -1,4 +1,5 @@
-"""Public registration (报名): the eligibility checks and the submission of an application.
+"""Public registration (报名): the eligibility checks and the submission of an application,
+and its withdrawal by the applicant (``application_withdraw``).
 
 ``eligibility_checks`` is pure and serves both the live check on the registration page and the
 submission. ``application_submit`` validates everything again on the server, stores the
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record, audited_transition
 from core.education import Education, education_meets
 from core.identity import (
     age_on,
@@ -30,7 +31,7 @@ from core.identity import (
     parse_id_number,
     validate_mobile,
 )
-from recruitment.constants import AttachmentKind, CampaignState, EligibilityRule
+from recruitment.constants import ApplicationState, AttachmentKind, CampaignState, EligibilityRule
 from recruitment.models import Application, Attachment, Campaign, CampaignPost
 from recruitment.paperwork import issue_for
 
@@ -516,3 +517,50 @@ def _remove(storage, names: list[str]) -> None:
     for name in names:
         if name:
             storage.delete(name)
+
+
+# Withdrawal by the applicant -------------------------------------------------------------------
+
+# An application is withdrawn before the written exam: registered or found eligible. One found
+# not eligible is already out of the exam; from the exam on, an absence says the same.
+WITHDRAWABLE_STATES = (ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE)
+WITHDRAWABLE_CAMPAIGN_STATES = (
+    CampaignState.ANNOUNCED,
+    CampaignState.REGISTRATION_CLOSED,
+    CampaignState.REVIEWED,
+)
+
+
+def withdrawal_refusal(application: Application, campaign: Campaign) -> str | None:
+    """Why ``application`` can no longer be withdrawn, or None when it can."""
+    if application.state not in WITHDRAWABLE_STATES or (
+        campaign.state not in WITHDRAWABLE_CAMPAIGN_STATES
+    ):
+        return _("This application can no longer be withdrawn (%(state)s).") % {
+            "state": application.get_state_display()
+        }
+    if timezone.now() >= campaign.written_exam_at:
+        return _("The written exam has begun; the application can no longer be withdrawn.")
+    return None
+
+
+def application_withdraw(*, application: Application, by=None) -> Application:
+    """The applicant withdraws their application on the public status page, before the
+    written exam (registered or eligible, the campaign not yet examined).
+
+    Audited with ``by`` (None: the applicant has no account) and the reason "withdrawn by the
+    applicant". A withdrawn application leaves the review, the admission numbering, the
+    score sheets, the shortlist and the ranking, which all count only the states they work
+    on; its admission number, if any, stays unused.
+    """
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=application.campaign_id)
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        refusal = withdrawal_refusal(application, campaign)
+        if refusal:
+            raise ValidationError(refusal)
+        with audited_transition(
+            application, "withdraw", by=by, reason=_("withdrawn by the applicant")
+        ):
+            application.withdraw()
+        return application

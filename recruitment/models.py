@@ -62,9 +62,12 @@ def _offers_text(offers) -> list:
 def _checks_text(checks) -> list:
     """The eligibility checklist: 年龄 符合、学历 不符合."""
     return listing(
-        f"{_rule_label(check.get('rule'))} {_('met') if check.get('passed') else _('not met')}"
-        for check in checks
+        f"{_rule_label(check.get('rule'))} {_met(check.get('passed'))}" for check in checks
     )
+
+
+def _met(passed) -> str:
+    return str(_("met") if passed else _("not met"))
 
 
 def _rule_label(rule) -> str:

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition
@@ -47,7 +48,7 @@ SCAN_KINDS = (str(AttachmentKind.EDUCATION_CERTIFICATE), str(AttachmentKind.OTHE
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 PDF_MAGIC = b"%PDF-"
 EARLIEST_GRADUATION_AGE = 10  # nobody finishes even primary school younger
-AUDIT_REASON = "public registration"
+AUDIT_REASON = gettext_noop("registered on the public site")  # stored in the site's language
 
 TEXT_FIELDS = {"name": 64, "school": 128, "household_registration": 200}
 
@@ -500,7 +501,7 @@ def application_submit(
                         for c in checked_files
                     ],
                 },
-                reason=AUDIT_REASON,
+                reason=_(AUDIT_REASON),
             )
             issue_for(application, "submit", by=by)
     except IntegrityError as exc:

@@ -310,6 +310,11 @@ class EntryView:
     record_type: str  # the kind of record, e.g. 选聘
     what: str
     changes: list[Change] = field(default_factory=list)
+    record: Shown = ""  # the record's name: as stored, or a user by display name
+
+    @property
+    def record_name(self) -> str:
+        return str(self.record or self.entry.object_repr)
 
 
 def _changes(entry, info: _Model) -> list[Change]:
@@ -362,6 +367,10 @@ def describe_entries(entries: Iterable) -> list[EntryView]:
                 str(content_type.name),
                 _what(entry, model),
                 _changes(entry, _model_info(model)),
+                # A user's record is named by display name, not by the stored username.
+                Ref(model._meta.label_lower, entry.object_id)
+                if model is not None and hasattr(model, "display_name")
+                else "",
             )
         )
     _resolve(views)
@@ -406,6 +415,7 @@ def _render(shown: Shown, names: dict[tuple[str, Any], str]) -> str:
 def _resolve(views: list[EntryView]) -> None:
     found: dict[str, set] = defaultdict(set)
     for view in views:
+        _refs(view.record, found)
         for change in view.changes:
             _refs(change.before, found)
             _refs(change.after, found)
@@ -428,6 +438,8 @@ def _resolve(views: list[EntryView]) -> None:
             if obj is not None:
                 names[(label, pk)] = record_name(obj)
     for view in views:
+        if isinstance(view.record, Ref):
+            view.record = names.get((view.record.model, view.record.pk), "")
         for change in view.changes:
             change.before = _render(change.before, names)
             change.after = _render(change.after, names)

@@ -333,3 +333,11 @@ def test_an_application_names_the_village_it_applied_for(campaign, committee):
         views = describe_entries(entries)
     assert len(queries) == 2  # one for the offers (with their villages), one for the campaigns
     assert {c.after for v in views for c in v.changes} >= {"第0村", "第2村"}
+
+
+def test_a_user_record_is_named_by_display_name_not_username(client, county, committee):
+    officer = UserFactory(role=Role.COUNTY_HR, county=county)
+    audit_record(obj=committee, action=AuditEntry.Action.CREATE, by=None, after={"role": "x"})
+    client.force_login(officer)
+    html = client.get(reverse("audit:list")).content.decode()
+    assert "伍志强" in html and committee.username not in html.split("<main", 1)[-1]

@@ -313,6 +313,11 @@ class EntryView:
     record: Shown = ""  # the record's name: as stored, or a user by display name
 
     @property
+    def created(self) -> bool:
+        """A creation lists the values only: there was nothing before."""
+        return self.entry.action == "create"
+
+    @property
     def record_name(self) -> str:
         return str(self.record or self.entry.object_repr)
 

@@ -20,6 +20,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: run test bench lint check system-deps test-deps bench-deps venv migrate demo messages timers clean
 
 ## Install, migrate, load the demo county and serve on http://127.0.0.1:8000
+# Documents print links and QR codes to /verify/ at the address the site is served on.
+run: export CUNPIN_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: venv migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)

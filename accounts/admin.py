@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UsernameField
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import FIELDS, M2M_FIELDS, user_create, user_update
 
 ROLE_FIELDS = ("role", "county", "township", "village", "person")
 
@@ -80,3 +84,30 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("name"))
     def display_name(self, obj: User) -> str:
         return obj.display_name
+
+    # Saving goes through accounts.services, which records every change of role, scope,
+    # active flag, groups and permissions in the audit trail. A change is saved whole in
+    # save_related, once the groups and permissions of the form are known, so that one audit
+    # entry shows all of it; the admin wraps the request in one transaction.
+
+    @staticmethod
+    def _reason() -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return gettext("Changed in the administration site")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            user_create(user=obj, by=request.user, reason=self._reason())
+
+    def save_related(self, request, form, formsets, change) -> None:
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
+        data = form.cleaned_data
+        changes = {name: data[name] for name in form.changed_data if name in FIELDS}
+        m2m = {name: data[name] for name in M2M_FIELDS if name in data}
+        form.instance = user_update(
+            user=form.instance, by=request.user, reason=self._reason(), **changes, **m2m
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

@@ -70,6 +70,11 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit trail names the account (``audit.services.audit_record``)."""
+        return self.display_name
+
     def clean(self) -> None:
         super().clean()
         scope = ROLE_SCOPE.get(self.role)

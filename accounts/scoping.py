@@ -9,20 +9,11 @@ A model takes part by declaring ``scope_paths``: for each scope (see
 village or person. A scope left out sees nothing of that model.
 """
 
-from dataclasses import dataclass
-
 from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.constants import Role, Scope
-
-
-@dataclass(frozen=True)
-class ScopePaths:
-    county: str | None = None
-    township: str | None = None
-    village: str | None = None
-    self: str | None = None
+from core.scoping import ScopePaths
 
 
 def scope_filter(model: type[Model], user) -> Q | None:

@@ -235,7 +235,9 @@ class _Model:
         fields: dict[str, models.Field] = {}
         order: dict[str, int] = {}
         if model is not None:
-            for index, f in enumerate(model._meta.concrete_fields):
+            # Entries of most records are keyed by attname (``township_id``), those of users
+            # also by name, many-to-many fields included (``groups``).
+            for index, f in enumerate([*model._meta.concrete_fields, *model._meta.many_to_many]):
                 fields[f.attname] = f
                 fields[f.name] = f
                 order[f.attname] = order[f.name] = index
@@ -258,7 +260,10 @@ def _field_value(f: models.Field, value) -> Shown:
         return str(dict(f.flatchoices).get(value, value))
     related = f.related_model
     if f.is_relation and related is not None and not isinstance(related, str):
-        return Ref(related._meta.label_lower, value)
+        label = related._meta.label_lower
+        if f.many_to_many and isinstance(value, list | tuple):
+            return listing(Ref(label, pk) for pk in value)
+        return Ref(label, value)
     if isinstance(f, models.DateTimeField):
         return local_datetime(value)
     if isinstance(f, models.DateField):

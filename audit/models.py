@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.scoping import ScopePaths
+from audit.masking import HMAC_SUFFIX
+from core.scoping import ScopePaths
 
 
 class AppendOnlyError(RuntimeError):
@@ -81,9 +82,19 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("Audit entries cannot be deleted.")
 
     def changes(self) -> list[tuple[str, object, object]]:
-        keys = sorted(set(self.before) | set(self.after))
+        """(key, before, after) of every value that changed. The keyed hashes stored beside
+        masked ID and mobile numbers (``audit.masking``) are not shown; a number whose mask
+        stayed the same but whose hash changed counts as changed."""
+        before, after = self.before or {}, self.after or {}
+        keys = set(before) | set(after)
+        shown = sorted(k for k in keys if not _is_hash_of(k, keys))
         return [
-            (k, self.before.get(k), self.after.get(k))
-            for k in keys
-            if self.before.get(k) != self.after.get(k)
+            (k, before.get(k), after.get(k))
+            for k in shown
+            if before.get(k) != after.get(k)
+            or before.get(k + HMAC_SUFFIX) != after.get(k + HMAC_SUFFIX)
         ]
+
+
+def _is_hash_of(key: str, keys: set[str]) -> bool:
+    return key.endswith(HMAC_SUFFIX) and key[: -len(HMAC_SUFFIX)] in keys

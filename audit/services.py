@@ -5,6 +5,9 @@
 - ``audited_transition``: around a django-fsm transition of one record, save it and record the
   audited fields (the model's ``audit_fields``) that changed.
 - ``AuditBatch``: the same for many records of one model, written in bulk (exam services).
+
+Nothing written here holds a full ID or mobile number (``audit.masking``): values are masked
+by field, with a keyed hash for matching, and any such number in other text is masked too.
 """
 
 import dataclasses
@@ -16,20 +19,25 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
 from django.utils import timezone
 
+from audit.masking import mask_text, mask_values
 from audit.models import AuditEntry
 from core.db import bulk_save, concrete_field
 
 
 def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...] | None = None) -> dict:
-    """The concrete field values of ``obj`` (foreign keys as ids), for before/after. Fields
-    not loaded (``only()``/``defer()``) are left out: they cannot have changed in memory, and
+    """The concrete field values of ``obj`` (foreign keys as ids), for before/after, with ID
+    and mobile numbers masked (``audit.masking.mask_values``): two snapshots differ when a
+    number changed even where the masks are equal, since the keyed hashes differ. Fields not
+    loaded (``only()``/``defer()``) are left out: they cannot have changed in memory, and
     reading them would cost a query each."""
     loaded = obj.__dict__
-    return {
-        f.attname: f.value_from_object(obj)
-        for f in _snapshot_fields(type(obj), None if fields is None else tuple(fields))
-        if f.attname in loaded
-    }
+    return mask_values(
+        {
+            f.attname: f.value_from_object(obj)
+            for f in _snapshot_fields(type(obj), None if fields is None else tuple(fields))
+            if f.attname in loaded
+        }
+    )
 
 
 @functools.cache
@@ -76,12 +84,13 @@ def audit_record(
         transition=transition,
         content_type=ContentType.objects.get_for_model(type(obj)),
         object_id=obj.pk,
-        object_repr=str(obj)[:200],
+        # A record may name itself for the trail (a user: the person's name, not the login).
+        object_repr=mask_text(str(getattr(obj, "audit_label", None) or obj))[:200],
         county_id=county_id,
         township_id=township_id,
-        before=before or {},
-        after=after or {},
-        reason=reason,
+        before=mask_values(before or {}),
+        after=mask_values(after or {}),
+        reason=mask_text(reason),
     )
 
 
@@ -304,10 +313,12 @@ def audit_record_many(entries: list[_Entry], *, by, place: tuple[int | None, int
             "transition": entry.transition,
             "content_type": content_types[model],
             "object_id": entry.obj.pk,
-            "object_repr": str(entry.obj)[:200],
-            "before": prep["before"](entry.before, connection),
-            "after": prep["after"](entry.after, connection),
-            "reason": str(entry.reason),
+            "object_repr": mask_text(str(getattr(entry.obj, "audit_label", None) or entry.obj))[
+                :200
+            ],
+            "before": prep["before"](mask_values(entry.before), connection),
+            "after": prep["after"](mask_values(entry.after), connection),
+            "reason": mask_text(str(entry.reason)),
         }
         rows.append([values[name] for name in AUDIT_COLUMNS])
     quote = connection.ops.quote_name

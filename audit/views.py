@@ -17,7 +17,15 @@ from audit.models import AuditEntry
 
 PAGE_SIZE = 50
 # Apps whose records are audited; their models are the "record type" choices.
-AUDITED_APPS = ("organisation", "policy", "people", "paperwork", "recruitment", "contracts")
+AUDITED_APPS = (
+    "accounts",
+    "organisation",
+    "policy",
+    "people",
+    "paperwork",
+    "recruitment",
+    "contracts",
+)
 
 
 class AuditFilterForm(forms.Form):

@@ -19,6 +19,7 @@ from web.site import site
 urlpatterns = [
     # login/ and logout/, named "login" and "logout" (settings.LOGIN_URL).
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
+    path("verify/", paperwork_views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", paperwork_views.verify, name="verify"),
     # Applicants: open campaigns, registration, status and their own documents.
     path("apply/", include("recruitment.public_urls")),

@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from accounts.scoping import ScopePaths
 from contracts.constants import ContractState
+from core.scoping import ScopePaths
 
 
 class Contract(ConcurrentTransitionMixin, models.Model):

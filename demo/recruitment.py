@@ -15,7 +15,8 @@ audit rows and documents are therefore the ones a real campaign leaves behind.
   dismissed; the public notice (working days on the Chinese calendar) ended yesterday, so the
   "handle objections" task waits for ``huajiang_committee``, who then confirms the hires.
 
-A campaign whose title already exists in its township is left alone, so a second run makes
+Each title carries the year the campaign is opened in ("2026年关索街道…" in 2026). A campaign
+with its demo title of any year already in its township is left alone, so a second run makes
 one query and writes nothing. Each campaign is replayed in one transaction: if anything fails,
 nothing of it remains in the database (a page refusing a step is reported, and the rest of
 the demo loads; any other error stops ``load_demo``).
@@ -40,6 +41,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import get_resolver, reverse
@@ -93,13 +95,17 @@ class ApplicantPlan:
 @dataclass(frozen=True)
 class DemoCampaign:
     township: str
-    title: str
+    subject: str  # the title without its year: "2026年" + subject
     committee: str  # the member who opens the campaign and continues it
     villages: tuple[tuple[str, int], ...]  # preferred (village, posts offered)
     venue: str
     contact: str
     applicants: tuple[ApplicantPlan, ...]
     seed: int
+
+    def title_in(self, year: int) -> str:
+        """The campaign's title in the year it is opened (the replay's year, not a fixed one)."""
+        return f"{year}年{self.subject}"
 
 
 A = ApplicantPlan
@@ -133,7 +139,7 @@ OBJECTED_TO = 6  # the applicant of HUAJIANG_APPLICANTS the objection is about
 
 GUANSUO = DemoCampaign(
     township="关索街道",
-    title="2026年关索街道村级人口主任公开选聘",
+    subject="关索街道村级人口主任公开选聘",
     committee="guansuo_committee",
     villages=(("北口村", 2), ("关脚村", 1), ("摆布村", 1)),
     venue="关岭自治县民族中学（关索街道环城西路）",
@@ -143,7 +149,7 @@ GUANSUO = DemoCampaign(
 )
 HUAJIANG = DemoCampaign(
     township="花江镇",
-    title="2026年花江镇村级人口主任公开选聘",
+    subject="花江镇村级人口主任公开选聘",
     committee="huajiang_committee",
     villages=(("解放村", 1), ("三家寨村", 1), ("享乐村", 1)),
     venue="花江镇中心学校",
@@ -452,9 +458,11 @@ def _open(
     written: datetime.datetime,
     interview: datetime.datetime,
 ) -> Campaign:
-    """The committee member opens the campaign with the flow's start form."""
+    """The committee member opens the campaign with the flow's start form (in the replay's
+    present, so the title takes that year)."""
+    title = spec.title_in(timezone.localdate().year)
     payload = {
-        "title": spec.title,
+        "title": title,
         "kind": "regular",
         "registration_start": registration[0].isoformat(),
         "registration_end": registration[1].isoformat(),
@@ -467,7 +475,7 @@ def _open(
     for village, seats in cast.villages:
         payload[f"seats_{village.pk}"] = str(seats)
     browser.post(CampaignFlow.start.reverse("execute"), payload, as_user=cast.committee)
-    return Campaign.objects.get(township=cast.township, title=spec.title)
+    return Campaign.objects.get(township=cast.township, title=title)
 
 
 def _register(
@@ -734,7 +742,16 @@ def replay_huajiang(cast: Cast, today: datetime.date, taken: set[str]) -> Campai
     return campaign
 
 
-REPLAYS = {GUANSUO.title: replay_guansuo, HUAJIANG.title: replay_huajiang}
+REPLAYS = {GUANSUO.township: replay_guansuo, HUAJIANG.township: replay_huajiang}
+
+
+def _demo_campaigns() -> Q:
+    """The demo campaigns of the demo county, whatever year their titles carry."""
+    condition = Q(pk__in=[])
+    for spec in CAMPAIGNS:
+        pattern = rf"^[0-9]{{4}}年{re.escape(spec.subject)}$"
+        condition |= Q(township__name=spec.township, title__regex=pattern)
+    return Q(township__county__name=data.COUNTY["name"]) & condition
 
 
 # Loading and reporting -----------------------------------------------------------------------
@@ -750,13 +767,9 @@ def demo_campaigns_load() -> CampaignsResult:
     """Replay whichever demo campaign is missing, up to today (one query when none is)."""
     result = CampaignsResult([], [])
     existing = set(
-        Campaign.objects.filter(
-            township__county__name=data.COUNTY["name"],
-            township__name__in=[spec.township for spec in CAMPAIGNS],
-            title__in=[spec.title for spec in CAMPAIGNS],
-        ).values_list("township__name", "title")
+        Campaign.objects.filter(_demo_campaigns()).values_list("township__name", flat=True)
     )
-    missing = [spec for spec in CAMPAIGNS if (spec.township, spec.title) not in existing]
+    missing = [spec for spec in CAMPAIGNS if spec.township not in existing]
     if not missing:
         return result
     today = timezone.localdate()
@@ -767,13 +780,13 @@ def demo_campaigns_load() -> CampaignsResult:
         for spec in missing:
             cast = _cast(spec, county)
             if isinstance(cast, str):
-                result.skipped.append(f"{spec.township} {spec.title}: {cast}")
+                result.skipped.append(f"{spec.township} {spec.title_in(today.year)}: {cast}")
                 continue
             try:
                 with transaction.atomic():
-                    result.created.append(REPLAYS[spec.title](cast, today, taken))
+                    result.created.append(REPLAYS[spec.township](cast, today, taken))
             except DemoReplayError as exc:  # a page refused a step: nothing of it remains
-                result.skipped.append(f"{spec.township} {spec.title}: {exc}")
+                result.skipped.append(f"{spec.township} {spec.title_in(today.year)}: {exc}")
     return result
 
 
@@ -788,13 +801,7 @@ class CampaignLine:
 
 def demo_campaign_lines() -> list[CampaignLine]:
     """Where each demo campaign stands and who continues it (two queries)."""
-    campaigns = list(
-        Campaign.objects.filter(
-            township__county__name=data.COUNTY["name"],
-            township__name__in=[spec.township for spec in CAMPAIGNS],
-            title__in=[spec.title for spec in CAMPAIGNS],
-        ).select_related("township")
-    )
+    campaigns = list(Campaign.objects.filter(_demo_campaigns()).select_related("township"))
     tasks = {
         task.process.campaignprocess.campaign_id: task
         for task in Task.objects.filter(
@@ -805,9 +812,9 @@ def demo_campaign_lines() -> list[CampaignLine]:
         .select_related("owner", "process__campaignprocess")
         .order_by("created")
     }
-    order = {(spec.township, spec.title): n for n, spec in enumerate(CAMPAIGNS)}
+    order = {spec.township: n for n, spec in enumerate(CAMPAIGNS)}
     lines = []
-    for campaign in sorted(campaigns, key=lambda c: order.get((c.township.name, c.title), 99)):
+    for campaign in sorted(campaigns, key=lambda c: order.get(c.township.name, 99)):
         task = tasks.get(campaign.pk)
         lines.append(
             CampaignLine(

@@ -22,6 +22,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from accounts.models import User
+from accounts.services import user_create
 from audit.services import audited_create, audited_update
 from core.identity import check_digit
 from demo import data
@@ -316,7 +317,7 @@ def _load_accounts(
                 person=person,
                 password=hashes[account.username],
             )
-            audited_create(user, by=None, reason=REASON)
+            user_create(user=user, by=None, reason=REASON)
             result.created["users"] += 1
         elif account.username in hashes and user.role == account.role:
             audited_update(

@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.scoping import ScopePaths
+from core.scoping import ScopePaths
 from organisation.constants import PostStatus, TownshipKind, VillageKind
 
 

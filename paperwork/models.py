@@ -12,8 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopePaths
 from audit.display import AuditValue, short_hash
+from core.scoping import ScopePaths
 
 # Crockford's base32 alphabet: no I, L, O or U to misread on paper.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopePaths
 from audit.display import AuditValue
+from audit.models import AppendOnlyError
 from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
+from core.scoping import ScopePaths
 from core.text import pinyin_key
 
 
@@ -85,8 +86,18 @@ class Person(models.Model):
         return mask_mobile(self.phone)
 
 
+class IdentityAccessQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Identity access records cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Identity access records cannot be deleted.")
+
+
 class IdentityAccess(models.Model):
-    """A record that someone saw a person's full ID or phone number. Append-only."""
+    """A record that someone saw a person's full ID or phone number. Append-only: saving an
+    existing row, deleting one and updating or deleting through a queryset all raise
+    ``AppendOnlyError``, as for audit entries."""
 
     class Field(models.TextChoices):
         ID_NUMBER = "id_number", _("ID number")
@@ -105,6 +116,8 @@ class IdentityAccess(models.Model):
     field = models.CharField(_("field"), max_length=16, choices=Field.choices)
     reason = models.CharField(_("reason"), max_length=200)
 
+    objects = IdentityAccessQuerySet.as_manager()
+
     scope_paths = ScopePaths(county="person__township__county", township="person__township")
 
     class Meta:
@@ -117,8 +130,8 @@ class IdentityAccess(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise RuntimeError("Identity access records are append-only.")
+            raise AppendOnlyError("Identity access records cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RuntimeError("Identity access records are append-only.")
+        raise AppendOnlyError("Identity access records cannot be deleted.")

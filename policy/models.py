@@ -13,9 +13,9 @@ from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopePaths
 from audit.display import AuditValue, listing
 from core.education import Education
+from core.scoping import ScopePaths
 from policy.validation import validate_policy
 
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.scoping import ScopePaths
 from audit.display import AuditValue, Ref, listing
 from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
+from core.scoping import ScopePaths
 from recruitment.constants import (
     ApplicationState,
     AttachmentKind,

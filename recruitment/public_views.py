@@ -60,8 +60,12 @@ def _remembered(request: HttpRequest) -> list[int]:
 
 
 def _public(response: HttpResponse) -> HttpResponse:
+    """Applicants' pages are not for search engines, and their URLs (application and
+    document numbers) must not leak to other sites as a referrer. ``same-origin`` sends no
+    referrer to another site; ``no-referrer`` did too, but made Chromium send ``Origin: null``
+    with the registration, lookup and language forms, which Django's CSRF check refuses."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

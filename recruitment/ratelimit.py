@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.http import client_ip
+
 # Requests allowed per window, and the window in seconds, per endpoint.
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "apply_submit": (10, 60),
@@ -29,27 +31,12 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "apply_lookup": (10, 60),
     "apply_download": (30, 60),
 }
-DEFAULT_PROXIES = 0
 KEY_PREFIX = "cunpin-rl"
 
 
 def limit_for(scope: str) -> tuple[int, int]:
     overrides = getattr(settings, "CUNPIN_RATE_LIMITS", None) or {}
     return tuple(overrides.get(scope, DEFAULT_LIMITS[scope]))  # type: ignore[return-value]
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: ``REMOTE_ADDR``, or the address the last trusted proxy saw."""
-    proxies = int(getattr(settings, "CUNPIN_RATE_LIMIT_PROXIES", DEFAULT_PROXIES))
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def hit(scope: str, ident: str, *, now: float | None = None) -> tuple[bool, int]:

@@ -7,9 +7,11 @@ import random
 from collections import Counter
 
 import pytest
+import time_machine
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
@@ -43,6 +45,12 @@ from workdays.calendar import add_working_days, is_working_day
 from workflows.flows import CampaignFlow
 
 pytestmark = pytest.mark.django_db
+
+
+def _login(username: str, password: str) -> bool:
+    """``Client.login`` with a request: the login throttling's backend (django-axes) refuses
+    to authenticate without one."""
+    return Client().login(request=HttpRequest(), username=username, password=password)
 
 
 def _counts() -> dict[str, int]:
@@ -216,9 +224,7 @@ class TestLoadedCounty(TestCase):
         for account in data.ACCOUNTS:
             user = User.objects.get(username=account.username)
             validate_password(account.password, user)
-            assert Client().login(username=account.username, password=account.password), (
-                account.username
-            )
+            assert _login(account.username, account.password), account.username
 
     def test_second_load_creates_and_changes_nothing(self):
         before = _counts()
@@ -237,10 +243,10 @@ class TestLoadedCounty(TestCase):
         user.set_password("My-own-Secret-42")
         user.save()
         demo_load()
-        assert Client().login(username="county_hr", password="My-own-Secret-42")
+        assert _login("county_hr", "My-own-Secret-42")
         result = demo_load(reset_passwords=True)
         assert result.passwords_reset == len(data.ACCOUNTS)
-        assert Client().login(username="county_hr", password="Cunpin-2026-hr1")
+        assert _login("county_hr", "Cunpin-2026-hr1")
 
     def test_load_recreates_only_what_is_missing(self):
         User.objects.get(username="huajiang_office").delete()
@@ -248,7 +254,7 @@ class TestLoadedCounty(TestCase):
         result = demo_load()
         assert dict(result.created) == {"users": 1}
         assert AuditEntry.objects.count() == audit_before + 1
-        assert Client().login(username="huajiang_office", password="Cunpin-2026-huajiang2")
+        assert _login("huajiang_office", "Cunpin-2026-huajiang2")
 
 
 def test_failed_load_leaves_nothing_behind(monkeypatch):
@@ -339,7 +345,8 @@ class TestDemoCampaigns(TestCase):
 
     def test_guansuo_registration_ended_yesterday_and_the_review_waits(self):
         campaign, today = self.guansuo, self.today
-        assert campaign.title == "2026年关索街道村级人口主任公开选聘"
+        opened = today - datetime.timedelta(days=25)
+        assert campaign.title == f"{opened.year}年关索街道村级人口主任公开选聘"
         assert campaign.state == CampaignState.REGISTRATION_CLOSED
         assert campaign.registration_end == today - datetime.timedelta(days=1)
         assert timezone.localdate(campaign.created_at) == today - datetime.timedelta(days=25)
@@ -385,7 +392,8 @@ class TestDemoCampaigns(TestCase):
 
     def test_huajiang_notice_ended_yesterday_and_the_objections_step_waits(self):
         campaign, yesterday = self.huajiang, self.today - datetime.timedelta(days=1)
-        assert campaign.title == "2026年花江镇村级人口主任公开选聘"
+        opened = timezone.localdate(campaign.created_at)
+        assert campaign.title == f"{opened.year}年花江镇村级人口主任公开选聘"
         assert campaign.state == CampaignState.PUBLICISED
         # The notice ends yesterday, or on the last working day before it.
         last_working_day = yesterday
@@ -495,10 +503,10 @@ class TestDemoCampaigns(TestCase):
         assert "Cunpin-2026-admin" in again
         for output in (out, again):
             lines = output.rstrip().splitlines()[-2:]
-            assert lines[0].startswith("关索街道 · 2026年关索街道村级人口主任公开选聘 · ")
+            assert lines[0].startswith(f"关索街道 · {self.guansuo.title} · ")
             assert "Registration closed" in lines[0]
             assert "guansuo_committee" in lines[0] and "Review the applications" in lines[0]
-            assert lines[1].startswith("花江镇 · 2026年花江镇村级人口主任公开选聘 · ")
+            assert lines[1].startswith(f"花江镇 · {self.huajiang.title} · ")
             assert "huajiang_committee" in lines[1] and "Handle objections" in lines[1]
 
     def test_second_load_creates_nothing(self):
@@ -529,15 +537,34 @@ def test_a_refused_step_leaves_no_campaign_behind_and_is_reported(monkeypatch):
     documents = Document.objects.count()
     result = demo_campaigns_load()
     assert result.created == []
+    year = timezone.localdate().year
     assert [line.split(":")[0] for line in result.skipped] == [
-        "关索街道 2026年关索街道村级人口主任公开选聘",
-        "花江镇 2026年花江镇村级人口主任公开选聘",
+        f"关索街道 {year}年关索街道村级人口主任公开选聘",
+        f"花江镇 {year}年花江镇村级人口主任公开选聘",
     ]
     assert "answered 400" in result.skipped[0]
     assert not Campaign.objects.exists()
     assert not Task.objects.exists()
     assert Document.objects.count() == documents
     assert not AuditEntry.objects.filter(content_type__model="campaign").exists()
+
+
+def test_a_campaign_takes_the_year_it_is_opened_in(monkeypatch):
+    """Replayed on 20 January 2025, 关索街道's campaign is opened 25 days earlier, in 2024: its
+    title says 2024年. (Only its opening is replayed here: no applicants, no 花江镇.)"""
+    monkeypatch.setattr(demo_recruitment, "CAMPAIGNS", (demo_recruitment.GUANSUO,))
+    monkeypatch.setattr(demo_recruitment, "_register", lambda *args, **kwargs: {})
+    shanghai = timezone.get_default_timezone()
+    with time_machine.travel(datetime.datetime(2025, 1, 20, 10, tzinfo=shanghai), tick=False):
+        demo_load()
+        result = demo_campaigns_load()
+        lines = demo_recruitment.demo_campaign_lines()
+    assert [c.title for c in result.created] == ["2024年关索街道村级人口主任公开选聘"]
+    assert [line.title for line in lines] == ["2024年关索街道村级人口主任公开选聘"]
+    # A later load, in another year, finds it and replays nothing.
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, tzinfo=shanghai), tick=False):
+        again = demo_campaigns_load()
+    assert again.created == [] and again.skipped == []
 
 
 def test_publication_day_counts_back_on_the_working_day_calendar():

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. An app may import the apps before it.
 LAYERS = [
     "core",
-    "accounts",
     "audit",
+    "accounts",
     "workdays",
     "paperwork",
     "policy",

@@ -211,6 +211,7 @@ MATRIX: list[Row] = [
     Row("logout", plain("logout"), everyone(LOGIN), method="post"),
     Row("web:dashboard", plain("web:dashboard"), everyone(200)),
     Row("verify", verify_url, everyone(200, anonymous=200)),
+    Row("verify_lookup", plain("verify_lookup"), everyone(200, anonymous=200)),
     # People
     Row(
         "people:list",
@@ -474,6 +475,15 @@ MATRIX: list[Row] = [
         "workdays:year_unconfirm",
         lambda world, side: reverse("workdays:year_unconfirm", args=[2027]),
         # Unmarking a year (to correct its holidays) is for county HR, like marking it.
+        expect(
+            admin=REDIRECT, county=REDIRECT, committee=403, office=403, village=403, director=403
+        ),
+        method="post",
+    ),
+    Row(
+        "workdays:year_adopt_statutory",
+        lambda world, side: reverse("workdays:year_adopt_statutory", args=[2027]),
+        # Entering the computed holidays as corrections is adding corrections.
         expect(
             admin=REDIRECT, county=REDIRECT, committee=403, office=403, village=403, director=403
         ),

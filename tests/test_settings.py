@@ -32,6 +32,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         DJANGO_SECRET_KEY="x" * 20 + "production-secret-key-for-the-check-only-9f8e7d6c5b4a",
         DJANGO_ALLOWED_HOSTS="cunpin.example.cn",
         CUNPIN_VAR_DIR=str(tmp_path),
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

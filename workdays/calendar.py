@@ -6,8 +6,13 @@ Which days are working days:
 2. otherwise the official calendar of the ``chinesecalendar`` package (statutory holidays and
    make-up working days, 调休), which covers 2004 to the latest announced year (2026 in
    version 1.11) and raises ``NotImplementedError`` after it;
-3. otherwise Monday to Friday. Wherever a period falls in such a year and county HR has not
-   marked the year as entered (``CalendarYear``), ``coverage_note`` says so.
+3. otherwise the statutory holidays the 全国年节及纪念日放假办法 fixes for the year
+   (``workdays.statutory``, from 2025 when the current 办法 came into force) are rest days, and
+   the other days follow Monday to Friday. The rest of the year's arrangement (调休: make-up
+   working days on weekends and the extra days off; days off in lieu) comes only from the State
+   Council's notice, which county HR enters as corrections; nothing guesses it. Wherever a
+   period falls in such a year and county HR has not marked the year as entered
+   (``CalendarYear``), ``coverage_note`` says so.
 
 Periods follow the Civil Code: a period counted in days starts on the day after the event
 (art. 201); a period whose last day is a statutory holiday or rest day ends on the next working
@@ -23,6 +28,7 @@ import chinese_calendar
 from django.utils.translation import gettext as _
 
 from workdays.models import CalendarYear, DayOverride
+from workdays.statutory import RULES_IN_FORCE_SINCE, statutory_rest_days
 
 ONE_DAY = datetime.timedelta(days=1)
 # A notice of N working days never needs more than a few weeks; this bounds a runaway loop
@@ -72,12 +78,14 @@ def _is_working_day(day: datetime.date, overrides: _Overrides) -> bool:
     official = _library_is_working_day(day)
     if official is not None:
         return official
+    if day in statutory_rest_days(day.year):
+        return False
     return day.weekday() < 5  # Monday to Friday
 
 
 def is_working_day(d: datetime.date) -> bool:
-    """Whether ``d`` is a working day: a correction, else the official calendar, else
-    Monday to Friday."""
+    """Whether ``d`` is a working day: a correction, else the official calendar, else the
+    computed statutory holidays are rest days and other days follow Monday to Friday."""
     return _is_working_day(d, _Overrides())
 
 
@@ -150,10 +158,21 @@ def year_is_covered(year: int) -> bool:
 
 
 def coverage_note(year: int) -> str | None:
-    """A sentence for people reading a period in ``year``, when working days of that year are
-    counted Monday to Friday because nobody has entered its official holidays; else None."""
+    """A sentence for people reading a period in ``year``, when nobody has entered the official
+    holidays of that year; else None.
+
+    From 2025 on the sentence says that the statutory holidays are computed and the days moved
+    by 调休 are not known yet; before it (years the library does not cover either, 2000–2003),
+    that working days are counted Monday to Friday.
+    """
     if year_is_covered(year):
         return None
+    if year >= RULES_IN_FORCE_SINCE:
+        return _(
+            "The statutory holidays of %(year)s are computed from the 全国年节及纪念日放假办法; "
+            "the make-up working days and extra days off of %(year)s (调休) are not known until "
+            "county HR enters the State Council's notice for that year."
+        ) % {"year": year}
     return _(
         "Working days in %(year)s are counted Monday to Friday: the official holidays of "
         "%(year)s have not been entered yet."

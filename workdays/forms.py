@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from workdays.models import DayOverride
 
@@ -20,7 +21,7 @@ class DayOverrideForm(forms.Form):
         widget=forms.RadioSelect,
     )
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("holiday", "Name"),
         max_length=64,
         help_text=DayOverride._meta.get_field("name").help_text,
     )

@@ -34,8 +34,9 @@ class DayOverride(models.Model):
 class CalendarYear(models.Model):
     """A year whose holidays and make-up working days county HR has entered in full.
 
-    Without this mark, a year the calendar library does not cover is counted with weekdays
-    only, and the product says so wherever a period is computed."""
+    Without this mark, a year the calendar library does not cover is counted with the computed
+    statutory holidays and otherwise Monday to Friday (``workdays.calendar``), and the product
+    says so wherever a period is computed."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     confirmed_by = models.ForeignKey(

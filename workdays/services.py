@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record, snapshot
+from workdays.calendar import library_covers
 from workdays.models import CalendarYear, DayOverride
+from workdays.statutory import RULES_IN_FORCE_SINCE, statutory_holidays
 
 AUDITED_FIELDS = ["date", "is_working_day", "name"]
 
@@ -68,6 +70,37 @@ def dayoverride_create(
         reason=reason,
     )
     return override
+
+
+@transaction.atomic
+def dayoverride_adopt_statutory(*, year: int, by) -> list[DayOverride]:
+    """Enter the statutory holidays computed for ``year`` (``workdays.statutory``) as
+    corrections, each one audited, so that county HR completes the year from the State
+    Council's notice on top of them. A day that already has a correction keeps it.
+
+    Only for a year the computed holidays stand in for: from the year the current 办法 came
+    into force, and not covered by the built-in official calendar.
+    """
+    _require(by, "workdays.add_dayoverride")
+    if not RULES_IN_FORCE_SINCE <= year <= 2100 or library_covers(year):
+        raise ValidationError(
+            {
+                "year": _(
+                    "Computed holidays can be entered only for a year from %(since)s to 2100 "
+                    "that the built-in official calendar does not cover."
+                )
+                % {"since": RULES_IN_FORCE_SINCE}
+            }
+        )
+    taken = set(DayOverride.objects.filter(date__year=year).values_list("date", flat=True))
+    reason = _("Computed from the 全国年节及纪念日放假办法")
+    return [
+        dayoverride_create(
+            date=holiday.date, is_working_day=False, name=holiday.name, by=by, reason=reason
+        )
+        for holiday in statutory_holidays(year)
+        if holiday.date not in taken
+    ]
 
 
 @transaction.atomic

@@ -13,4 +13,9 @@ urlpatterns = [
     path("corrections/<int:pk>/delete/", views.override_delete, name="delete"),
     path("years/<int:year>/entered/", views.year_confirm, name="year_confirm"),
     path("years/<int:year>/not-entered/", views.year_unconfirm, name="year_unconfirm"),
+    path(
+        "years/<int:year>/statutory-holidays/",
+        views.year_adopt_statutory,
+        name="year_adopt_statutory",
+    ),
 ]

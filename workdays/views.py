@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from workdays.calendar import coverage_note, library_covers
 from workdays.forms import DayOverrideForm, DeleteForm
@@ -28,10 +29,12 @@ from workdays.models import CalendarYear, DayOverride
 from workdays.services import (
     calendaryear_confirm,
     calendaryear_unconfirm,
+    dayoverride_adopt_statutory,
     dayoverride_create,
     dayoverride_delete,
     dayoverride_update,
 )
+from workdays.statutory import LIBRARY_NAMES, statutory_holidays, statutory_rest_days
 
 VIEW = "workdays.view_dayoverride"
 ADD = "workdays.add_dayoverride"
@@ -39,18 +42,6 @@ CHANGE = "workdays.change_dayoverride"
 DELETE = "workdays.delete_dayoverride"
 CONFIRM_YEAR = "workdays.add_calendaryear"
 UNCONFIRM_YEAR = "workdays.delete_calendaryear"
-
-# chinesecalendar names its holidays in English.
-HOLIDAY_CN = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
-}
 
 
 def _require(user, perm: str) -> None:
@@ -63,6 +54,7 @@ class YearRow:
     year: int
     library: bool
     entered: bool
+    computed: bool
     holidays: int
     working_days: int
     note: str | None
@@ -73,6 +65,8 @@ class YearRow:
             return _("Entered by county HR")
         if self.library:
             return _("Official calendar")
+        if self.computed:
+            return _("Statutory holidays computed")
         return _("Weekdays only")
 
 
@@ -87,16 +81,35 @@ def _official_days(year: int) -> list[OfficialDay]:
     """The holidays and make-up working days the library knows for ``year`` (weekends that
     are simply weekends are left out)."""
     days = [
-        OfficialDay(d, False, HOLIDAY_CN.get(name, name))
+        OfficialDay(d, False, LIBRARY_NAMES.get(name, name))
         for d, name in chinese_calendar.holidays.items()
         if d.year == year and name
     ]
     days += [
-        OfficialDay(d, True, HOLIDAY_CN.get(name, name) + "调休上班")
+        OfficialDay(d, True, LIBRARY_NAMES.get(name, name) + "调休上班")
         for d, name in chinese_calendar.workdays.items()
         if d.year == year and name
     ]
     return sorted(days, key=lambda day: day.date)
+
+
+@dataclass(frozen=True)
+class ComputedDay:
+    date: datetime.date
+    name: str
+    correction: DayOverride | None
+
+
+def _computed_days(year: int, corrections: list[DayOverride]) -> list[ComputedDay]:
+    """The statutory holidays computed for ``year``, each with the correction of its date if
+    county HR entered one; none for a year they do not stand in for."""
+    if library_covers(year) or not statutory_rest_days(year):
+        return []
+    by_date = {correction.date: correction for correction in corrections}
+    return [
+        ComputedDay(holiday.date, holiday.name, by_date.get(holiday.date))
+        for holiday in statutory_holidays(year)
+    ]
 
 
 def _year_rows(selected: int) -> list[YearRow]:
@@ -121,6 +134,7 @@ def _year_rows(selected: int) -> list[YearRow]:
                 year=year,
                 library=library_covers(year),
                 entered=year in entered,
+                computed=bool(statutory_rest_days(year)),
                 holidays=row.get("holidays", 0),
                 working_days=row.get("working", 0),
                 note=coverage_note(year),
@@ -141,18 +155,22 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, VIEW)
     year = _selected_year(request)
     user = request.user
+    corrections = list(DayOverride.objects.filter(date__year=year).select_related("created_by"))
+    entered = CalendarYear.objects.filter(year=year).select_related("confirmed_by").first()
+    computed_days = [] if entered else _computed_days(year, corrections)
     return render(
         request,
         "workdays/calendar_list.html",
         {
             "year": year,
             "years": _year_rows(year),
-            "corrections": DayOverride.objects.filter(date__year=year).select_related("created_by"),
+            "corrections": corrections,
             "official_days": _official_days(year) if library_covers(year) else [],
+            "computed_days": computed_days,
+            "can_adopt": user.has_perm(ADD)
+            and any(day.correction is None for day in computed_days),
             "library_covers": library_covers(year),
-            "entered": CalendarYear.objects.filter(year=year)
-            .select_related("confirmed_by")
-            .first(),
+            "entered": entered,
             "note": coverage_note(year),
             "can_add": user.has_perm(ADD),
             "can_change": user.has_perm(CHANGE),
@@ -254,4 +272,34 @@ def year_unconfirm(request: HttpRequest, year: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     calendaryear_unconfirm(year=_year_or_404(year), by=request.user)
     messages.success(request, _("%(year)s is no longer marked as entered.") % {"year": year})
+    return redirect(_back_to(year))
+
+
+@login_required
+def year_adopt_statutory(request: HttpRequest, year: int) -> HttpResponse:
+    """Enter the computed statutory holidays of ``year`` as corrections."""
+    _require(request.user, ADD)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        created = dayoverride_adopt_statutory(year=_year_or_404(year), by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(_back_to(year))
+    if created:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s statutory holiday of %(year)s has been entered as a correction.",
+                "%(count)s statutory holidays of %(year)s have been entered as corrections.",
+                len(created),
+            )
+            % {"count": len(created), "year": year},
+        )
+    else:
+        messages.info(
+            request,
+            _("Every statutory holiday of %(year)s already has a correction.") % {"year": year},
+        )
     return redirect(_back_to(year))

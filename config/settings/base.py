@@ -5,6 +5,7 @@ background work run in-process. ``config.settings.production`` tightens security
 real deployment; ``config.settings.test`` speeds up the test suite.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -40,6 +41,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
     "" if os.environ.get("CUNPIN_PRODUCTION") else _development_secret_key()
 )
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# True only in config.settings.production: commands that must never touch a real county's
+# data (load_demo) refuse to run there.
+CUNPIN_PRODUCTION = False
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     "accounts",
@@ -84,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +126,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login of a locked-out username and address before a password is
+    # checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "accounts.backends.RoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -130,6 +140,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords in a row for one
+# username from one address, that combination is refused for AXES_COOLOFF_TIME, even with the
+# right password; the count starts again after a successful login. Failures are counted in the
+# database, so every worker and server shares them without Redis. An administrator unlocks
+# early by deleting the row under admin → Axes → Access attempts (or `manage.py
+# axes_reset_username USERNAME`).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out do not push the end of the lockout back, so the time the lockout
+# page gives stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# The client's address as the public pages' rate limits see it (CUNPIN_RATE_LIMIT_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip_address"
+# No banner on every manage.py command; lockouts are still logged (logger "axes").
+AXES_VERBOSE = False
+
+# A signed-in session lasts a working day from sign-in. (The public applicant pages keep
+# their own session for 30 minutes: recruitment.public_views.)
+SESSION_COOKIE_AGE = 9 * 60 * 60
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -149,8 +183,21 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Uploads. The largest request is a public registration: a photo of at most 2 MB and five
+# certificate scans of at most 5 MB each (27 MB) with the form's text; village and score
+# imports are at most 5 MB. A reverse proxy in front must let CUNPIN_MAX_REQUEST_MB through
+# (nginx: client_max_body_size 28m); the services check each file's own limit.
+CUNPIN_MAX_REQUEST_MB = 28
+# The form fields without the files (Django's default, 2.5 MB: far above any form here).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A registration carries at most six files.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Files above this are spooled to a temporary file instead of memory while a request is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # Rate limits of the public pages count in this cache: per process by default, shared
-# between workers when REDIS_URL points at a Redis server (production).
+# between workers when REDIS_URL points at a Redis server (production; `check --deploy`
+# warns without it).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -174,5 +221,7 @@ LOGGING = {
         # WeasyPrint and fontTools are chatty at INFO.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # django-axes logs every sign-in at INFO; failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }

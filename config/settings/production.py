@@ -7,9 +7,13 @@ from django.core.exceptions import ImproperlyConfigured
 os.environ["CUNPIN_PRODUCTION"] = "1"
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import MIDDLEWARE, SECRET_KEY, STORAGES, env_bool
+from config.settings.base import INSTALLED_APPS, MIDDLEWARE, SECRET_KEY, STORAGES, env_bool
 
 DEBUG = False
+CUNPIN_PRODUCTION = True
+# The demo county (load_demo) creates accounts whose passwords are printed in the README: it
+# has no place in a real installation.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "Set DJANGO_SECRET_KEY to a random string of at least 50 characters, e.g. "

@@ -434,9 +434,11 @@ def application_submit(
             if not check["passed"]:
                 field = RULE_FIELD[EligibilityRule(check["rule"])]
                 errors.setdefault(field, []).append(check["detail"])
-    if facts is not None and already_applied(campaign, facts.number):
-        errors.setdefault("id_number", []).append(_duplicate_message())
     checked_files = check_files(files, errors)
+    # Whether an ID number has applied is said only to a form that is otherwise valid, so
+    # that the form cannot be used to probe who applied (the view is rate-limited).
+    if not errors and facts is not None and already_applied(campaign, facts.number):
+        errors.setdefault("id_number", []).append(_duplicate_message())
     if errors:
         raise ValidationError(errors)
     assert facts is not None and offer is not None

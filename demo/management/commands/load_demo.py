@@ -5,7 +5,8 @@ campaign."""
 import time
 import unicodedata
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -17,7 +18,21 @@ from organisation.constants import PostStatus
 from organisation.models import County, Post, Township, Village
 from people.models import Person
 
-TABLE = "demo accounts table"
+
+def created_kind(kind: str) -> str:
+    """The name of a kind of record counted in ``DemoResult.created``, translated."""
+    labels = {
+        "counties": pgettext("demo records created", "counties"),
+        "policy versions": pgettext("demo records created", "policy versions"),
+        "townships": pgettext("demo records created", "townships"),
+        "villages": pgettext("demo records created", "villages"),
+        "people": pgettext("demo records created", "people"),
+        "directors seated": pgettext("demo records created", "directors seated"),
+        "users": pgettext("demo records created", "users"),
+        "leading-group heads": pgettext("demo records created", "leading-group heads"),
+        "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
+    }
+    return labels.get(kind, kind)
 
 
 def _width(text: str) -> int:
@@ -54,7 +69,7 @@ def scope_of(user) -> str:
         place = user.person.name if user.person else "—"
         if user.village:
             place += f" ({user.village})"
-    return f"{label}: {place}"
+    return _("%(scope)s: %(place)s") % {"scope": label, "place": place}
 
 
 def role_of(user, account: data.DemoAccount) -> str:
@@ -80,6 +95,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset_passwords: bool = False, **options):
+        if getattr(settings, "CUNPIN_PRODUCTION", False):
+            # Production settings leave the demo app out; this guards a settings module
+            # that adds it back.
+            raise CommandError(
+                _(
+                    "The demo county is not loaded with production settings: it creates "
+                    "accounts whose passwords are published in the README."
+                )
+            )
         started = time.monotonic()
         result = demo_load(reset_passwords=reset_passwords)
         campaigns = demo_campaigns_load()
@@ -116,7 +140,11 @@ class Command(BaseCommand):
             }
         )
         if result.created:
-            created = ", ".join(f"{kind}: {count}" for kind, count in result.created.items())
+            created = pgettext("demo records created", ", ").join(
+                pgettext("demo records created", "%(kind)s: %(count)s")
+                % {"kind": created_kind(kind), "count": count}
+                for kind, count in result.created.items()
+            )
             self.stdout.write(self.style.SUCCESS(_("Created: %(created)s.") % {"created": created}))
         else:
             self.stdout.write(_("Nothing to create: the demo county is complete."))
@@ -145,10 +173,10 @@ class Command(BaseCommand):
         self.stdout.write(
             table(
                 [
-                    pgettext(TABLE, "Username"),
-                    pgettext(TABLE, "Password"),
-                    pgettext(TABLE, "Role"),
-                    pgettext(TABLE, "Scope"),
+                    pgettext("demo accounts table", "Username"),
+                    pgettext("demo accounts table", "Password"),
+                    pgettext("demo accounts table", "Role"),
+                    pgettext("demo accounts table", "Scope"),
                 ],
                 [[str(cell) for cell in row] for row in rows],
             )

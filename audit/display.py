@@ -260,19 +260,27 @@ def _field_value(f: models.Field, value) -> Shown:
         return str(dict(f.flatchoices).get(value, value))
     related = f.related_model
     if f.is_relation and related is not None and not isinstance(related, str):
+        # Ids are named by the record; a service that recorded the name itself (a user's
+        # township, permissions) is shown as written.
         label = related._meta.label_lower
-        if f.many_to_many and isinstance(value, list | tuple):
-            return listing(Ref(label, pk) for pk in value)
-        return Ref(label, value)
+        if isinstance(value, list | tuple):
+            return listing(Ref(label, pk) if _is_id(pk) else str(pk) for pk in value)
+        return Ref(label, value) if _is_id(value) else str(value)
     if isinstance(f, models.DateTimeField):
         return local_datetime(value)
     if isinstance(f, models.DateField):
         return local_date(value)
     if isinstance(f, models.BooleanField):
-        return yes_no(value)
+        return yes_no(value) if isinstance(value, bool) else str(value)
     if isinstance(f, models.DecimalField):
         return _decimal(value)
     return _plain(value)
+
+
+def _is_id(value) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.isdigit()
+    )
 
 
 def _decimal(value) -> str:

@@ -1,7 +1,6 @@
 """On a phone-width screen the change log of a person's page stays readable: no column is
 squeezed to a character a line (Debian's Chromium through Playwright)."""
 
-import os
 import shutil
 
 import pytest
@@ -25,11 +24,13 @@ ARGS = [
 
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
     if not shutil.which(CHROMIUM):
         pytest.skip("Chromium is not installed (make test installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's sync API runs an event loop; the live server's ORM calls need this, and
+    # only for this test (a later ``check --deploy`` in a subprocess would refuse it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 360, "height": 740})

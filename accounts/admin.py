@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import FIELDS, M2M_FIELDS, user_create, user_update
+from core.admin import SearchAdmin
+from core.forms import NormalisedFormMixin
 
 ROLE_FIELDS = ("role", "county", "township", "village", "person")
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(NormalisedFormMixin, AdminUserCreationForm):
     """New accounts are created with their role and scope. As a ModelForm it runs
     ``User.clean()``, which refuses a township role without a township, a village outside the
     township, a director without a person record, and so on."""
@@ -23,7 +25,7 @@ class UserCreationAdminForm(AdminUserCreationForm):
         field_classes = {"username": UsernameField}
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(NormalisedFormMixin, UserChangeForm):
     """Same checks (``User.clean()``) on every change of role or scope."""
 
     class Meta:
@@ -33,7 +35,7 @@ class UserChangeAdminForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SearchAdmin, DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     list_display = (

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.display import audit_changes
 from audit.models import AuditEntry
 from audit.services import audit_record, snapshot
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, SearchAdmin
+from core.forms import NormalisedModelForm
 
 
 @admin.register(AuditEntry)
@@ -51,11 +52,12 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         )
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(SearchAdmin):
     """Direct admin edits of reference data, each leaving an audit entry. No deletion: the
     records are referenced by history that must stay readable."""
 
     audit_reason = _("Changed in the administration site")
+    form = NormalisedModelForm  # names typed here are normalised as on every other form
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

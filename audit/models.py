@@ -68,7 +68,12 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The audit log and recent changes of a county or a township, newest first
+            models.Index(fields=["county", "-at", "-id"], name="audit_county_at"),
+            models.Index(fields=["township", "-at", "-id"], name="audit_township_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

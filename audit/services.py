@@ -29,7 +29,9 @@ def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...] | None = Non
     and mobile numbers masked (``audit.masking.mask_values``): two snapshots differ when a
     number changed even where the masks are equal, since the keyed hashes differ. Fields not
     loaded (``only()``/``defer()``) are left out: they cannot have changed in memory, and
-    reading them would cost a query each."""
+    reading them would cost a query each. Keys derived from other fields (a model's
+    ``derived_fields``, such as the pinyin of a name) are left out too: they change with the
+    field they come from and say nothing more."""
     loaded = obj.__dict__
     return mask_values(
         {
@@ -42,10 +44,11 @@ def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...] | None = Non
 
 @functools.cache
 def _snapshot_fields(model: type[models.Model], names: tuple[str, ...] | None) -> list:
+    derived = getattr(model, "derived_fields", ())
     return [
         f
         for f in model._meta.concrete_fields
-        if (names is None or f.name in names) and f.name != "password"
+        if (names is None or f.name in names) and f.name != "password" and f.name not in derived
     ]
 
 

@@ -1,4 +1,11 @@
-"""Resident identity numbers (居民身份证号码, GB 11643-1999) and mobile numbers."""
+"""Resident identity numbers (居民身份证号码, GB 11643-1999) and mobile numbers.
+
+Both are read through ``core.normalise`` first: full-width digits become 0–9 and invisible
+characters go, so that one person's number has one spelling. Digits of other scripts
+(Arabic-Indic ``٠١٢``) are refused: the patterns say ``[0-9]``, because a regular
+expression's digit class and ``int()`` take any script's digits, and a number spelt with
+them would pass as a different person.
+"""
 
 import datetime
 import re
@@ -7,10 +14,32 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.normalise import normalise_text
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # remainder 0..10 → check character
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_BLANKS = re.compile(r"\s+")
+_MOBILE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\uff0d]")  # blanks and dashes of any width
+
+# The first two digits of an ID number: a province-level division of GB/T 2260 (11–15 north,
+# 21–23 north-east, 31–37 east, 41–46 centre and south, 50–54 south-west, 61–65 north-west),
+# or 81/82/83 on the residence permits of Hong Kong, Macao and Taiwan residents. The county
+# code after them is not checked: codes retired since a card was issued stay on valid cards.
+PROVINCE_CODES = frozenset(
+    {
+        *range(11, 16),
+        *range(21, 24),
+        *range(31, 38),
+        *range(41, 47),
+        *range(50, 55),
+        *range(61, 66),
+        81,
+        82,
+        83,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +55,8 @@ def check_digit(first17: str) -> str:
 
 
 def normalise_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    """The number as typed, normalised (``core.normalise``), without blanks, upper case."""
+    return _BLANKS.sub("", normalise_text(value)).upper()
 
 
 def parse_id_number(value: str, *, today: datetime.date | None = None) -> IdentityFacts:
@@ -42,7 +72,16 @@ def parse_id_number(value: str, *, today: datetime.date | None = None) -> Identi
         )
     if not _ID_SHAPE.match(number):
         raise ValidationError(
-            _("An ID number is 17 digits followed by a digit or X."), code="characters"
+            _("An ID number is 17 digits (0–9) followed by a digit or X."), code="characters"
+        )
+    if int(number[:2]) not in PROVINCE_CODES:
+        raise ValidationError(
+            _(
+                "An ID number begins with the code of a province; %(code)s is not one. "
+                "Please check the first two digits."
+            )
+            % {"code": number[:2]},
+            code="region",
         )
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -87,7 +126,8 @@ def mask_id_number(number: str) -> str:
 
 
 def normalise_mobile(value: str) -> str:
-    return re.sub(r"[\s-]", "", value or "")
+    """The number as typed, normalised (``core.normalise``), without blanks and hyphens."""
+    return _MOBILE_SEPARATORS.sub("", normalise_text(value))
 
 
 def validate_mobile(value: str) -> None:

@@ -5,8 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 from core.tabular import ImportFileError, check_file_name, check_file_size
-from organisation.importing import MAX_POPULATION, check_default_date
+from organisation.importing import (
+    MAX_POPULATION,
+    CellError,
+    check_default_date,
+    parse_population,
+)
 
 
 class DateInput(forms.DateInput):
@@ -16,18 +22,28 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class PopulationChangeForm(forms.Form):
+class PopulationField(forms.Field):
+    """A registered population, read by the parser the village import uses
+    (``organisation.importing.parse_population``): digits 0–9 only, 0 to ``MAX_POPULATION``."""
+
+    widget = forms.NumberInput
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_population(value)
+        except CellError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def widget_attrs(self, widget) -> dict:
+        return {**super().widget_attrs(widget), "min": 0, "max": MAX_POPULATION}
+
+
+class PopulationChangeForm(NormalisedForm):
     """A new registered population of one village, with the date it is valid from."""
 
-    registered_population = forms.IntegerField(
-        label=_("Registered population"),
-        min_value=0,
-        max_value=MAX_POPULATION,
-        error_messages={
-            "invalid": _("Enter the population as a whole number of people."),
-            "min_value": _("A population cannot be negative."),
-        },
-    )
+    registered_population = PopulationField(label=_("Registered population"))
     effective_date = forms.DateField(
         label=_("Date of the figure"),
         widget=DateInput(),
@@ -59,7 +75,7 @@ class PopulationChangeForm(forms.Form):
             self.add_error(None, error.messages)
 
 
-class VillageImportForm(forms.Form):
+class VillageImportForm(NormalisedForm):
     """An .xlsx or .csv file of villages and the date its figures are valid from."""
 
     file = forms.FileField(

@@ -16,16 +16,18 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
 from core import tabular
+from core.normalise import normalise_text, plain_number
+from core.services import lock
 from core.tabular import (
     BLANK,
     MAX_FILE_BYTES,
@@ -104,9 +106,9 @@ KIND_VALUES = {
     "community": VillageKind.COMMUNITY,
 }
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_DATE = re.compile(r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
 
 
 @dataclass
@@ -154,10 +156,10 @@ class ImportReport(tabular.FileImportReport):
 # Reading the file ---------------------------------------------------------------------------
 
 
-def read_table(file_name: str, content: bytes) -> tuple[dict[str, int], list[str], list]:
-    """The header map (column → index), the header texts and the data rows ``(number,
-    values)`` of a file, leaving out blank rows. Raises ImportFileError."""
-    table = tabular.read_table(
+def read_table(file_name: str, content: bytes) -> tabular.Table:
+    """The header and the data rows of a file, leaving out blank rows, its text normalised
+    (``core.tabular``). Raises ImportFileError."""
+    return tabular.read_table(
         file_name,
         content,
         headers=HEADERS,
@@ -175,7 +177,6 @@ def read_table(file_name: str, content: bytes) -> tuple[dict[str, int], list[str
         max_rows=MAX_ROWS,
         max_bytes=MAX_FILE_BYTES,
     )
-    return table.header_map, table.header_texts, table.data
 
 
 # Checking cells -----------------------------------------------------------------------------
@@ -186,7 +187,11 @@ class CellError(ValueError):
 
 
 def parse_population(value) -> int:
-    """A registered population from a cell: a whole number of 0 or more."""
+    """A registered population from a cell or a form: a whole number of 0 or more, written
+    with the digits 0–9 (full-width ones count, after ``core.normalise``), with or without
+    thousands separators in their places (``12,345``). ``1_0``, ``1e2``, ``30 00`` and
+    Arabic-Indic ``٨٠`` are refused, although Python's ``int()`` reads them. Numbers from a
+    spreadsheet's number cells are taken as they are."""
     if isinstance(value, bool):
         raise CellError(_("“%(value)s” is not a number.") % {"value": value})
     if isinstance(value, int):
@@ -194,17 +199,21 @@ def parse_population(value) -> int:
     elif isinstance(value, float):
         number = Decimal(str(value))
     else:
-        text = BLANK.sub("", str(value))
+        text = normalise_text(value)
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
+        found = plain_number(text)
+        if found is None:
             raise CellError(
-                _("“%(value)s” is not a number.") % {"value": cell_text(value)}
-            ) from None
-        if not number.is_finite():
-            raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(value)})
+                _(
+                    "“%(value)s” is not a number: write the population with the digits 0–9, "
+                    "such as 2350."
+                )
+                % {"value": normalise_text(value)}
+            )
+        number = found
+    if not number.is_finite():
+        raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(value)})
     if number < 0:
         raise CellError(
             _("A population cannot be negative (%(value)s).") % {"value": cell_text(value)}
@@ -445,31 +454,36 @@ def villages_import(
     their own county. Raises ImportFileError when the file as a whole is unusable; returns a
     report whose ``errors`` list every bad cell (and then nothing was written), or the counts
     of what changed.
+
+    The file is read before anything is locked (``core.tabular`` bounds its cost). Then the
+    county row is locked, so that imports of one county run one after the other, and the
+    rows are checked against the villages as they are at that moment: twenty people
+    importing the same new village at once create it once, and the others find it.
     """
     if not by.has_perm("organisation.import_villages"):
         raise PermissionDenied(_("Only county HR officers may import villages."))
-    county = by.county
     report = ImportReport(file_name=file_name, sha256=hashlib.sha256(content).hexdigest())
-    header_map, header_texts, data = read_table(file_name, content)
-    report.rows = len(data)
+    table = read_table(file_name, content)
+    report.rows = len(table.data)
     try:
-        check_default_date(county=county, on=default_date)
+        check_default_date(county=by.county, on=default_date)
     except ValidationError as exc:
         raise ImportFileError(" ".join(exc.messages)) from exc
 
-    parsed, errors = validate_rows(
-        county=county,
-        header_map=header_map,
-        header_texts=header_texts,
-        data=data,
-        default_date=default_date,
-    )
-    if errors:
-        report.errors = errors
-        return report
-
     try:
         with transaction.atomic():
+            county = lock(by.county)
+            parsed, errors = validate_rows(
+                county=county,
+                header_map=table.header_map,
+                header_texts=table.header_texts,
+                data=table.data,
+                default_date=default_date,
+            )
+            errors = sorted([*table.errors, *errors], key=lambda e: e.row)
+            if errors:
+                report.errors = errors
+                return report
             _write(parsed, report, by)
             audit_record(
                 obj=county,
@@ -479,8 +493,8 @@ def villages_import(
                 reason=f"village import: {file_name}",
             )
     except _Rollback:
-        # A check passed above and failed on writing (another import at the same moment):
-        # the transaction is rolled back and the row is reported.
+        # A check passed above and failed on writing: the transaction is rolled back and
+        # the row is reported.
         report.created = report.updated = report.unchanged = 0
         report.posts_created = report.posts_reactivated = 0
         report.posts_abolished = report.posts_flagged_surplus = 0
@@ -523,4 +537,19 @@ def _write(parsed: list[ParsedRow], report: ImportReport, by) -> None:
                 report.add_quota(village_reconcile_posts(village=row.village, policy=policy, by=by))
         except ValidationError as exc:
             report.errors.append(RowError(row.row, "", " ".join(exc.messages)))
+            raise _Rollback from exc
+        except IntegrityError as exc:
+            # A village of that name was created by another way at the same moment (the
+            # database refuses a second one, ``village_unique_name_per_township``).
+            report.errors.append(
+                RowError(
+                    row.row,
+                    "",
+                    _(
+                        "“%(name)s” in %(township)s was created by someone else while this "
+                        "file was being imported. Nothing was imported; import the file again."
+                    )
+                    % {"name": row.name, "township": row.township.name},
+                )
+            )
             raise _Rollback from exc

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
+from core.exports import csv_response, xlsx_response
+from core.pagination import paginate
 from core.tabular import MAX_FILE_BYTES, ImportFileError
 from organisation import documents as organisation_documents
 from organisation.constants import PostStatus
@@ -95,17 +96,20 @@ def village_flags(village: Any, quota: int | None) -> list[str]:
 @login_required
 @permission_required(VIEW_VILLAGE, raise_exception=True)
 def township_list(request):
-    townships = list(
+    page = paginate(
+        request,
         scoped(Township.objects.all(), request.user)
         .annotate(
             village_count=Count("villages", distinct=True),
             population=Sum("villages__registered_population"),
         )
-        .order_by("name")
+        .order_by("name_pinyin", "pk"),
     )
+    townships = list(page.object_list)
     posts = {
         row["village__township"]: row
         for row in scoped(Post.objects.all(), request.user)
+        .filter(village__township__in=townships)
         .values("village__township")
         .annotate(
             active=Count("pk", filter=Q(status=PostStatus.ACTIVE)),
@@ -121,7 +125,7 @@ def township_list(request):
     return render(
         request,
         "organisation/township_list.html",
-        {"rows": rows, "can_import": request.user.has_perm(IMPORT_VILLAGES)},
+        {"rows": rows, "page_obj": page, "can_import": request.user.has_perm(IMPORT_VILLAGES)},
     )
 
 
@@ -129,14 +133,16 @@ def township_list(request):
 @permission_required(VIEW_VILLAGE, raise_exception=True)
 def township_detail(request, pk: int):
     township = get_scoped_or_404(Township.objects.select_related("county"), request.user, pk=pk)
+    # By pinyin within the township: the index village_township_pinyin
     villages = (
         scoped(Village.objects.filter(township=township), request.user)
         .annotate(**_post_counts())
-        .order_by("name")
+        .order_by("name_pinyin", "pk")
     )
+    page = paginate(request, villages)
     policy = policy_in_force_or_none(county=township.county, on=timezone.localdate())
     rows = []
-    for village in villages:
+    for village in page.object_list:
         quota = policy.posts_for_population(village.registered_population) if policy else None
         rows.append(VillageRow(village, quota, village_flags(village, quota)))
     return render(
@@ -145,6 +151,7 @@ def township_detail(request, pk: int):
         {
             "township": township,
             "rows": rows,
+            "page_obj": page,
             "policy": policy,
             "can_issue_register": request.user.has_perm(ADD_DOCUMENT),
         },
@@ -165,7 +172,7 @@ def township_register_issue(request, pk: int):
 
 def _village_context(request, village: Village, form: PopulationChangeForm | None) -> dict:
     posts = village.posts.select_related("holder").order_by("number")
-    history = audit_trail(village).filter(after__has_key="registered_population")
+    history = paginate(request, audit_trail(village).filter(after__has_key="registered_population"))
     try:
         policy: Policy | None = quota_policy(
             county=village.township.county, effective_date=village.population_effective_date
@@ -314,8 +321,10 @@ def village_import(request):
 @login_required
 @permission_required(IMPORT_VILLAGES, raise_exception=True)
 def village_import_template(request):
-    """An empty CSV in the import layout, in UTF-8 with a BOM so that Excel opens it right."""
-    content = "\ufeff" + ",".join(TEMPLATE_HEADER) + "\r\n"
-    response = HttpResponse(content.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="villages-template.csv"'
-    return response
+    """An empty sheet in the import layout: CSV (UTF-8 with a BOM so that Excel opens it
+    right), or .xlsx with ``?format=xlsx``; written through ``core.exports``."""
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            [TEMPLATE_HEADER], filename="villages-template.xlsx", sheet_title="村与人口"
+        )
+    return csv_response([TEMPLATE_HEADER], filename="villages-template.csv")

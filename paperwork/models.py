@@ -147,7 +147,13 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-issued_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The document list of a county, a township and a person, newest first
+            models.Index(fields=["county", "-issued_at", "-id"], name="document_county_issued"),
+            models.Index(fields=["township", "-issued_at", "-id"], name="document_township_issued"),
+            models.Index(fields=["person", "-issued_at", "-id"], name="document_person_issued"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.verification_code})"

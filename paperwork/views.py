@@ -9,17 +9,24 @@ types the code printed on a paper and is taken to that page. Staff pages go thro
 
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from core.forms import NormalisedForm
+from core.identity import normalise_id_number
+from core.normalise import search_term
+from core.pagination import paginate
 from paperwork.models import DocumentKind
 from paperwork.selectors import document_by_code, document_visible_or_404, documents_visible_to
+from people.models import Person
+from people.search import name_condition
+from recruitment.models import Application
 
 VIEW_DOCUMENT = "paperwork.view_document"
-PAGE_SIZE = 50
 CODE_MAX_LENGTH = 32  # generous: people type spaces and hyphens between the characters
 
 
@@ -37,7 +44,7 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-class VerifyCodeForm(forms.Form):
+class VerifyCodeForm(NormalisedForm):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=CODE_MAX_LENGTH,
@@ -107,22 +114,82 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return _public(response)
 
 
+def _named(documents):
+    """Documents with the name of the person each is about: its ``person``, or for the
+    papers of an applicant who has no person record yet (registration form, eligibility
+    result, admission ticket) the name on the application, as ``applicant_name``."""
+    # order_by(): no joins for the application's default ordering inside the subquery
+    applicant = Application.objects.filter(pk=OuterRef("object_id")).order_by().values("name")
+    return documents.annotate(
+        applicant_name=Case(
+            When(
+                content_type=ContentType.objects.get_for_model(Application),
+                person__isnull=True,
+                then=Subquery(applicant),
+            ),
+            default=None,
+        )
+    )
+
+
+# Up to this many matching people (and applicants), their documents are looked up by key
+MATCHES_LOOKED_UP = 500
+
+
+def _search(documents, term: str):
+    """Documents about a person found by name, pinyin or whole ID number
+    (``people.search``), or about an applicant found by name or whole ID number.
+
+    The people and the applicants are found first (two queries; PostgreSQL answers the
+    people from the trigram index), then their documents by the indexes on ``person`` and on
+    ``(content_type, object_id)``, without reading every document of the county. A term
+    that matches more than ``MATCHES_LOOKED_UP`` of either (a single common character) is
+    answered by subqueries instead, which read the county's documents."""
+    condition = name_condition(term)
+    if condition is None:
+        return documents
+    applicants = Q(name__contains=term)
+    number = normalise_id_number(term)
+    if len(number) == 18:
+        applicants |= Q(id_number=number)
+    people = Person.objects.filter(condition).order_by().values_list("pk", flat=True)
+    applications = Application.objects.filter(applicants).order_by().values_list("pk", flat=True)
+    found_people = list(people[: MATCHES_LOOKED_UP + 1])
+    found_applications = list(applications[: MATCHES_LOOKED_UP + 1])
+    few = max(len(found_people), len(found_applications)) <= MATCHES_LOOKED_UP
+    return documents.filter(
+        Q(person__in=found_people if few else people)
+        | Q(
+            content_type=ContentType.objects.get_for_model(Application),
+            object_id__in=found_applications if few else applications,
+        )
+    )
+
+
 @login_required
 @permission_required(VIEW_DOCUMENT, raise_exception=True)
 def document_list(request: HttpRequest) -> HttpResponse:
-    documents = documents_visible_to(request.user).select_related(
-        "superseded_by", "township", "county"
-    )
+    # Newest first within the user's scope: the indexes document_county_issued,
+    # document_township_issued and document_person_issued give the page.
+    documents = documents_visible_to(request.user).select_related("superseded_by", "person")
     kind = request.GET.get("kind", "")
     if kind in DocumentKind.values:
         documents = documents.filter(kind=kind)
     else:
         kind = ""
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    term = search_term(request.GET.get("q"))
+    documents = _named(_search(documents, term))
+    page = paginate(request, documents, searching=bool(term))
     return render(
         request,
         "paperwork/pages/document_list.html",
-        {"page": page, "kinds": DocumentKind.choices, "kind": kind},
+        {
+            "page_obj": page,
+            "kinds": DocumentKind.choices,
+            "kind": kind,
+            "q": term,
+            "can_view_people": request.user.has_perm("people.view_person"),
+        },
     )
 
 

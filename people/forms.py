@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scoped
 from core.education import Education
+from core.forms import NormalisedForm
 from core.identity import normalise_mobile, parse_id_number, validate_mobile
 from organisation.models import Township, Village
 from people.models import IdentityAccess, Person
@@ -24,7 +25,7 @@ def _label(name: str) -> str:
     return capfirst(getattr(field, "verbose_name", name))
 
 
-class PersonForm(forms.Form):
+class PersonForm(NormalisedForm):
     """Create (with the ID number) or edit (without it) a person's record.
 
     On edit the phone field starts empty: the stored number is never printed into the page
@@ -82,9 +83,9 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         township_field = cast(forms.ModelChoiceField, self.fields["township"])
         village_field = cast(forms.ModelChoiceField, self.fields["village"])
-        township_field.queryset = scoped(Township.objects.all(), user).order_by("name")
+        township_field.queryset = scoped(Township.objects.all(), user).order_by("name_pinyin")
         village_field.queryset = scoped(Village.objects.select_related("township"), user).order_by(
-            "township__name", "name"
+            "township__name_pinyin", "township", "name_pinyin"
         )
         if person is not None:
             del self.fields["id_number"]
@@ -139,7 +140,7 @@ class PersonForm(forms.Form):
             self.add_error(field if field in self.fields else None, errors)
 
 
-class RevealForm(forms.Form):
+class RevealForm(NormalisedForm):
     """Why the user needs to see a full number; the reason goes into the access log."""
 
     field = forms.ChoiceField(

@@ -10,6 +10,7 @@ from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
 from core.scoping import ScopePaths
 from core.text import pinyin_key
+from people.search import name_search_key
 
 
 class Person(models.Model):
@@ -22,6 +23,10 @@ class Person(models.Model):
 
     name = models.CharField(_("name"), max_length=64)
     name_pinyin = models.CharField(_("name in pinyin"), max_length=256, editable=False)
+    # Toneless pinyin for searching (people.search); PostgreSQL has a trigram index of it.
+    name_search = models.CharField(
+        _("name for searching"), max_length=512, editable=False, default=""
+    )
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
@@ -61,11 +66,18 @@ class Person(models.Model):
     scope_paths = ScopePaths(
         county="township__county", township="township", village="village", self="pk"
     )
+    # Kept from the name on every save; left out of audit snapshots.
+    derived_fields = ("name_pinyin", "name_search")
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name_pinyin", "id"]
+        indexes = [
+            # The list of a township, and of a county (through its townships), by pinyin
+            models.Index(fields=["township", "name_pinyin", "id"], name="person_township_pinyin"),
+            models.Index(fields=["name_pinyin", "id"], name="person_pinyin"),
+        ]
         permissions = [
             ("view_full_identity", _("Can view full ID and phone numbers")),
         ]
@@ -75,6 +87,10 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_pinyin = pinyin_key(self.name)
+        self.name_search = name_search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_search"}
         super().save(*args, **kwargs)
 
     @property

@@ -8,28 +8,25 @@ the reveal POST, which needs ``people.view_full_identity`` and logs the access.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.constants import Scope
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
-from core.identity import normalise_id_number
+from core.normalise import search_term
+from core.pagination import paginate
 from organisation.constants import PostStatus
 from organisation.models import Post
 from paperwork.models import Document
 from people.forms import PersonForm, RevealForm
 from people.models import IdentityAccess, Person
+from people.search import name_condition
 from people.services import person_create, person_reveal, person_update
-
-PAGE_SIZE = 50
 
 
 def can_view_people(user) -> bool:
@@ -49,23 +46,20 @@ def _people(user):
 
 
 def search_people(queryset, term: str):
-    """Match a name, a pinyin spelling (``wang xiao``) or a whole ID number."""
-    term = term.strip()
-    if not term:
-        return queryset
-    condition = Q(name__icontains=term) | Q(name_pinyin__icontains=term.lower())
-    number = normalise_id_number(term)
-    if len(number) == 18:
-        condition |= Q(id_number=number)
-    return queryset.filter(condition)
+    """Match a name, a pinyin spelling (``wang xiao``) or a whole ID number
+    (``people.search``)."""
+    condition = name_condition(term)
+    return queryset if condition is None else queryset.filter(condition)
 
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "people.view_person")
-    term = request.GET.get("q", "")
-    people = search_people(_people(request.user), term)  # Person.Meta orders by pinyin
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    term = search_term(request.GET.get("q"))
+    # Person.Meta orders by pinyin and id, which the indexes person_pinyin and
+    # person_township_pinyin keep in order.
+    people = search_people(_people(request.user), term)
+    page = paginate(request, people, searching=bool(term))
     return render(
         request,
         "people/person_list.html",
@@ -73,7 +67,6 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "people": page.object_list,
             "q": term,
-            "query": urlencode({"q": term}),  # for the page links
             "can_add": request.user.has_perm("people.change_person"),
         },
     )

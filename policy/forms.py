@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 from policy.models import Policy
 from policy.validation import (
     validate_grade_thresholds,
@@ -184,7 +185,7 @@ def parse_bands(text: str) -> list[dict]:
     return bands
 
 
-class PolicyVersionForm(forms.Form):
+class PolicyVersionForm(NormalisedForm):
     """Every number of a policy version, prefilled from a base version."""
 
     effective_from = forms.DateField(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 from organisation.models import Village
 from recruitment.constants import CampaignKind, ObjectionDecision
 from recruitment.models import Application, Campaign
@@ -55,7 +56,7 @@ class ServiceErrorsMixin:
             self.add_error(target, errors)  # type: ignore[attr-defined]
 
 
-class CampaignForm(ServiceErrorsMixin, forms.Form):
+class CampaignForm(ServiceErrorsMixin, NormalisedForm):
     """A new campaign of one township: title, kind, timetable, venue, enquiries, interview
     panel, and the number of posts offered in each village that has vacant posts (one
     ``seats_<village id>`` field each; 0 or empty offers none there)."""
@@ -169,7 +170,7 @@ class CampaignForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class ObjectionForm(ServiceErrorsMixin, forms.Form):
+class ObjectionForm(ServiceErrorsMixin, NormalisedForm):
     application = forms.ModelChoiceField(
         label=_("Proposed hire objected to"), queryset=Application.objects.none()
     )
@@ -195,7 +196,7 @@ class ObjectionForm(ServiceErrorsMixin, forms.Form):
         )
 
 
-class ObjectionDecisionForm(ServiceErrorsMixin, forms.Form):
+class ObjectionDecisionForm(ServiceErrorsMixin, NormalisedForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 from core.tabular import ImportFileError, check_file_name, check_file_size
 from recruitment import ranking
 from recruitment.constants import ApplicationState
@@ -21,7 +22,7 @@ def editable(application: Application) -> bool:
     )
 
 
-class ScoreEntryForm(forms.Form):
+class ScoreEntryForm(NormalisedForm):
     """A written score or an absence for each candidate listed (one exam room at a time:
     a room's score sheet is how the marks come back from the markers)."""
 
@@ -79,7 +80,7 @@ class ScoreEntryForm(forms.Form):
         return cleaned
 
 
-class ScoreImportForm(forms.Form):
+class ScoreImportForm(NormalisedForm):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
@@ -97,7 +98,7 @@ class ScoreImportForm(forms.Form):
         return upload
 
 
-class InterviewMarksForm(forms.Form):
+class InterviewMarksForm(NormalisedForm):
     """One mark per panel member, with the member's name, numbered 1 to n."""
 
     def __init__(self, *args, panel_size: int, marks=(), **kwargs):
@@ -138,7 +139,7 @@ class InterviewMarksForm(forms.Form):
         return cleaned
 
 
-class TieBreakForm(forms.Form):
+class TieBreakForm(NormalisedForm):
     """The decided order of one tied group (1 = first) and how it was decided."""
 
     reason = forms.CharField(

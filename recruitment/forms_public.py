@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.education import Education
+from core.forms import NormalisedForm
 from core.identity import normalise_id_number, normalise_mobile
 from recruitment.models import Campaign, CampaignPost
 
@@ -41,7 +42,7 @@ class OfferChoiceField(forms.ModelChoiceField):
         }
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(NormalisedForm):
     offer = OfferChoiceField(
         label=_("Village applied for"),
         queryset=CampaignPost.objects.none(),
@@ -99,7 +100,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        offers = campaign.offers.select_related("village").order_by("village__name")
+        offers = campaign.offers.select_related("village").order_by("village__name_pinyin", "pk")
         self.fields["offer"].queryset = offers  # type: ignore[attr-defined]
 
     def clean_id_number(self) -> str:
@@ -130,7 +131,7 @@ class ApplicationForm(forms.Form):
         }
 
 
-class LookupForm(forms.Form):
+class LookupForm(NormalisedForm):
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=24,

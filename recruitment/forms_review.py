@@ -4,11 +4,12 @@ and the waiver decision. The services (``recruitment.services.review``) check th
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 from recruitment.constants import EligibilityRule
 from recruitment.models import Application
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NormalisedForm):
     """One row per rule (passed? reason), then the decision and a note.
 
     Rows start from the application's checks: the automatic ones from the submission (age,
@@ -69,7 +70,7 @@ class ReviewForm(forms.Form):
         return self.cleaned_data.get("decision") == "eligible"
 
 
-class WaiverRequestForm(forms.Form):
+class WaiverRequestForm(NormalisedForm):
     rule = forms.ChoiceField(label=_("Rule to waive"))
     justification = forms.CharField(
         label=_("Justification"),
@@ -87,7 +88,7 @@ class WaiverRequestForm(forms.Form):
         ]
 
 
-class WaiverDecisionForm(forms.Form):
+class WaiverDecisionForm(NormalisedForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve the waiver")), ("reject", _("Reject the waiver"))],

@@ -244,6 +244,12 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("recruitment campaign")
         verbose_name_plural = _("recruitment campaigns")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The campaign list of a township, newest first
+            models.Index(
+                fields=["township", "-created_at", "-id"], name="campaign_township_created"
+            )
+        ]
         permissions = [
             ("run_campaign", _("Can run recruitment campaigns of the township")),
             ("approve_waiver", _("Can approve eligibility waivers")),
@@ -349,7 +355,7 @@ class CampaignPost(models.Model):
     class Meta:
         verbose_name = _("posts offered in a village")
         verbose_name_plural = _("posts offered")
-        ordering = ["campaign", "village__name"]
+        ordering = ["campaign", "village__name_pinyin"]
         constraints = [
             models.UniqueConstraint("campaign", "village", name="campaign_post_unique_village")
         ]
@@ -527,6 +533,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 "campaign", "id_number", name="application_one_per_id_per_campaign"
+            ),
+            # <year><township><sequence>: one number, one candidate, across campaigns
+            # (recruitment.services.review.admission_assign).
+            models.UniqueConstraint(
+                "admission_number",
+                condition=~models.Q(admission_number=""),
+                name="application_unique_admission_number",
             ),
         ]
         indexes = [models.Index(fields=["campaign", "state"])]

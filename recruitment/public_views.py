@@ -135,7 +135,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form = ApplicationForm(campaign=campaign)
     context = {
         "campaign": campaign,
-        "offers": campaign.offers.select_related("village").order_by("village__name"),
+        "offers": campaign.offers.select_related("village").order_by("village__name_pinyin", "pk"),
         "closed": closed,
         "form": form,
         "announcement": announcement_of(campaign),

@@ -23,6 +23,8 @@ from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
+from core.normalise import normalise_text, plain_number
+
 SCORE_MIN = Decimal("0")
 SCORE_MAX = Decimal("100")  # the score fields of Application and InterviewMark allow 0–100
 TWO_PLACES = Decimal("0.01")
@@ -58,22 +60,32 @@ def round_half_up(value: Decimal) -> Decimal:
 
 def parse_score(value) -> Decimal:
     """A score as typed or read from a spreadsheet: a number from 0 to 100 with at most two
-    decimals. Full-width digits and surrounding blanks are accepted. Raises ScoreError with
-    the reason."""
+    decimals, written with the digits 0–9 and a decimal point (full-width digits count, after
+    ``core.normalise``). ``1_0``, ``1e2``, ``30 00`` and Arabic-Indic ``٨٠`` are refused,
+    although Python's ``Decimal`` reads them. Numbers from a spreadsheet's number cells are
+    taken as they are. Raises ScoreError with the reason."""
     if isinstance(value, bool):
         raise ScoreError(_("“%(value)s” is not a number.") % {"value": value})
     if isinstance(value, Decimal | int | float):
-        text = repr(value) if isinstance(value, float) else str(value)
+        shown = repr(value) if isinstance(value, float) else str(value)
+        try:
+            number = to_decimal(value)
+        except (InvalidOperation, ValueError):
+            raise ScoreError(_("“%(value)s” is not a number.") % {"value": shown}) from None
     else:
-        text = str(value or "")
-    shown = text.strip()
-    text = shown.translate(_FULL_WIDTH).replace(" ", "").replace("\u3000", "")
-    if not text:
-        raise ScoreError(_("The score is missing."))
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ScoreError(_("“%(value)s” is not a number.") % {"value": shown}) from None
+        shown = normalise_text(value)
+        if not shown:
+            raise ScoreError(_("The score is missing."))
+        found = plain_number(shown)
+        if found is None:
+            raise ScoreError(
+                _(
+                    "“%(value)s” is not a number: write the score with the digits 0–9 and a "
+                    "decimal point, such as 85.5."
+                )
+                % {"value": shown}
+            )
+        number = found
     if not number.is_finite():
         raise ScoreError(_("“%(value)s” is not a number.") % {"value": shown})
     if number < SCORE_MIN or number > SCORE_MAX:
@@ -88,9 +100,6 @@ def parse_score(value) -> Decimal:
             % {"value": shown}
         )
     return abs(number).quantize(TWO_PLACES)  # abs: "-0" is 0.00, not -0.00
-
-
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
 
 
 def interview_average(marks: Sequence, *, drop_extremes: bool) -> Decimal:

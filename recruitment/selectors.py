@@ -47,7 +47,7 @@ def applications_for_review(
 ) -> QuerySet[Application]:
     """The campaign's applications with the list filters applied."""
     applications = campaign.applications.select_related("offer__village").order_by(
-        "offer__village__name", "submitted_at", "pk"
+        "offer__village__name_pinyin", "offer", "submitted_at", "pk"
     )
     if state in ApplicationState.values:
         applications = applications.filter(state=state)

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import can_see, get_scoped_or_404, scoped
 from audit.services import audit_trail
 from contracts.models import Contract
+from core.pagination import paginate
 from core.text import join_list
 from paperwork.selectors import documents_visible_to
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
@@ -41,6 +43,7 @@ from workdays.calendar import coverage_notes
 VIEW_CAMPAIGN = "recruitment.view_campaign"
 RUN_CAMPAIGN = "recruitment.run_campaign"
 DOCUMENTS_SHOWN = 100
+HISTORY_PAGE_SIZE = 30
 
 
 def _require(user, perm: str) -> None:
@@ -63,27 +66,38 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, VIEW_CAMPAIGN)
     seats = (
         CampaignPost.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
         .values("campaign")
         .annotate(total=Sum("seats"))
         .values("total")
     )
+    # Withdrawn applications are no longer in the campaign (its page still counts them).
+    applications = (
+        Application.objects.filter(campaign=OuterRef("pk"))
+        .exclude(state=ApplicationState.WITHDRAWN)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # Both counts are subqueries, so that only the campaigns of the page are counted; newest
+    # first within the township (the index campaign_township_created).
     campaigns = _campaigns(request.user).annotate(
         seats=Subquery(seats, output_field=IntegerField()),
-        # Withdrawn applications are no longer in the campaign; the campaign page counts them.
-        application_count=Count(
-            "applications",
-            filter=~Q(applications__state=ApplicationState.WITHDRAWN),
-            distinct=True,
-        ),
+        application_count=Coalesce(Subquery(applications, output_field=IntegerField()), 0),
     )
     state = request.GET.get("state", "")
     if state in CampaignState.values:
         campaigns = campaigns.filter(state=state)
+    else:
+        state = ""
+    page = paginate(request, campaigns.order_by("-created_at", "-pk"))
     return render(
         request,
         "recruitment/campaign/list.html",
         {
-            "campaigns": campaigns.order_by("-created_at", "-pk"),
+            "page_obj": page,
+            "campaigns": page.object_list,
             "states": CampaignState.choices,
             "state": state,
         },
@@ -119,17 +133,22 @@ def _state_counts(counter: Counter) -> list[StateCount]:
 
 
 def _campaign_documents(user, campaign: Campaign):
+    """The documents about the campaign, its applications and their contracts. The ids are
+    read first (two queries), so that the documents are found by the index on their subject
+    rather than by reading every document of the county."""
     types = ContentType.objects.get_for_models(Campaign, Application, Contract)
+    applications = list(
+        Application.objects.filter(campaign=campaign).order_by().values_list("pk", flat=True)
+    )
+    contracts = list(
+        Contract.objects.filter(application__campaign=campaign)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
     condition = (
         Q(content_type=types[Campaign], object_id=campaign.pk)
-        | Q(
-            content_type=types[Application],
-            object_id__in=Application.objects.filter(campaign=campaign).values("pk"),
-        )
-        | Q(
-            content_type=types[Contract],
-            object_id__in=Contract.objects.filter(application__campaign=campaign).values("pk"),
-        )
+        | Q(content_type=types[Application], object_id__in=applications)
+        | Q(content_type=types[Contract], object_id__in=contracts)
     )
     return documents_visible_to(user).filter(condition).order_by("-issued_at", "-pk")
 
@@ -142,7 +161,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offers = list(
         campaign.offers.select_related("village")
         .prefetch_related("posts")
-        .order_by("village__name")
+        .order_by("village__name_pinyin", "pk")
     )
     per_offer: dict[int, Counter] = defaultdict(Counter)
     total: Counter = Counter()
@@ -201,7 +220,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": documents[:DOCUMENTS_SHOWN],
             "document_count": documents.count(),
             "documents_shown": DOCUMENTS_SHOWN,
-            "history": audit_trail(campaign)[:30],
+            # One page of the history, with each entry's record type for its labels
+            "history": paginate(
+                request,
+                audit_trail(campaign).select_related("content_type"),
+                per_page=HISTORY_PAGE_SIZE,
+            ),
             "can_run": running,
             "can_record_objection": running and notice_open,
             "reserve_count": total[ApplicationState.RESERVE],
@@ -218,12 +242,18 @@ def campaign_reserve(request: HttpRequest, pk: int) -> HttpResponse:
     reserve = (
         campaign.applications.filter(state=ApplicationState.RESERVE)
         .select_related("offer__village")
-        .order_by("offer__village__name", "rank", "-composite_score", "pk")
+        .order_by("offer__village__name_pinyin", "offer", "rank", "-composite_score", "pk")
     )
+    page = paginate(request, reserve)
     return render(
         request,
         "recruitment/campaign/reserve.html",
-        {"campaign": campaign, "reserve": reserve, "today": timezone.localdate()},
+        {
+            "campaign": campaign,
+            "page_obj": page,
+            "reserve": page.object_list,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -236,7 +266,7 @@ def objection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     proposed = (
         campaign.applications.filter(state=ApplicationState.PROPOSED)
         .select_related("offer__village")
-        .order_by("offer__village__name", "rank", "pk")
+        .order_by("offer__village__name_pinyin", "offer", "rank", "pk")
     )
     form = ObjectionForm(request.POST or None, proposed=proposed)
     if request.method == "POST" and form.is_valid():

@@ -7,16 +7,12 @@ answers 404), validates a form and calls one service of ``recruitment.services``
 (``review``, ``written_exam`` or ``interview``).
 """
 
-import csv
-import io
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_scoped_or_404
+from core.exports import csv_response, xlsx_response
+from core.pagination import paginate
 from paperwork.models import Document, DocumentKind
 from recruitment import scores_import
 from recruitment.constants import ApplicationState, CampaignState
@@ -85,7 +83,7 @@ def exam_home(request, pk: int):
     room = request.GET.get("room", "")
     if room:
         applications = applications.filter(exam_room=room)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, applications, per_page=PAGE_SIZE)
     tickets = dict(
         Document.objects.filter(
             kind=DocumentKind.ADMISSION_TICKET,
@@ -245,12 +243,12 @@ def exam_import(request, pk: int):
 @login_required
 @permission_required(RUN_CAMPAIGN, raise_exception=True)
 def exam_import_template(request, pk: int):
-    """The score sheet as CSV: every candidate's admission number and name, with the score
-    recorded so far (or 缺考), ready to fill in. UTF-8 with a BOM so that Excel opens it."""
+    """The score sheet: every candidate's admission number and name, with the score recorded
+    so far (or 缺考), ready to fill in; CSV (UTF-8 with a BOM so that Excel opens it), or
+    .xlsx with ``?format=xlsx``. Every cell is escaped (``core.exports``): a name is the
+    applicant's own text."""
     campaign = _campaign(request, pk)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(scores_import.TEMPLATE_HEADER)
+    rows: list[list] = [scores_import.TEMPLATE_HEADER]
     for number, name, state, written in (
         campaign.applications.exclude(admission_number="")
         .exclude(state=ApplicationState.WITHDRAWN)  # withdrawn before the exam: no score
@@ -263,12 +261,11 @@ def exam_import_template(request, pk: int):
             value = scores_import.ABSENT_WORDS[0]
         else:
             value = ""
-        writer.writerow([number, name, value])
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="written-scores-{campaign.pk}.csv"'
-    return response
+        rows.append([number, name, value])
+    filename = f"written-scores-{campaign.pk}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(rows, filename=f"{filename}.xlsx", sheet_title="笔试成绩")
+    return csv_response(rows, filename=f"{filename}.csv")
 
 
 # Shortlist and interview ----------------------------------------------------------------------

@@ -15,18 +15,18 @@ public media.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
+from core.normalise import search_term
+from core.pagination import paginate
 from paperwork.models import Document
 from recruitment.constants import (
     ApplicationState,
@@ -48,7 +48,6 @@ from recruitment.services.review import (
     waiver_request,
 )
 
-PAGE_SIZE = 50
 ADMISSION_HINT = gettext_noop(
     "Admission tickets of this campaign are already issued: the township committee must give "
     "this applicant an admission number and ticket on the exam page."
@@ -103,16 +102,16 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_scoped_or_404(Campaign.objects.select_related("township"), request.user, pk=pk)
     state = request.GET.get("state", "")
     state = state if state in ApplicationState.values else ""
-    offers = campaign.offers.select_related("village").order_by("village__name")
+    offers = campaign.offers.select_related("village").order_by("village__name_pinyin", "pk")
     try:
         offer_id = int(request.GET.get("offer", "") or 0)
     except ValueError:
         offer_id = 0
-    term = request.GET.get("q", "")
+    term = search_term(request.GET.get("q"))
     applications = applications_for_review(
         campaign, state=state, offer_id=offer_id or None, query=term
     )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, applications, searching=bool(term.strip()))
     for application in page.object_list:
         application.check_marks = check_marks(application)
     counts = dict(
@@ -130,7 +129,6 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
             "state": state,
             "offer_id": offer_id,
             "q": term,
-            "query": urlencode({"state": state, "offer": offer_id or "", "q": term}),
             "counts": [
                 (label, counts.get(value, 0))
                 for value, label in ApplicationState.choices
@@ -355,10 +353,11 @@ def waiver_list(request: HttpRequest) -> HttpResponse:
         .select_related("application__campaign__township", "requested_by", "decided_by")
         .order_by("-decided_at", "-pk")[:20]
     )
+    page = paginate(request, waivers_pending(request.user))
     return render(
         request,
         "recruitment/review/waiver_list.html",
-        {"waivers": waivers_pending(request.user), "decided": decided},
+        {"page_obj": page, "waivers": page.object_list, "decided": decided},
     )
 
 

@@ -1,9 +1,11 @@
 """factory_boy factories, one per meaningful state."""
 
 import datetime
+import io
 import itertools
 
 import factory
+from pypdf import PdfWriter
 
 from accounts.constants import Role
 from accounts.models import User
@@ -29,6 +31,16 @@ def make_id_number(
     order = n * 2 + (0 if female else 1)
     first17 = f"{region}{birth:%Y%m%d}{order:03d}"
     return first17 + check_digit(first17)
+
+
+def make_pdf(pages: int = 1) -> bytes:
+    """A real PDF of ``pages`` blank A4 pages, as a scanned certificate must parse."""
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def make_village(

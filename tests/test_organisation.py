@@ -214,7 +214,7 @@ def test_township_list_shows_the_county_townships_to_county_hr(client, world):
     response = client.get(reverse("organisation:township_list"))
     assert response.status_code == 200
     names = [township.name for township, _posts in response.context["rows"]]
-    assert names == ["关索街道", "顶云街道"]
+    assert names == ["顶云街道", "关索街道"]  # by pinyin: ding, guan
 
 
 def test_township_list_of_a_township_user_shows_only_their_township(client, world):

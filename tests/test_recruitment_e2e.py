@@ -43,6 +43,7 @@ from tests.factories import (
     TownshipFactory,
     UserFactory,
     make_id_number,
+    make_pdf,
     make_village,
 )
 from workdays.calendar import add_working_days
@@ -100,8 +101,7 @@ def image_upload() -> SimpleUploadedFile:
 
 
 def scan_upload() -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return SimpleUploadedFile("diploma.pdf", content, content_type="application/pdf")
+    return SimpleUploadedFile("diploma.pdf", make_pdf(), content_type="application/pdf")
 
 
 def my_task_url(client, user: User, node) -> str:

@@ -5,6 +5,7 @@ refusals, and the staff pages."""
 import csv
 import datetime
 import io
+import itertools
 import re
 from decimal import Decimal
 
@@ -151,15 +152,19 @@ def no_tickets(monkeypatch):
     monkeypatch.setattr(review, "issue_for", lambda *args, **kwargs: [])
 
 
+_sequence = itertools.count(9001)
+
+
 def numbered(offer, names, **fields):
-    """Eligible applications with admission numbers, in order."""
+    """Eligible applications with admission numbers, in order (each number new: they are
+    unique across campaigns)."""
     result = []
     for i, name in enumerate(names, start=1):
         result.append(
             make_application(
                 offer,
                 name,
-                admission_number=f"2026{offer.campaign.township_id % 1000:03d}{9000 + i:04d}",
+                admission_number=f"2026{offer.campaign.township_id % 1000:03d}{next(_sequence)}",
                 exam_room="01",
                 seat_number=i,
                 **fields,

@@ -36,6 +36,7 @@ from tests.factories import (
     TownshipFactory,
     UserFactory,
     make_id_number,
+    make_pdf,
     make_village,
 )
 
@@ -69,8 +70,7 @@ def photo() -> SimpleUploadedFile:
 
 
 def scan() -> SimpleUploadedFile:
-    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return SimpleUploadedFile("diploma.pdf", content, content_type="application/pdf")
+    return SimpleUploadedFile("diploma.pdf", make_pdf(), content_type="application/pdf")
 
 
 @pytest.fixture

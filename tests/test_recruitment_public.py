@@ -44,6 +44,7 @@ from tests.factories import (
     UserFactory,
     VillageFactory,
     make_id_number,
+    make_pdf,
 )
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,7 @@ def photo(name: str = "photo.jpg", content: bytes | None = None) -> SimpleUpload
     return SimpleUploadedFile(name, content or image_bytes(), content_type="image/jpeg")
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = make_pdf()
 
 
 def pdf_scan(name: str = "diploma.pdf") -> SimpleUploadedFile:
@@ -457,7 +458,7 @@ def test_a_non_image_renamed_jpg_is_refused(client, campaign):
 def test_a_photo_too_small_to_see_is_refused(client, campaign):
     response = submit(client, campaign, photo=photo("tiny.jpg", image_bytes(size=(40, 50))))
     assert response.status_code == 400
-    assert "each side must be between 100 and 8000 pixels" in errors_of(response)
+    assert "each side must be between 100 and 6000 pixels" in errors_of(response)
 
 
 def test_a_pdf_scan_is_accepted_and_an_exe_scan_refused(client, campaign):

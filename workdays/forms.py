@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import NormalisedForm
 from workdays.models import DayOverride
 
 
-class DayOverrideForm(forms.Form):
+class DayOverrideForm(NormalisedForm):
     date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -59,5 +60,5 @@ class DayOverrideForm(forms.Form):
             self.add_error(field if field in self.fields else None, errors)
 
 
-class DeleteForm(forms.Form):
+class DeleteForm(NormalisedForm):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)

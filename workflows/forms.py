@@ -5,8 +5,10 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 
-class ApprovalForm(forms.Form):
+
+class ApprovalForm(NormalisedForm):
     """The head's decision on the draft announcement."""
 
     APPROVE = "approve"
@@ -37,11 +39,11 @@ class ApprovalForm(forms.Form):
         return cleaned
 
 
-class FinishForm(forms.Form):
+class FinishForm(NormalisedForm):
     """A step that is finished with one button; the service checks that it may be."""
 
 
-class HiresForm(forms.Form):
+class HiresForm(NormalisedForm):
     """The start date of the new directors' contracts."""
 
     start_date = forms.DateField(

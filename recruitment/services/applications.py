@@ -9,8 +9,6 @@ in one transaction: when any step fails, no application, attachment or stored fi
 
 import datetime
 import hashlib
-import io
-import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -32,20 +31,33 @@ from core.identity import (
     parse_id_number,
     validate_mobile,
 )
+from core.normalise import clean_text, plain_number
+from core.uploads import (
+    PdfPasswordError,
+    UploadError,
+    image_header,
+    pdf_page_count,
+    photo_downscaled,
+    scan_image_check,
+)
 from recruitment.constants import ApplicationState, AttachmentKind, CampaignState, EligibilityRule
 from recruitment.models import Application, Attachment, Campaign, CampaignPost
 from recruitment.paperwork import issue_for
 
 # Upload limits. The photo is a passport-style picture taken with a phone; scans are the
-# education certificate and, where asked, the ID card and household register.
+# education certificate and, where asked, the ID card and household register. A picture's
+# dimensions are refused from its header, before it is decoded (``core.uploads``).
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_MIN_SIDE = 100  # pixels
-PHOTO_MAX_SIDE = 8000
+PHOTO_MAX_SIDE = 6000
+PHOTO_MAX_PIXELS = 16_000_000  # a 12-megapixel phone photo (4032 × 3024) fits
 SCAN_MAX_BYTES = 5 * 1024 * 1024
+SCAN_MAX_SIDE = 12_000
+SCAN_MAX_PIXELS = 50_000_000  # an A4 page scanned at 600 dpi is 35 million pixels
+SCAN_MAX_PAGES = 20
 SCANS_MIN = 1
 SCANS_MAX = 5
 SCAN_KINDS = (str(AttachmentKind.EDUCATION_CERTIFICATE), str(AttachmentKind.OTHER))
-IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 PDF_MAGIC = b"%PDF-"
 EARLIEST_GRADUATION_AGE = 10  # nobody finishes even primary school younger
 AUDIT_REASON = gettext_noop("registered on the public site")  # stored in the site's language
@@ -214,24 +226,6 @@ def _read(upload) -> bytes:
     return data if isinstance(data, bytes) else bytes(data)
 
 
-def _image_facts(content: bytes) -> tuple[str, int, int] | None:
-    """(format, width, height) of a JPEG or PNG that Pillow can decode, else None."""
-    from PIL import Image
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(content)) as image:
-                image_format = image.format or ""
-                width, height = image.size
-                if image_format not in IMAGE_FORMATS:
-                    return None
-                image.load()  # decodes the pixels: a truncated or fake file fails here
-    except Exception:  # Pillow raises many kinds of errors for a file it cannot read
-        return None
-    return image_format, width, height
-
-
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}"
 
@@ -241,7 +235,8 @@ def _file_label(upload) -> str:
 
 
 def check_photo(upload) -> CheckedFile:
-    """A JPEG or PNG photo, opened with Pillow (not trusted by its name), of sensible size."""
+    """A JPEG or PNG photo (by its content, not its name) of sensible dimensions, checked
+    from its header before it is decoded, and stored downscaled (``core.uploads``)."""
     size = getattr(upload, "size", None)
     if size is not None and size > PHOTO_MAX_BYTES:
         raise ValidationError(
@@ -254,27 +249,42 @@ def check_photo(upload) -> CheckedFile:
             _("The photo is %(size)s MB; it may be at most %(max)s MB.")
             % {"size": _megabytes(len(content)), "max": _megabytes(PHOTO_MAX_BYTES)}
         )
-    facts = _image_facts(content)
-    if facts is None:
-        raise ValidationError(
-            _("%(name)s is not a JPEG or PNG picture that can be opened.")
-            % {"name": _file_label(upload)}
-        )
-    image_format, width, height = facts
-    if min(width, height) < PHOTO_MIN_SIDE or max(width, height) > PHOTO_MAX_SIDE:
+    not_a_picture = _("%(name)s is not a JPEG or PNG picture that can be opened.") % {
+        "name": _file_label(upload)
+    }
+    header = image_header(content)
+    if header is None:
+        raise ValidationError(not_a_picture)
+    width, height = header.width, header.height
+    if (
+        min(width, height) < PHOTO_MIN_SIDE
+        or max(width, height) > PHOTO_MAX_SIDE
+        or header.pixels > PHOTO_MAX_PIXELS
+    ):
         raise ValidationError(
             _(
                 "The photo is %(width)s × %(height)s pixels; each side must be between "
-                "%(min)s and %(max)s pixels."
+                "%(min)s and %(max)s pixels, and the photo at most %(megapixels)s million "
+                "pixels. A photo taken with a phone fits."
             )
-            % {"width": width, "height": height, "min": PHOTO_MIN_SIDE, "max": PHOTO_MAX_SIDE}
+            % {
+                "width": width,
+                "height": height,
+                "min": PHOTO_MIN_SIDE,
+                "max": PHOTO_MAX_SIDE,
+                "megapixels": PHOTO_MAX_PIXELS // 1_000_000,
+            }
         )
-    content_type, extension = IMAGE_FORMATS[image_format]
-    return CheckedFile(AttachmentKind.PHOTO, f"photo.{extension}", content, content_type)
+    try:
+        stored = photo_downscaled(content, header)
+    except UploadError as exc:
+        raise ValidationError(not_a_picture) from exc
+    return CheckedFile(AttachmentKind.PHOTO, "photo.jpg", stored, "image/jpeg")
 
 
 def check_scan(upload, *, kind: str, number: int) -> CheckedFile:
-    """A certificate scan: a PDF (by its first bytes) or a JPEG or PNG picture, ≤ 5 MB."""
+    """A certificate scan of at most 5 MB: a PDF that parses, with 1 to ``SCAN_MAX_PAGES``
+    pages, or a JPEG or PNG picture of bounded dimensions (``core.uploads``)."""
     size = getattr(upload, "size", None)
     label = _file_label(upload)
     too_big = _("%(name)s is %(size)s MB; each scan may be at most %(max)s MB.")
@@ -289,12 +299,55 @@ def check_scan(upload, *, kind: str, number: int) -> CheckedFile:
             % {"name": label, "size": _megabytes(len(content)), "max": _megabytes(SCAN_MAX_BYTES)}
         )
     if content.startswith(PDF_MAGIC):
-        return CheckedFile(kind, f"{kind}-{number}.pdf", content, "application/pdf")
-    facts = _image_facts(content)
-    if facts is None:
+        return _checked_pdf(content, label=label, kind=kind, number=number)
+    header = image_header(content)
+    if header is None:
         raise ValidationError(_("%(name)s is not a PDF, JPEG or PNG file.") % {"name": label})
-    content_type, extension = IMAGE_FORMATS[facts[0]]
-    return CheckedFile(kind, f"{kind}-{number}.{extension}", content, content_type)
+    if max(header.width, header.height) > SCAN_MAX_SIDE or header.pixels > SCAN_MAX_PIXELS:
+        raise ValidationError(
+            _(
+                "%(name)s is %(width)s × %(height)s pixels; a scan may have at most %(max)s "
+                "pixels a side and %(megapixels)s million pixels in all. Scan it at 300 dpi, "
+                "or save it as PDF."
+            )
+            % {
+                "name": label,
+                "width": header.width,
+                "height": header.height,
+                "max": SCAN_MAX_SIDE,
+                "megapixels": SCAN_MAX_PIXELS // 1_000_000,
+            }
+        )
+    try:
+        scan_image_check(content, header)
+    except UploadError as exc:
+        raise ValidationError(
+            _("%(name)s is damaged and cannot be opened as a picture.") % {"name": label}
+        ) from exc
+    return CheckedFile(kind, f"{kind}-{number}.{header.extension}", content, header.content_type)
+
+
+def _checked_pdf(content: bytes, *, label: str, kind: str, number: int) -> CheckedFile:
+    try:
+        pages = pdf_page_count(content, limit=SCAN_MAX_PAGES)
+    except PdfPasswordError as exc:
+        raise ValidationError(
+            _(
+                "%(name)s is protected with a password, so the reviewers could not open it. "
+                "Save it without a password and attach it again."
+            )
+            % {"name": label}
+        ) from exc
+    except UploadError as exc:
+        raise ValidationError(
+            _("%(name)s is not a PDF file that can be opened.") % {"name": label}
+        ) from exc
+    if pages is not None and not 1 <= pages <= SCAN_MAX_PAGES:
+        raise ValidationError(
+            _("%(name)s has %(pages)s pages; a scan may have 1 to %(max)s pages.")
+            % {"name": label, "pages": pages, "max": SCAN_MAX_PAGES}
+        )
+    return CheckedFile(kind, f"{kind}-{number}.pdf", content, "application/pdf")
 
 
 def _as_list(value) -> list:
@@ -360,7 +413,12 @@ def _clean_fields(data: dict, errors: dict[str, list[str]]) -> dict:
 
     cleaned: dict = {}
     for field, max_length in TEXT_FIELDS.items():
-        value = str(data.get(field) or "").strip()
+        label = capfirst(Application._meta.get_field(field).verbose_name)  # type: ignore[union-attr]
+        try:
+            value = clean_text(data.get(field), label=label)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            continue
         if not value:
             fail(field, _("This field is required."))
         elif len(value) > max_length:
@@ -393,11 +451,11 @@ def _clean_fields(data: dict, errors: dict[str, list[str]]) -> dict:
     facts = cleaned["facts"]
     earliest = (facts.birth_date.year if facts else 1900) + EARLIEST_GRADUATION_AGE
     year: int | None = None
-    try:
-        year = int(str(data.get("graduation_year") or "").strip())
-    except ValueError:
+    written = plain_number(data.get("graduation_year"))  # digits 0–9 only, not ١٩٩٨ or 1_998
+    if written is None or written != written.to_integral_value():
         fail("graduation_year", _("Enter the year you graduated, such as 2008."))
     else:
+        year = int(written)
         if not earliest <= year <= today.year:
             fail(
                 "graduation_year",

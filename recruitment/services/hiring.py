@@ -8,7 +8,7 @@ campaign.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -47,9 +47,17 @@ def _person_for(application: Application, *, by):
         "village": village,
     }
     reason = _("Hired in %(campaign)s.") % {"campaign": application.campaign.title}
-    existing = Person.objects.filter(id_number=application.id_number.upper()).first()
+    number = application.id_number.upper()
+    existing = Person.objects.filter(id_number=number).first()
     if existing is None:
-        return person_create(by=by, reason=reason, id_number=application.id_number, **fields)
+        try:
+            with transaction.atomic():
+                return person_create(by=by, reason=reason, id_number=number, **fields)
+        except IntegrityError:
+            # Another campaign hiring the same person created the record a moment ago
+            # (Person.id_number is unique): bring that record up to date instead, as if the
+            # two had run one after the other.
+            existing = Person.objects.get(id_number=number)
     return person_update(person=existing, by=by, reason=reason, **fields)
 
 

@@ -17,7 +17,7 @@ Each step is one transaction with its audit row; a refusal changes nothing.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from audit.models import AuditEntry
 from audit.services import AuditBatch, audit_record, audited_transition, audited_update
-from core.services import require_permission
+from core.services import lock, require_permission
 from core.text import join_list, pinyin_key
 from recruitment.constants import (
     ApplicationState,
@@ -323,6 +323,9 @@ def admission_assign(*, campaign: Campaign, by) -> int:
         campaign = campaign_lock(campaign)
         require_runner(by, campaign.township)
         require_campaign_state(campaign, [CampaignState.REVIEWED], _("Assigning admission numbers"))
+        # The township's campaigns share the sequence of a year: one assigns at a time, and
+        # the next reads the numbers the previous one committed.
+        lock(campaign.township)
         applications = list(
             campaign.applications.filter(state=ApplicationState.ELIGIBLE, admission_number="")
             .select_related("offer__village", "campaign__township__county", "campaign__policy")
@@ -358,7 +361,18 @@ def admission_assign(*, campaign: Campaign, by) -> int:
                 exam_room=f"{position // ROOM_SEATS + 1:02d}",
                 seat_number=position % ROOM_SEATS + 1,
             )
-        batch.save()
+        try:
+            with transaction.atomic():
+                batch.save()
+        except IntegrityError as exc:
+            # Another township whose id ends in the same three digits took these numbers at
+            # the same moment (application_unique_admission_number).
+            raise ValidationError(
+                _(
+                    "Admission numbers were being given to another campaign at the same moment. "
+                    "Nothing was changed; please try again."
+                )
+            ) from exc
         for application in applications:
             issue_for(application, "admit", by=by)
         return len(applications)

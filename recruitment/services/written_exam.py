@@ -212,15 +212,19 @@ def written_scores_import(*, campaign: Campaign, file, by) -> ImportReport:
     ``recruitment.scores_import``. Raises ImportFileError when the file as a whole cannot be
     read; otherwise returns a report whose ``errors`` name every bad cell by row, column and
     reason (and then nothing was written), or the counts of what was recorded.
+
+    The file is read and its cells checked before the campaign is locked (``core.tabular``
+    bounds what that costs), so a slow or hostile file never holds the campaign.
     """
+    require_runner(by, campaign.township)
+    name, content = _file_content(file)
+    report = ImportReport(file_name=name, sha256=hashlib.sha256(content).hexdigest())
+    table = scores_import.read_score_table(name, content)
+    report.rows = len(table.data)
     with transaction.atomic():
         campaign = campaign_lock(campaign)
         require_runner(by, campaign.township)
         require_campaign_state(campaign, EXAM_STATES, _("Importing written scores"))
-        name, content = _file_content(file)
-        report = ImportReport(file_name=name, sha256=hashlib.sha256(content).hexdigest())
-        table = scores_import.read_score_table(name, content)
-        report.rows = len(table.data)
         applications = {
             a.admission_number: a
             for a in campaign.applications.exclude(admission_number="")
@@ -229,6 +233,7 @@ def written_scores_import(*, campaign: Campaign, file, by) -> ImportReport:
             .select_for_update()
         }
         parsed, errors = scores_import.validate_rows(table, applications)
+        errors = [*table.errors, *errors]
         plan: list[_ScoreChange] = []
         for row in parsed:
             try:

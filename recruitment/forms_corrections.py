@@ -4,10 +4,11 @@ application withdrawn by its applicant on the public status page."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NormalisedForm
 from recruitment.forms_campaign import ServiceErrorsMixin
 
 
-class AbsenceMendForm(ServiceErrorsMixin, forms.Form):
+class AbsenceMendForm(ServiceErrorsMixin, NormalisedForm):
     """The written score of an applicant marked absent by mistake, and why."""
 
     score = forms.CharField(
@@ -23,7 +24,7 @@ class AbsenceMendForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class WithdrawalForm(forms.Form):
+class WithdrawalForm(NormalisedForm):
     """The applicant confirms withdrawing one application."""
 
     confirm = forms.BooleanField(

@@ -77,6 +77,9 @@ class Contract(ConcurrentTransitionMixin, models.Model):
     scope_paths = ScopePaths(
         county="township__county", township="township", village="post__village", self="person"
     )
+    # How its audit trail reads (audit.display).
+    transition_labels = {"draft": _("Draft the contract")}
+    audit_name_related = ("person",)
 
     class Meta:
         verbose_name = _("contract")

@@ -181,6 +181,7 @@ class Post(models.Model):
         village="village",
         self="holder",
     )
+    audit_name_related = ("village__township",)  # named in audit entries (audit.display)
 
     class Meta:
         verbose_name = _("post")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.display import AuditValue, short_hash
 from core.scoping import ScopePaths
 from paperwork import kinds
 from paperwork.kinds import Kind
@@ -136,6 +137,15 @@ class Document(models.Model):
     )
 
     objects = DocumentQuerySet.as_manager()
+
+    # How its audit entry reads (audit.display): the storage path and template version are
+    # of no use to a clerk, the hash is shortened.
+    audit_values = {
+        "subject": AuditValue(_("about")),
+        "sha256": AuditValue(show=short_hash),
+        "file": AuditValue(hidden=True),
+        "template_version": AuditValue(hidden=True),
+    }
 
     scope_paths = ScopePaths(
         county="county", township="township", village="person__village", self="person"

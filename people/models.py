@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.display import AuditValue
 from audit.models import AppendOnlyError
 from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
@@ -55,6 +56,12 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Left out of its audit trail (audit.display): the sort key and the save time.
+    audit_values = {
+        "name_pinyin": AuditValue(hidden=True),
+        "updated_at": AuditValue(hidden=True),
+    }
 
     scope_paths = ScopePaths(
         county="township__county", township="township", village="village", self="pk"

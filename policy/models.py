@@ -10,8 +10,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.display import AuditValue, listing
 from core.education import Education
 from core.scoping import ScopePaths
 from policy.validation import validate_policy
@@ -41,6 +43,38 @@ def default_pay_deduction_bands() -> list[dict]:
 def default_grade_thresholds() -> dict:
     """Lowest annual score for each grade; below the last one the grade is 不合格."""
     return {"excellent": 90, "competent": 75, "basically_competent": 60}
+
+
+def tier_text(tier: dict) -> str:
+    """One quota tier as people say it: 2001 to 4999 people: 2 posts."""
+    posts = ngettext("%(n)s post", "%(n)s posts", tier["posts"]) % {"n": tier["posts"]}
+    if tier["max"] is None:
+        return gettext("%(min)s people or more: %(posts)s") % {"min": tier["min"], "posts": posts}
+    return gettext("%(min)s to %(max)s people: %(posts)s") % {
+        "min": tier["min"],
+        "max": tier["max"],
+        "posts": posts,
+    }
+
+
+def band_text(band: dict) -> str:
+    """One pay-deduction band as people say it."""
+    return gettext("score %(score)s or more: %(percent)s%% of the pay deducted") % {
+        "score": band["min_score"],
+        "percent": band["deduction_percent"],
+    }
+
+
+GRADE_NAMES = {
+    "excellent": _("Excellent"),
+    "competent": _("Competent"),
+    "basically_competent": _("Basically competent"),
+}
+
+
+def grades_text(thresholds: dict) -> list:
+    """The lowest annual score of each grade: 优秀 90、合格 75、基本合格 60."""
+    return listing(f"{GRADE_NAMES.get(key, key)} {value}" for key, value in thresholds.items())
 
 
 def _percent(**kwargs):
@@ -240,6 +274,14 @@ class Policy(models.Model):
     dismissal_illegal_births_in_year = models.PositiveSmallIntegerField(
         _("illegal births within one year"), default=2
     )
+
+    # How its audit trail reads (audit.display).
+    audit_values = {
+        "quota_tiers": AuditValue(show=lambda tiers: listing(tier_text(t) for t in tiers)),
+        "pay_deduction_bands": AuditValue(show=lambda bands: listing(band_text(b) for b in bands)),
+        "grade_thresholds": AuditValue(show=grades_text),
+    }
+    audit_name_related = ("county",)
 
     scope_paths = ScopePaths(
         county="county",

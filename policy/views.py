@@ -22,7 +22,7 @@ from policy.forms import (
     PolicyVersionForm,
     field_label,
 )
-from policy.models import Policy
+from policy.models import Policy, band_text, tier_text
 from policy.selectors import policy_in_force_or_none
 
 VIEW_POLICY = "policy.view_policy"
@@ -34,31 +34,13 @@ def _county_versions(user):
     return scoped(Policy.objects.filter(county=user.county), user).distinct()
 
 
-def _tier_text(tier: dict) -> str:
-    posts = ngettext("%(n)s post", "%(n)s posts", tier["posts"]) % {"n": tier["posts"]}
-    if tier["max"] is None:
-        return _("%(min)s people or more: %(posts)s") % {"min": tier["min"], "posts": posts}
-    return _("%(min)s to %(max)s people: %(posts)s") % {
-        "min": tier["min"],
-        "max": tier["max"],
-        "posts": posts,
-    }
-
-
-def _band_text(band: dict) -> str:
-    return _("score %(score)s or more: %(percent)s%% of the pay deducted") % {
-        "score": band["min_score"],
-        "percent": band["deduction_percent"],
-    }
-
-
 def _value(policy: Policy, name: str) -> list[tuple[Any, list]]:
     """(label, lines shown) pairs of one field of ``policy``."""
     label = field_label(name)
     if name == "quota_tiers":
-        return [(label, [_tier_text(t) for t in policy.quota_tiers])]
+        return [(label, [tier_text(t) for t in policy.quota_tiers])]
     if name == "pay_deduction_bands":
-        return [(label, [_band_text(b) for b in policy.pay_deduction_bands])]
+        return [(label, [band_text(b) for b in policy.pay_deduction_bands])]
     if name == "grade_thresholds":
         return [(GRADE_LABELS[key], [policy.grade_thresholds.get(key)]) for key in GRADE_KEYS]
     if getattr(Policy._meta.get_field(name), "choices", None):

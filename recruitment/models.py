@@ -13,8 +13,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from audit.display import AuditValue, Ref, listing
 from core.education import Education, Sex
 from core.identity import mask_id_number, mask_mobile
 from core.scoping import ScopePaths
@@ -38,6 +40,55 @@ def score_field(verbose_name) -> models.DecimalField:
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+
+# How values that are not plain fields read in the audit trail (audit.display).
+
+
+def _offers_text(offers) -> list:
+    """A campaign's offers as recorded when it was opened: 北口村 2 个岗位、关脚村 1 个岗位."""
+    return listing(
+        [
+            Ref("organisation.village", offer.get("village")),
+            " ",
+            ngettext("%(count)s post", "%(count)s posts", offer.get("seats") or 0)
+            % {"count": offer.get("seats")},
+        ]
+        for offer in offers
+    )
+
+
+def _checks_text(checks) -> list:
+    """The eligibility checklist: 年龄 符合、学历 不符合."""
+    return listing(
+        f"{_rule_label(check.get('rule'))} {_met(check.get('passed'))}" for check in checks
+    )
+
+
+def _met(passed) -> str:
+    return str(_("met") if passed else _("not met"))
+
+
+def _rule_label(rule) -> str:
+    return str(EligibilityRule(rule).label) if rule in EligibilityRule.values else str(rule)
+
+
+def _attachments_text(attachments) -> list:
+    """Uploaded files by kind (their size and hash are in the attachment records)."""
+    return listing(
+        str(AttachmentKind(item.get("kind")).label)
+        if item.get("kind") in AttachmentKind.values
+        else str(item.get("kind"))
+        for item in attachments
+    )
+
+
+def _marks_text(marks) -> list:
+    """The panel's marks: 1号 王正权 86.00、2号 …"""
+    return listing(
+        _("No. %(seat)s %(examiner)s %(mark)s") % {"seat": seat, "examiner": examiner, "mark": mark}
+        for seat, examiner, mark in marks
     )
 
 
@@ -170,6 +221,24 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
         "concluded_at",
         "cancelled_reason",
     )
+    # How its audit trail reads (audit.display): every step recorded on a campaign, and the
+    # values that are not plain fields.
+    transition_labels = {
+        "announce": _("Approve the recruitment announcement"),
+        "close_registration": _("Close registration"),
+        "finish_review": _("Finish the eligibility review"),
+        "finish_exams": _("Finish the exams"),
+        "confirm_ranking": _("Confirm the scores and ranking"),
+        "publicise": _("Publicise the proposed hires"),
+        "close_notice": _("Close the public notice"),
+        "conclude": _("Confirm the hires"),
+        "cancel": _("Cancel the campaign"),
+    }
+    audit_values = {
+        "offers": AuditValue(_("posts offered"), show=_offers_text),
+        "objections_upheld": AuditValue(_("objections upheld")),
+        "objections_dismissed": AuditValue(_("objections dismissed")),
+    }
 
     class Meta:
         verbose_name = _("recruitment campaign")
@@ -281,6 +350,8 @@ class CampaignPost(models.Model):
         village="village",
     )
 
+    audit_name_related = ("village",)  # named by its village in audit entries
+
     class Meta:
         verbose_name = _("posts offered in a village")
         verbose_name_plural = _("posts offered")
@@ -291,6 +362,11 @@ class CampaignPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village.name} × {self.seats}"
+
+    @property
+    def audit_name(self) -> str:
+        """How an application's audit entry names the village it applied for."""
+        return self.village.name
 
 
 def attachment_path(instance, filename: str) -> str:
@@ -303,14 +379,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     States:
     - submitted: registered; waiting for eligibility review.
     - eligible / ineligible: review result (a waiver may turn ineligible into eligible).
-    - absent: did not sit the written exam or the interview.
+    - absent: did not sit the written exam or the interview (a written absence recorded by
+      mistake is mended into "scored" until the ranking is confirmed).
     - scored: written score recorded.
     - shortlisted: called to the interview (policy ratio per post).
     - ranked: composite score and rank computed.
     - proposed: among the top of the village's ranking; published in the public notice.
     - hired / not_hired / reserve: the outcome; reserve candidates may be called within
       the reserve period (calling them is part of refilling a vacancy, not yet built).
-    - withdrawn: the applicant withdrew (a state of the design; no service records it yet).
+    - withdrawn: the applicant withdrew on the public status page before the written exam
+      (``recruitment.services.applications.application_withdraw``).
 
     The applicant's details are kept as submitted; the person record is created or updated
     only when the applicant is hired.
@@ -424,6 +502,29 @@ class Application(ConcurrentTransitionMixin, models.Model):
         "reserve_until",
         "outcome_note",
     )
+    transition_labels = {
+        "submit": _("Register"),
+        "mark_eligible": _("Eligible after review"),
+        "mark_ineligible": _("Not eligible after review"),
+        "waive": _("Eligible by an approved waiver"),
+        "admit": _("Assign the admission number and seat"),
+        "record_written": _("Record the written score"),
+        "mend_absence": _("Record the written score of an applicant marked absent by mistake"),
+        "mark_absent": _("Mark absent"),
+        "shortlist": _("Call to the interview"),
+        "rank_with": _("Compute the composite score"),
+        "propose": _("Propose for hire"),
+        "hire": _("Hire"),
+        "reject": _("Not hired"),
+        "keep_in_reserve": _("Put on the reserve list"),
+        "withdraw": _("Withdrawn by the applicant"),
+    }
+    audit_values = {
+        "checks": AuditValue(show=_checks_text),
+        "attachments": AuditValue(_("files uploaded"), show=_attachments_text),
+        "interview_marks": AuditValue(_("interview marks"), show=_marks_text),
+        "interview_average": AuditValue(_("interview score")),
+    }
 
     class Meta:
         verbose_name = _("application")
@@ -495,6 +596,22 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def mark_absent(self) -> None:
         """Did not sit the written exam, or did not come to the interview."""
 
+    def absent_from_written(self) -> bool:
+        """Marked absent from the written exam (not from the interview: that one has a
+        written score)."""
+        return self.written_score is None
+
+    @transition(
+        field=state,
+        source=ApplicationState.ABSENT,
+        target=ApplicationState.SCORED,
+        conditions=[absent_from_written],  # type: ignore[list-item]
+    )
+    def mend_absence(self, *, score: Decimal) -> None:
+        """Marked absent from the written exam by mistake: the score is recorded after all
+        (``recruitment.services.written_exam.written_score_mend``)."""
+        self.written_score = score
+
     @transition(field=state, source=ApplicationState.SCORED, target=ApplicationState.SHORTLISTED)
     def shortlist(self, *, written_rank: int) -> None:
         self.written_rank = written_rank
@@ -534,6 +651,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
         """Not hired: below a pass line, not shortlisted, an upheld objection, or the
         reserve period ended."""
         self.outcome_note = note
+
+    @transition(
+        field=state,
+        source=[ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE],
+        target=ApplicationState.WITHDRAWN,
+    )
+    def withdraw(self) -> None:
+        """The applicant withdrew before the written exam."""
 
     @transition(field=state, source=ApplicationState.RANKED, target=ApplicationState.RESERVE)
     def keep_in_reserve(self, *, until: datetime.date) -> None:
@@ -664,6 +789,11 @@ class Waiver(DecisionOnApplication):
     decision_note = models.TextField(_("decision note"), blank=True)
 
     audit_fields = ("decision", "decided_by", "decided_at", "decision_note")
+    transition_labels = {
+        "waiver_request": _("Ask the county to waive a rule"),
+        "waiver_approve": _("Approve the waiver"),
+        "waiver_reject": _("Refuse the waiver"),
+    }
 
     class Meta:
         verbose_name = _("eligibility waiver")
@@ -706,6 +836,7 @@ class Objection(DecisionOnApplication):
     finding = models.TextField(_("finding"), blank=True)
 
     audit_fields = ("decision", "decided_by", "decided_at", "finding")
+    transition_labels = {"decide": _("Decide the objection")}
 
     class Meta:
         verbose_name = _("objection")

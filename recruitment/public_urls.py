@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/announcement/", views.announcement_download, name="announcement"),
     path("submitted/<int:pk>/", views.submitted, name="submitted"),
     path("status/", views.lookup, name="lookup"),
+    path("status/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("documents/<int:pk>/", views.document_download, name="document"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from paperwork.models import Document
 from paperwork.services import DocumentIssueError
 from recruitment.constants import ApplicationState, CampaignState
+from recruitment.forms_corrections import WithdrawalForm
 from recruitment.forms_public import ApplicationForm, LookupForm
 from recruitment.models import Application, Campaign
 from recruitment.ratelimit import rate_limited
@@ -35,8 +36,10 @@ from recruitment.selectors import (
 )
 from recruitment.services.applications import (
     application_submit,
+    application_withdraw,
     live_problems,
     registration_closed_message,
+    withdrawal_refusal,
 )
 
 logger = logging.getLogger(__name__)
@@ -234,11 +237,49 @@ def lookup(request: HttpRequest) -> HttpResponse:
             "status": status_in_words(a),
             "documents": [d for d in documents if d.object_id == a.pk],
             "public_documents": [d for d in public if d.object_id == a.campaign_id],
+            "can_withdraw": withdrawal_refusal(a, a.campaign) is None,
         }
         for a in applications
     ]
     return _public(
         render(request, "recruitment/public/lookup.html", {"form": LookupForm(), "rows": rows})
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("apply_lookup", methods=("POST",))
+@never_cache
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw one application this visitor looked up (or just submitted), after a
+    confirmation (``application_withdraw``). Any other application is not found."""
+    if pk not in _remembered(request):
+        raise Http404
+    application = (
+        Application.objects.select_related("campaign__township", "offer__village")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    form = WithdrawalForm(request.POST if request.method == "POST" else None)
+    refusal = withdrawal_refusal(application, application.campaign)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and refusal is None:
+            try:
+                application_withdraw(application=application, by=None)
+            except ValidationError as exc:
+                refusal = " ".join(exc.messages)
+            else:
+                return redirect("apply:lookup")
+        status = 400
+    return _public(
+        render(
+            request,
+            "recruitment/public/withdraw.html",
+            {"application": application, "form": form, "refusal": refusal},
+            status=status,
+        )
     )
 
 
@@ -350,4 +391,7 @@ def status_in_words(application: Application) -> str:
         return _("On the reserve list until %(date)s.") % {
             "date": application.reserve_until.isoformat() if application.reserve_until else "—"
         }
-    return _("Withdrawn.")
+    return _(
+        "Withdrawn at your request. You are no longer taking part in this campaign; "
+        "your documents stay available here."
+    )

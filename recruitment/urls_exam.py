@@ -25,6 +25,11 @@ urlpatterns = [
         views.exam_interview_absent,
         name="exam_interview_absent",
     ),
+    path(
+        "applications/<int:pk>/mend-absence/",
+        views.exam_absence_mend,
+        name="exam_absence_mend",
+    ),
     path("campaigns/<int:pk>/exam/ranking/", views.exam_ranking, name="exam_ranking"),
     path("offers/<int:pk>/tie-break/", views.exam_tie_break, name="exam_tie_break"),
 ]

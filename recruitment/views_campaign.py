@@ -28,6 +28,7 @@ from accounts.scoping import can_see, get_scoped_or_404, scoped
 from audit.services import audit_trail
 from contracts.models import Contract
 from core.pagination import paginate
+from core.text import join_list
 from paperwork.selectors import documents_visible_to
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.forms_campaign import ObjectionDecisionForm, ObjectionForm
@@ -70,8 +71,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         .annotate(total=Sum("seats"))
         .values("total")
     )
+    # Withdrawn applications are no longer in the campaign (its page still counts them).
     applications = (
         Application.objects.filter(campaign=OuterRef("pk"))
+        .exclude(state=ApplicationState.WITHDRAWN)
         .order_by()
         .values("campaign")
         .annotate(n=Count("pk"))
@@ -115,6 +118,10 @@ class OfferRow:
     counts: list[StateCount]
     proposed: list[Application]
     hired: list[Application]
+
+    @property
+    def post_numbers(self) -> list[str]:
+        return [_("No. %(n)s") % {"n": post.number} for post in self.posts]
 
 
 def _state_counts(counter: Counter) -> list[StateCount]:
@@ -194,11 +201,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     documents = _campaign_documents(user, campaign)
     running = can_run(user, campaign)
-    notice_open = (
-        campaign.state == CampaignState.PUBLICISED
-        and campaign.notice_ends_on is not None
-        and today <= campaign.notice_ends_on
-    )
+    # Objections received during the notice may be recorded until the hires are confirmed.
+    notice_open = campaign.state == CampaignState.PUBLICISED
     return render(
         request,
         "recruitment/campaign/detail.html",
@@ -207,7 +211,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offers": offer_rows,
             "total_seats": sum(o.seats for o in offers),
             "state_counts": _state_counts(total),
-            "application_count": sum(total.values()),
+            "application_count": sum(total.values()) - total[ApplicationState.WITHDRAWN],
             "coverage_notes": notes,
             "objections": objections,
             "pending_objections": sum(
@@ -353,7 +357,7 @@ def _report_decision(request: HttpRequest, objection) -> None:
                 "%(names)s are tied for the freed post and the tie can no longer be decided, "
                 "so nobody moved up; they join the reserve list when the hires are confirmed."
             )
-            % {"names": "、".join(a.name for a in tied)},
+            % {"names": join_list(a.name for a in tied)},
         )
     elif not getattr(objection, "moved_up", []):
         messages.info(request, _("Nobody else reached the pass line, so nobody moves up."))

@@ -28,6 +28,7 @@ from core.pagination import paginate
 from paperwork.models import Document
 from recruitment import kinds, scores_import
 from recruitment.constants import ApplicationState, CampaignState
+from recruitment.forms_corrections import AbsenceMendForm
 from recruitment.forms_exam import (
     InterviewMarksForm,
     ScoreEntryForm,
@@ -256,6 +257,7 @@ def exam_import_template(request, pk: int):
     rows: list[list] = [scores_import.TEMPLATE_HEADER]
     for number, name, state, written in (
         campaign.applications.exclude(admission_number="")
+        .exclude(state=ApplicationState.WITHDRAWN)  # withdrawn before the exam: no score
         .order_by("admission_number")
         .values_list("admission_number", "name", "state", "written_score")
     ):
@@ -443,6 +445,58 @@ def exam_tie_break(request, pk: int):
             group_index=index,
             form=form if group else None,
             can_tie_break=campaign.state in interview.TIE_BREAK_STATES,
+        ),
+        status=status,
+    )
+
+
+# Mending a mistaken absence -------------------------------------------------------------------
+
+
+@login_required
+@permission_required(RUN_CAMPAIGN, raise_exception=True)
+def exam_absence_mend(request, pk: int):
+    """Give an applicant marked absent from the written exam by mistake their score
+    (``written_exam.written_score_mend``), until the ranking is confirmed."""
+    application = _application(request, pk)
+    campaign = application.campaign
+    form = AbsenceMendForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                application = written_exam.written_score_mend(
+                    application=application,
+                    score=form.cleaned_data["score"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(
+                    request,
+                    _("The written score %(score)s of %(name)s is recorded: %(state)s.")
+                    % {
+                        "score": application.written_score,
+                        "name": application.name,
+                        "state": application.get_state_display(),
+                    },
+                )
+                url = reverse("recruitment:exam_scores", args=[campaign.pk])
+                return redirect(f"{url}?room={application.exam_room}")
+        status = 400
+    return render(
+        request,
+        "recruitment/exam/absence_mend.html",
+        _context(
+            campaign,
+            "scores",
+            application=application,
+            form=form,
+            mend_open=campaign.state in written_exam.MEND_STATES,
+            absent=application.state == ApplicationState.ABSENT
+            and application.written_score is None,
         ),
         status=status,
     )

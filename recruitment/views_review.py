@@ -15,7 +15,7 @@ public media.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -112,6 +112,8 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
         campaign, state=state, offer_id=offer_id or None, query=term
     )
     page = paginate(request, applications, searching=bool(term.strip()))
+    for application in page.object_list:
+        application.check_marks = check_marks(application)
     counts = dict(
         campaign.applications.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
     )
@@ -136,6 +138,48 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": counts.get(ApplicationState.SUBMITTED, 0),
         },
     )
+
+
+# Short names of the rules for the marks of the application list (the legend explains them).
+CHECK_SHORT_NAMES = {
+    EligibilityRule.AGE: gettext_noop("Age"),
+    EligibilityRule.EDUCATION: gettext_noop("Education"),
+    EligibilityRule.ID_NUMBER: gettext_noop("ID"),
+    EligibilityRule.HOUSEHOLD: gettext_noop("Household"),
+    EligibilityRule.DOCUMENTS: gettext_noop("Certificates"),
+}
+
+
+def check_marks(application: Application) -> list[dict]:
+    """The application's checks as short marks: 年龄✓ 学历✗ …, with each rule's detail."""
+    return [
+        {
+            "name": _(CHECK_SHORT_NAMES[c["rule"]]),
+            "passed": c.get("passed"),
+            "detail": c.get("detail"),
+        }
+        for c in application.checks or []
+        if c.get("rule") in CHECK_SHORT_NAMES
+    ]
+
+
+def next_to_review(application: Application) -> Application | None:
+    """The next application still to review after ``application`` in the order of the
+    application list (village, then time of registration), else the first one before it."""
+    waiting = applications_for_review(
+        application.campaign, state=ApplicationState.SUBMITTED
+    ).exclude(pk=application.pk)
+    village = application.offer.village.name
+    after = waiting.filter(
+        Q(offer__village__name__gt=village)
+        | Q(offer__village__name=village, submitted_at__gt=application.submitted_at)
+        | Q(
+            offer__village__name=village,
+            submitted_at=application.submitted_at,
+            pk__gt=application.pk,
+        )
+    )
+    return after.first() or waiting.first()
 
 
 def labelled_checks(application: Application) -> list[dict]:
@@ -186,6 +230,9 @@ def _detail_context(request: HttpRequest, application: Application, **extra) -> 
         "documents": documents,
         "history": history,
         "can_review": can_review,
+        "next_application": next_to_review(application)
+        if campaign.state == CampaignState.REGISTRATION_CLOSED
+        else None,
         "review_form": ReviewForm(application=application) if can_review else None,
         "admission_hint": _(ADMISSION_HINT) if needs_admission(application) else "",
         "admit_url": optional_url("recruitment:exam_home", campaign.pk),

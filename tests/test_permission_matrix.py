@@ -428,6 +428,11 @@ MATRIX: list[Row] = [
         recruitment_url("recruitment:exam_tie_break", "offer"),
         RUNNER,
     ),
+    Row(
+        "recruitment:exam_absence_mend",
+        recruitment_url("recruitment:exam_absence_mend", "application"),
+        RUNNER,
+    ),
     # Applicants (no sign-in; another township's campaign is just as public)
     Row("apply:campaign_list", plain("apply:campaign_list"), PUBLIC),
     Row("apply:campaign_detail", recruitment_url("apply:campaign_detail", "campaign"), PUBLIC),
@@ -447,6 +452,11 @@ MATRIX: list[Row] = [
         ONLY_FROM_THE_SESSION,
     ),
     Row("apply:document", recruitment_url("apply:document", "announcement"), ONLY_FROM_THE_SESSION),
+    Row(
+        "apply:withdraw",
+        recruitment_url("apply:withdraw", "application"),
+        ONLY_FROM_THE_SESSION,
+    ),
     # Working-day calendar (county HR)
     Row("workdays:list", plain("workdays:list"), CALENDAR_EDITOR),
     Row("workdays:add", plain("workdays:add"), CALENDAR_EDITOR),

@@ -959,5 +959,5 @@ def test_objection_after_the_notice_is_refused_on_the_page(client, world, public
             {"application": ranked["wang"].pk, "received_on": "2026-10-16", "content": "迟"},
         )
     assert response.status_code == 400
-    assert "objections are closed" in response.content.decode()
+    assert response.content.decode().count("ended on 2026-10-15") == 1
     assert not Objection.objects.exists()

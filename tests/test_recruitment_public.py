@@ -304,7 +304,7 @@ def test_registration_issues_a_form_with_the_applicant_and_a_masked_id(client, c
 
     entry = audit_trail(application).get()
     assert entry.actor is None
-    assert entry.reason == "public registration"
+    assert entry.reason == "registered on the public site"  # in the language of the request
     assert entry.after["id_number"] == mask_id_number(number)
 
     form = Document.objects.get(

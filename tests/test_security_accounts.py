@@ -143,7 +143,7 @@ def test_deactivating_and_granting_a_permission_are_recorded(admin_client, offic
 def test_the_audit_page_shows_the_change_with_labels(admin_client, officer, places):
     change(admin_client, officer, township=places["huajiang"].pk)
     page = admin_client.get(reverse("audit:list")).content.decode()
-    assert "乡镇（街道）: 关索街道 → 花江镇" in page
+    assert "乡镇（街道）：关索街道 → 花江镇" in page
 
 
 def test_saving_without_a_change_records_nothing(admin_client, officer):

@@ -1,9 +1,14 @@
-"""Reads for the dashboards. Each runs a fixed number of queries whatever the data size."""
+"""Reads for the dashboards. Each runs a fixed number of queries whatever the data size, and
+every list that grows with the data is bounded (the rest is one link away)."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from accounts.scoping import scoped
 from audit.models import AuditEntry
@@ -13,8 +18,195 @@ from paperwork.models import Document
 from people.models import Person
 from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force
+from recruitment.constants import CampaignState
+from recruitment.models import OPEN_CAMPAIGN_STATES, Campaign
+from workflows.flows import CampaignFlow
 
 RECENT_ENTRIES = 10
+TASKS_SHOWN = 20
+CAMPAIGNS_SHOWN = 10
+VILLAGES_SHOWN = 20
+FLOW_PERMISSION = "workflows.view_campaignprocess"
+
+# The people's steps of a campaign, in order (workflows.flows.CampaignFlow).
+FLOW_STEPS = (
+    "approve_announcement",
+    "review_applications",
+    "enter_written_scores",
+    "enter_interview_marks",
+    "confirm_ranking",
+    "handle_objections",
+    "confirm_hires",
+)
+# The step after a campaign's state when no task is open (registration running: the timer
+# closes it and the review comes next).
+STEP_AFTER_STATE = {
+    CampaignState.DRAFT: "approve_announcement",
+    CampaignState.ANNOUNCED: "review_applications",
+    CampaignState.REGISTRATION_CLOSED: "review_applications",
+    CampaignState.REVIEWED: "enter_written_scores",
+    CampaignState.EXAMINED: "confirm_ranking",
+    CampaignState.RANKED: "confirm_ranking",
+    CampaignState.PUBLICISED: "handle_objections",
+}
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def step_title(name: str) -> str:
+    node = getattr(CampaignFlow, name, None)
+    return str(getattr(node, "task_title", "") or name)
+
+
+# Recruitment work: tasks and active campaigns ------------------------------------------------
+
+
+@dataclass
+class TaskRow:
+    """One open task of the campaign flow as the dashboard lists it."""
+
+    task: Task
+    campaign: Campaign
+    title: str
+    url: str
+    due: datetime.datetime | None
+    escalated: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due <= timezone.now()
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day to act: the task is overdue from the start of the next day
+        (workflows.flows.due_after_working_days)."""
+        if self.due is None:
+            return None
+        return timezone.localdate(self.due - datetime.timedelta(minutes=6))
+
+
+@dataclass
+class CampaignRow:
+    """An active campaign: the step it is at (and who has it), and the step after."""
+
+    campaign: Campaign
+    current: str
+    waiting_for: list[str]
+    next_step: str
+
+
+@dataclass
+class Work:
+    """A user's recruitment work: my open tasks, tasks I may take, overdue tasks handed to
+    the county (county HR), and the active campaigns of my scope."""
+
+    mine: list[TaskRow] = field(default_factory=list)
+    queue: list[TaskRow] = field(default_factory=list)
+    escalated: list[TaskRow] = field(default_factory=list)
+    campaigns: list[CampaignRow] = field(default_factory=list)
+    more_campaigns: int = 0
+    can_see_flow: bool = False
+
+
+def _task_rows(tasks: list[Task]) -> list[TaskRow]:
+    """Rows for ``tasks`` (loaded with their campaign), with their due times in one query."""
+    due: dict[int, datetime.datetime] = {}
+    for previous, scheduled in (
+        Task.objects.filter(previous__in=[t.pk for t in tasks], status=STATUS.SCHEDULED)
+        .order_by("-scheduled")
+        .values_list("previous", "scheduled")
+    ):
+        due[previous] = scheduled
+    return [
+        TaskRow(
+            task=task,
+            campaign=task.process.campaignprocess.campaign,
+            title=str(task.flow_task.task_title),
+            url=task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+            due=due.get(task.pk),
+            escalated=bool((task.data or {}).get("escalated")),
+        )
+        for task in tasks
+    ]
+
+
+def _flow_tasks(user) -> QuerySet[Task]:
+    return Task.objects.filter(
+        process__flow_class=CampaignFlow,
+        flow_task_type="HUMAN",
+        process__campaignprocess__campaign__in=scoped(Campaign.objects.all(), user),
+    ).select_related("owner", "process__campaignprocess__campaign__township")
+
+
+def _campaign_rows(user) -> tuple[list[CampaignRow], int]:
+    active = scoped(
+        Campaign.objects.filter(state__in=OPEN_CAMPAIGN_STATES).select_related("township"), user
+    ).order_by("registration_end", "pk")
+    campaigns = list(active[:CAMPAIGNS_SHOWN])
+    more = active.count() - len(campaigns)
+    open_tasks: dict[int, list[Task]] = {}
+    for task in (
+        Task.objects.filter(
+            process__campaignprocess__campaign__in=[c.pk for c in campaigns],
+            flow_task_type="HUMAN",
+            status__in=OPEN_TASK_STATUSES,
+        )
+        .select_related("owner", "process__campaignprocess")
+        .order_by("created")
+    ):
+        open_tasks.setdefault(task.process.campaignprocess.campaign_id, []).append(task)
+    rows = []
+    for campaign in campaigns:
+        tasks = open_tasks.get(campaign.pk, [])
+        if tasks:
+            name = tasks[0].flow_task.name
+            current = str(tasks[0].flow_task.task_title)
+            waiting = [
+                task.owner.display_name if task.owner else _("not taken yet") for task in tasks
+            ]
+        else:
+            name = STEP_AFTER_STATE.get(campaign.state, "")
+            current = str(campaign.get_state_display())
+            waiting = []
+            if campaign.state == CampaignState.ANNOUNCED:
+                current = _("Registration open until %(date)s") % {
+                    "date": campaign.registration_end.strftime("%Y-%m-%d")
+                }
+            name = FLOW_STEPS[FLOW_STEPS.index(name) - 1] if name in FLOW_STEPS[1:] else ""
+        position = FLOW_STEPS.index(name) if name in FLOW_STEPS else -1
+        if position + 1 < len(FLOW_STEPS):
+            following = step_title(FLOW_STEPS[position + 1])
+        else:
+            following = _("The campaign ends; the hired sign their contracts.")
+        rows.append(CampaignRow(campaign, current, waiting, following))
+    return rows, more
+
+
+def work_for(user) -> Work:
+    """The recruitment work of ``user`` (nothing for a user who cannot see the flow)."""
+    if not user.has_perm(FLOW_PERMISSION):
+        return Work()
+    tasks = _flow_tasks(user)
+    mine = list(tasks.filter(owner=user, status=STATUS.ASSIGNED).order_by("created")[:TASKS_SHOWN])
+    queue = list(
+        tasks.filter(
+            pk__in=Task.objects.user_queue(user, flow_class=CampaignFlow)
+            .filter(status=STATUS.NEW)
+            .values("pk")
+        ).order_by("created")[:TASKS_SHOWN]
+    )
+    escalated: list[Task] = []
+    if user.has_perm("recruitment.approve_waiver"):  # county HR: the overdue tasks it took on
+        escalated = list(
+            tasks.filter(status__in=OPEN_TASK_STATUSES, data__escalated=True).order_by("created")[
+                :TASKS_SHOWN
+            ]
+        )
+    rows = _task_rows([*mine, *queue, *escalated])
+    mine_rows = rows[: len(mine)]
+    queue_rows = rows[len(mine) : len(mine) + len(queue)]
+    escalated_rows = rows[len(mine) + len(queue) :]
+    campaigns, more = _campaign_rows(user)
+    return Work(mine_rows, queue_rows, escalated_rows, campaigns, more, can_see_flow=True)
 
 
 @dataclass(frozen=True)
@@ -71,6 +263,7 @@ class CountyDashboard:
     totals: Totals
     policy: Policy | None
     recent: list[AuditEntry] = field(default_factory=list)
+    work: Work = field(default_factory=Work)
 
 
 def county_dashboard(user) -> CountyDashboard:
@@ -85,7 +278,7 @@ def county_dashboard(user) -> CountyDashboard:
         policy = policy_in_force(county=user.county_id, on=timezone.localdate())
     except NoPolicyInForce:
         policy = None
-    return CountyDashboard(townships, totals, policy, recent_audit_entries(user))
+    return CountyDashboard(townships, totals, policy, recent_audit_entries(user), work_for(user))
 
 
 @dataclass
@@ -94,17 +287,26 @@ class TownshipDashboard:
     villages_with_vacancies: list[Village]
     totals: Totals
     recent: list[AuditEntry] = field(default_factory=list)
+    work: Work = field(default_factory=Work)
+    villages_with_vacancies_count: int = 0
 
 
 def township_dashboard(user) -> TownshipDashboard:
-    """The township's villages that have vacant posts, its totals and recent changes."""
+    """The township's work, then the villages that have vacant posts (the first
+    ``VILLAGES_SHOWN`` by name, with their number), its totals and recent changes."""
     township = scoped(Township.objects.all(), user).filter(pk=user.township_id).first()
     villages = list(
         scoped(Village.objects.all(), user).annotate(**_post_counts("")).order_by("name")
     )
-    totals = Totals.of(villages, villages=len(villages))
     vacant = [v for v in villages if v.vacant_count]
-    return TownshipDashboard(township, vacant, totals, recent_audit_entries(user))
+    return TownshipDashboard(
+        township,
+        vacant[:VILLAGES_SHOWN],
+        Totals.of(villages, villages=len(villages)),
+        recent_audit_entries(user),
+        work_for(user),
+        len(vacant),
+    )
 
 
 @dataclass

@@ -148,7 +148,14 @@ class CunpinSite(Site):
     # The recruitment flow (workflows.flows): my tasks, the queue, each campaign's process.
     campaigns_path = route(
         "campaigns/",
-        CampaignFlowViewset(CampaignFlow, icon="assignment_turned_in", title=_("Campaign tasks")),
+        CampaignFlowViewset(
+            CampaignFlow,
+            icon="assignment_turned_in",
+            title=_("Campaign tasks"),
+            # One 工作台 in the navigation: the section's own menu names its first page the
+            # overview of campaign tasks, not viewflow's "Dashboard".
+            menu_template_name="web/includes/flow_menu.html",
+        ),
     )
     policy_path = section(
         "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"

@@ -1,4 +1,5 @@
-"""Public registration (报名): the eligibility checks and the submission of an application.
+"""Public registration (报名): the eligibility checks and the submission of an application,
+and its withdrawal by the applicant (``application_withdraw``).
 
 ``eligibility_checks`` is pure and serves both the live check on the registration page and the
 submission. ``application_submit`` validates everything again on the server, stores the
@@ -17,9 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import audit_record, audited_transition
 from core.education import Education, education_meets
 from core.identity import (
     age_on,
@@ -38,7 +40,7 @@ from core.uploads import (
     photo_downscaled,
     scan_image_check,
 )
-from recruitment.constants import AttachmentKind, CampaignState, EligibilityRule
+from recruitment.constants import ApplicationState, AttachmentKind, CampaignState, EligibilityRule
 from recruitment.models import Application, Attachment, Campaign, CampaignPost
 from recruitment.paperwork import issue_for
 
@@ -58,7 +60,7 @@ SCANS_MAX = 5
 SCAN_KINDS = (str(AttachmentKind.EDUCATION_CERTIFICATE), str(AttachmentKind.OTHER))
 PDF_MAGIC = b"%PDF-"
 EARLIEST_GRADUATION_AGE = 10  # nobody finishes even primary school younger
-AUDIT_REASON = "public registration"
+AUDIT_REASON = gettext_noop("registered on the public site")  # stored in the site's language
 
 TEXT_FIELDS = {"name": 64, "school": 128, "household_registration": 200}
 
@@ -559,7 +561,7 @@ def application_submit(
                         for c in checked_files
                     ],
                 },
-                reason=AUDIT_REASON,
+                reason=_(AUDIT_REASON),
             )
             issue_for(application, "submit", by=by)
     except IntegrityError as exc:
@@ -576,3 +578,50 @@ def _remove(storage, names: list[str]) -> None:
     for name in names:
         if name:
             storage.delete(name)
+
+
+# Withdrawal by the applicant -------------------------------------------------------------------
+
+# An application is withdrawn before the written exam: registered or found eligible. One found
+# not eligible is already out of the exam; from the exam on, an absence says the same.
+WITHDRAWABLE_STATES = (ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE)
+WITHDRAWABLE_CAMPAIGN_STATES = (
+    CampaignState.ANNOUNCED,
+    CampaignState.REGISTRATION_CLOSED,
+    CampaignState.REVIEWED,
+)
+
+
+def withdrawal_refusal(application: Application, campaign: Campaign) -> str | None:
+    """Why ``application`` can no longer be withdrawn, or None when it can."""
+    if application.state not in WITHDRAWABLE_STATES or (
+        campaign.state not in WITHDRAWABLE_CAMPAIGN_STATES
+    ):
+        return _("This application can no longer be withdrawn (%(state)s).") % {
+            "state": application.get_state_display()
+        }
+    if timezone.now() >= campaign.written_exam_at:
+        return _("The written exam has begun; the application can no longer be withdrawn.")
+    return None
+
+
+def application_withdraw(*, application: Application, by=None) -> Application:
+    """The applicant withdraws their application on the public status page, before the
+    written exam (registered or eligible, the campaign not yet examined).
+
+    Audited with ``by`` (None: the applicant has no account) and the reason "withdrawn by the
+    applicant". A withdrawn application leaves the review, the admission numbering, the
+    score sheets, the shortlist and the ranking, which all count only the states they work
+    on; its admission number, if any, stays unused.
+    """
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=application.campaign_id)
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        refusal = withdrawal_refusal(application, campaign)
+        if refusal:
+            raise ValidationError(refusal)
+        with audited_transition(
+            application, "withdraw", by=by, reason=_("withdrawn by the applicant")
+        ):
+            application.withdraw()
+        return application

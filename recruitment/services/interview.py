@@ -36,6 +36,9 @@ from recruitment.services.common import (
 )
 
 EXAM_STATES = (CampaignState.REVIEWED,)
+# Interview marks and absences: during the exams, and after them for an applicant called to
+# the interview when a mistaken written absence was mended (written_exam.written_score_mend).
+INTERVIEW_STATES = (CampaignState.REVIEWED, CampaignState.EXAMINED)
 TIE_BREAK_STATES = (CampaignState.REVIEWED, CampaignState.EXAMINED)
 
 # States an application may be in when the exams are finished.
@@ -126,7 +129,7 @@ def interview_marks_record(*, application: Application, marks: list[tuple], by) 
     with transaction.atomic():
         campaign = campaign_lock(application.campaign)
         require_runner(by, campaign.township)
-        require_campaign_state(campaign, EXAM_STATES, _("Recording interview marks"))
+        require_campaign_state(campaign, INTERVIEW_STATES, _("Recording interview marks"))
         application = _locked_application(application, campaign)
         _check_shortlisted(application)
         clean, problems = check_marks(campaign, marks)
@@ -169,7 +172,7 @@ def interview_absent(*, application: Application, by) -> Application:
     with transaction.atomic():
         campaign = campaign_lock(application.campaign)
         require_runner(by, campaign.township)
-        require_campaign_state(campaign, EXAM_STATES, _("Marking an interview absence"))
+        require_campaign_state(campaign, INTERVIEW_STATES, _("Marking an interview absence"))
         application = _locked_application(application, campaign)
         _check_shortlisted(application)
         if application.interview_marks.exists():
@@ -218,6 +221,16 @@ def ranking_compute(*, campaign: Campaign, by) -> RankingResult:
         require_runner(by, campaign.township)
         require_campaign_state(campaign, EXAM_STATES, _("Computing the ranking"))
         return _compute_ranking(campaign, by)
+
+
+def ranking_refresh(campaign: Campaign, by) -> RankingResult | None:
+    """Inside a caller's transaction with the campaign locked: rank anyone still waiting in
+    the shortlist after the exams were finished (an applicant called to the interview when a
+    mistaken written absence was mended), or refuse while their marks are missing. Nothing
+    is done when nobody waits."""
+    if not campaign.applications.filter(state=ApplicationState.SHORTLISTED).exists():
+        return None
+    return _compute_ranking(campaign, by)
 
 
 def _compute_ranking(campaign: Campaign, by) -> RankingResult:

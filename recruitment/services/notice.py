@@ -26,6 +26,7 @@ from recruitment import ranking
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.models import Application, Campaign, CampaignPost, Objection
 from recruitment.paperwork import issue_for
+from recruitment.services import interview
 from recruitment.services.common import (
     ONE_DAY,
     campaign_lock,
@@ -62,6 +63,8 @@ def campaign_confirm_ranking(*, campaign: Campaign, by) -> Campaign:
         campaign = campaign_lock(campaign)
         require_runner(by, campaign.township)
         require_campaign_state(campaign, [CampaignState.EXAMINED], _("Confirming the ranking"))
+        # Someone called to the interview after the exams (a mended absence) is ranked now.
+        interview.ranking_refresh(campaign, by)
         # A tie at the cut-off can be decided only until the ranking is confirmed
         # (recruitment.services.interview.tie_break_record), so it must be decided now.
         grouped = _applications_by_offer(campaign)
@@ -164,14 +167,21 @@ def campaign_publicise(*, campaign: Campaign, by) -> Campaign:
 
 
 def objection_window_end(application: Application) -> datetime.date | None:
-    """The last day an objection to ``application`` may be received."""
+    """The last day an objection to ``application`` may be received (the end of its notice
+    period); one received by then may be recorded later, until the hires are confirmed."""
     return application.notice_ends_on or application.campaign.notice_ends_on
 
 
 def objection_record(
     *, application: Application, received_on: datetime.date, lodged_by: str, content: str, by
 ) -> Objection:
-    """Record an objection to a proposed hire, received during the notice period."""
+    """Record an objection to a proposed hire, received during its notice period.
+
+    What counts is the day it was received (``received_on``), not the day it is recorded: an
+    objection received on or before the last day of the notice may be recorded after it, as
+    long as the hires are not confirmed (the campaign is still publicised; hires cannot be
+    confirmed while an objection waits for a decision). One received after the last day, in
+    the future, or before the notice was published is refused on ``received_on``."""
     with transaction.atomic():
         campaign = campaign_lock(application.campaign)
         require_runner(by, campaign.township)
@@ -188,13 +198,13 @@ def objection_record(
         on = today()
         window_end = objection_window_end(application) or campaign.notice_ends_on
         errors: dict[str, str] = {}
-        if window_end is None or on > window_end:
-            raise ValidationError(
-                _("The public notice of %(name)s ended on %(end)s; objections are closed.")
-                % {"name": application.name, "end": window_end}
-            )
         if received_on > on:
             errors["received_on"] = _("The date received cannot be in the future.")
+        elif window_end is None or received_on > window_end:
+            errors["received_on"] = _(
+                "The public notice of %(name)s ended on %(end)s; an objection received on "
+                "%(received)s came too late."
+            ) % {"name": application.name, "end": window_end, "received": received_on}
         starts = application.notice_starts_on or campaign.notice_starts_on
         if starts is not None and received_on < starts - ONE_DAY:
             errors["received_on"] = _(

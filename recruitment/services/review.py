@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from audit.models import AuditEntry
 from audit.services import AuditBatch, audit_record, audited_transition, audited_update
 from core.services import lock, require_permission
-from core.text import pinyin_key
+from core.text import join_list, pinyin_key
 from recruitment.constants import (
     ApplicationState,
     CampaignState,
@@ -73,11 +73,7 @@ def normalise_checks(checks: list[dict]) -> list[dict]:
     missing = [EligibilityRule(r).label for r in EligibilityRule.values if r not in by_rule]
     if missing:
         raise ValidationError(
-            {
-                "checks": [
-                    _("The checklist lacks: %(rules)s.") % {"rules": ", ".join(map(str, missing))}
-                ]
-            }
+            {"checks": [_("The checklist lacks: %(rules)s.") % {"rules": join_list(missing)}]}
         )
     return [by_rule[r] for r in EligibilityRule.values]
 
@@ -100,7 +96,7 @@ def application_review(
     if eligible and failed:
         errors["checks"] = [
             _("An eligible application passes every rule; these are not ticked: %(rules)s.")
-            % {"rules": ", ".join(str(EligibilityRule(r).label) for r in failed)}
+            % {"rules": join_list(EligibilityRule(r).label for r in failed)}
         ]
     if not eligible:
         if not failed:
@@ -111,7 +107,7 @@ def application_review(
         if unexplained:
             errors.setdefault("checks", []).append(
                 _("Give the reason for each failed rule: %(rules)s.")
-                % {"rules": ", ".join(str(EligibilityRule(r).label) for r in unexplained)}
+                % {"rules": join_list(EligibilityRule(r).label for r in unexplained)}
             )
         if not note:
             errors["note"] = [_("Write a note explaining the decision.")]

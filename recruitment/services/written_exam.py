@@ -5,6 +5,8 @@
   applicant already scored is a correction until the shortlist is drawn.
 - ``shortlist_draw``: the step that ends the written-exam task of the flow: each village's
   interview shortlist from the written ranks; the others are rejected with the reason.
+- ``written_score_mend``: an applicant marked absent by mistake gets their score, with a
+  reason, until the ranking is confirmed.
 
 Rejections made here (below a pass line, not shortlisted) do not issue the not-hired letter
 at once: every candidate not hired gets one letter when the campaign concludes
@@ -21,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
-from audit.services import AuditBatch, audit_record
+from audit.services import AuditBatch, audit_record, audited_transition
 from core.tabular import FileImportReport, ImportFileError, RowError
 from recruitment import ranking, scores_import
 from recruitment.constants import ApplicationState, CampaignState
@@ -43,6 +45,7 @@ __all__ = [
     "ScoreResult",
     "score_change",
     "shortlist_draw",
+    "written_score_mend",
     "written_scores_import",
     "written_scores_record",
 ]
@@ -86,7 +89,10 @@ def score_change(application: Application, value: Decimal | None) -> _ScoreChang
         if value is None:
             return _ScoreChange(application, value, "same")
         raise ValueError(
-            _("%(who)s was marked absent from the written exam; a score cannot be added.")
+            _(
+                "%(who)s was marked absent from the written exam; if that was a mistake, "
+                "record the score with “Absent by mistake?” on the score sheet, with the reason."
+            )
             % {"who": who(application)}
         )
     if state in (ApplicationState.SUBMITTED, ApplicationState.INELIGIBLE):
@@ -327,3 +333,119 @@ def _reject_written(batch: AuditBatch, application: Application, rank: int, note
     with batch.transition(application, "reject", reason=note):
         application.written_rank = rank
         application.reject(note=note)
+
+
+# Mending a mistaken absence ----------------------------------------------------------------------
+
+MEND_STATES = (CampaignState.REVIEWED, CampaignState.EXAMINED)
+
+
+def written_score_mend(*, application: Application, score, reason: str, by) -> Application:
+    """Give an applicant who was marked absent from the written exam by mistake their score
+    (``score``: text or a number, 0–100 with at most two decimals), with the reason, audited;
+    possible until the ranking is confirmed (the campaign is "reviewed" or "examined").
+
+    Before the shortlist is drawn the applicant is simply scored and takes part in the
+    shortlist like everyone else. After it was drawn, the applicant is placed by the same
+    rule (``recruitment.ranking.shortlist``) among everyone of their village who has a
+    written score, as if the score had been recorded on time:
+
+    - within ``seats × ratio`` by written rank (ties with the last one included) and at or
+      above the pass line: called to the interview; the committee records their marks or
+      absence (also after the exams were finished: confirming the ranking then ranks them
+      first, ``interview.ranking_refresh``);
+    - otherwise: not shortlisted, with the reason, like the others of the village.
+
+    Nobody already called to the interview loses their place, as on a tie at the cut-off the
+    list grows by the one applicant: the mistake was the committee's, and the candidates
+    called may already have prepared or been interviewed. The written ranks of the village
+    are recomputed (audited) so that the score list shows everyone's true rank.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        campaign = campaign_lock(application.campaign)
+        require_runner(by, campaign.township)
+        require_campaign_state(campaign, MEND_STATES, _("Recording a mistaken absence's score"))
+        application = (
+            Application.objects.select_for_update()
+            .select_related("offer__village")
+            .get(pk=application.pk, campaign=campaign)
+        )
+        errors: dict[str, str] = {}
+        if application.state != ApplicationState.ABSENT or application.written_score is not None:
+            raise ValidationError(
+                _("%(who)s was not marked absent from the written exam (“%(state)s”).")
+                % {"who": who(application), "state": application.get_state_display()}
+            )
+        try:
+            value = ranking.parse_score(score)
+        except ranking.ScoreError as exc:
+            errors["score"] = exc.message
+        if not reason:
+            errors["reason"] = _("Say why the absence was a mistake (it is kept in the record).")
+        if errors:
+            raise ValidationError(errors)
+        with audited_transition(application, "mend_absence", by=by, reason=reason):
+            application.mend_absence(score=value)
+        if campaign.applications.filter(written_rank__isnull=False).exists():
+            _place_after_shortlist(campaign, application, by, reason)
+        return application
+
+
+def _place_after_shortlist(campaign: Campaign, mended: Application, by, reason: str) -> None:
+    """The shortlist was drawn: call ``mended`` to the interview or not, by the rule that
+    drew it, and recompute the village's written ranks (see ``written_score_mend``)."""
+    offer = mended.offer
+    village = list(
+        campaign.applications.filter(offer=offer, written_score__isnull=False)
+        .order_by("pk")
+        .select_for_update()
+    )
+    index = {a.pk: a for a in village}
+    index[mended.pk] = mended
+    result = ranking.shortlist(
+        (candidate(a) for a in index.values()),
+        seats=offer.seats,
+        ratio=campaign.shortlist_ratio,
+        pass_line=campaign.written_pass_line,
+    )
+    ranks = {
+        c.id: rank
+        for c, rank in [*result.shortlisted, *result.not_shortlisted, *result.below_pass_line]
+    }
+    batch = AuditBatch(by=by, place=campaign.township.audit_place)
+    note = _("Written ranks recomputed after the score of %(who)s was recorded.") % {
+        "who": who(mended)
+    }
+    for application in index.values():
+        if application.pk != mended.pk and application.written_rank != ranks[application.pk]:
+            batch.update(application, reason=note, written_rank=ranks[application.pk])
+    rank = ranks[mended.pk]
+    if any(c.id == mended.pk for c, _rank in result.shortlisted):
+        with batch.transition(mended, "shortlist", reason=reason):
+            mended.shortlist(written_rank=rank)
+    elif any(c.id == mended.pk for c, _rank in result.below_pass_line):
+        _reject_written(
+            batch,
+            mended,
+            rank,
+            _("Written score %(score)s is below the pass line %(line)s.")
+            % {"score": mended.written_score, "line": campaign.written_pass_line},
+        )
+    else:
+        _reject_written(
+            batch,
+            mended,
+            rank,
+            _(
+                "Not called to the interview: written rank %(rank)s in %(village)s, where "
+                "%(quota)s candidates are called for %(seats)s post(s)."
+            )
+            % {
+                "rank": rank,
+                "village": offer.village.name,
+                "quota": result.quota,
+                "seats": offer.seats,
+            },
+        )
+    batch.save()

@@ -4,8 +4,9 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from audit.display import audit_changes
+from audit.display import audit_changes, describe_entries, local_date
 from core.identity import age_on
+from core.text import join_list
 from web.site import site as staff_site
 
 register = template.Library()
@@ -49,6 +50,25 @@ def staff_menu(context):
 
 
 register.filter("audit_changes", audit_changes)
+
+
+@register.simple_tag
+def audit_views(entries):
+    """``{% audit_views entries as rows %}``: the entries as a clerk reads them, every record
+    they name looked up once for the whole list (``audit.display.describe_entries``)."""
+    return describe_entries(entries or [])
+
+
+@register.filter(name="stored_date")
+def stored_date(value) -> str:
+    """A date as an audit entry stores it (ISO text) in the language's format: 2026年1月1日."""
+    return local_date(value) if value else ""
+
+
+@register.filter(name="join_list")
+def join_list_filter(items) -> str:
+    """Items joined as the language lists them: 甲、乙、丙 in Chinese."""
+    return join_list(items or [])
 
 
 # URL names, in order of preference, under which the paperwork app serves one document.

@@ -1,0 +1,54 @@
+"""How the campaign flow's changes read in a campaign's audit trail.
+
+Handing an overdue task to the county and back (``workflows.services``) is recorded on the
+campaign with the task's state before and after. The campaign's model cannot name the flow's
+steps (the flow is a layer above it), so the staff site registers them with
+``audit.display`` when it starts.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.status import STATUS
+
+from accounts.backends import COUNTY_HR_PERMISSION, HEAD_PREFIX
+from audit.display import AuditValue, Ref, register
+from recruitment.models import Campaign
+from workflows.flows import CampaignFlow
+
+COUNTY_PREFIX = COUNTY_HR_PERMISSION.split("{", 1)[0]
+
+
+def task_title(name) -> str:
+    node = getattr(CampaignFlow, str(name), None)
+    title = getattr(node, "task_title", "") if node is not None else ""
+    return str(title or name)
+
+
+def task_status(status) -> str:
+    return str(dict(STATUS.choices).get(status, status))
+
+
+def task_queue(permission) -> str:
+    """Whose queue a task waits in, by the permission it needs."""
+    text = str(permission or "")
+    if text.startswith(COUNTY_PREFIX):
+        return str(_("the county's HR officers"))
+    if text.startswith(HEAD_PREFIX):
+        return str(_("the head of the township's recruitment leading group"))
+    return str(_("the township's recruitment committee"))
+
+
+def register_flow_labels() -> None:
+    register(
+        Campaign,
+        transitions={
+            "escalate": _("Overdue task handed to the county"),
+            "return_to_township": _("Task handed back to the township"),
+        },
+        values={
+            "task": AuditValue(_("task"), show=task_title),
+            "task_id": AuditValue(hidden=True),
+            "owner_id": AuditValue(_("assigned to"), show=lambda pk: Ref("accounts.user", pk)),
+            "owner_permission": AuditValue(_("waiting for"), show=task_queue),
+            "status": AuditValue(_("task status"), show=task_status),
+        },
+    )

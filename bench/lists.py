@@ -298,6 +298,8 @@ def populate_campaign(
         )
         offers.append(offer)
     serial = _Serial(Application.objects.count() + 500_000)
+    # Numbers continue after the campaign's own, so the campaign can be grown again.
+    first = campaign.applications.count()
     rows = []
     for n in range(applications):
         number, birth, sex = serial.id_number()
@@ -319,7 +321,7 @@ def populate_campaign(
                 age_at_deadline=30,
                 composite_score=Decimal(rng.randrange(1200, 1900)) / 20,
                 rank=n // len(offers) + 1,
-                admission_number=f"B{campaign.pk:05d}{n:05d}",
+                admission_number=f"B{campaign.pk:05d}{first + n:05d}",
                 exam_room=f"{n // 30 + 1:02d}",
                 seat_number=n % 30 + 1,
                 reserve_until=datetime.date(2027, 6, 30) if reserve else None,

@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from accounts.constants import Role
 from audit.models import AuditEntry
 from audit.services import audit_trail
+from core.files import discard_uncommitted
 from core.identity import mask_id_number
 from organisation.models import Village
 from paperwork.models import Document, DocumentKind
@@ -504,6 +505,9 @@ def test_a_failing_registration_form_leaves_no_application_and_no_file(campaign,
     monkeypatch.setattr(applicant, "document_issue", broken)
     with pytest.raises(RuntimeError):
         service_submit(campaign)
+    # The scans were staged, never published; what a request's end does (core.files) removes
+    # them.
+    assert discard_uncommitted() == 2
     assert not Application.objects.exists()
     assert not Attachment.objects.exists()
     assert not AuditEntry.objects.filter(

@@ -1,7 +1,8 @@
 """How the campaign flow's changes read in a campaign's audit trail.
 
-Handing an overdue task to the county and back (``workflows.services``) is recorded on the
-campaign with the task's state before and after. The campaign's model cannot name the flow's
+Taking, giving back and completing a task, returning it to the township's pool, handing an
+overdue task to the county and back, and cancelling the process (``workflows.services``) are
+recorded on the campaign. The campaign's model cannot name the flow's
 steps (the flow is a layer above it), so the staff site registers them with
 ``audit.display`` when it starts.
 """
@@ -43,6 +44,11 @@ def register_flow_labels() -> None:
         transitions={
             "escalate": _("Overdue task handed to the county"),
             "return_to_township": _("Task handed back to the township"),
+            "task_assign": _("Take a task"),
+            "task_unassign": _("Give a task back"),
+            "task_complete": _("Complete a task"),
+            "task_release": _("Task returned to the township's pool"),
+            "process_cancel": _("Cancel the campaign's process"),
         },
         values={
             "task": AuditValue(_("task"), show=task_title),

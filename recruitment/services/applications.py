@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_noop
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition
 from core.education import Education, education_meets
+from core.files import save_on_commit
 from core.identity import (
     age_on,
     mask_id_number,
@@ -40,7 +40,12 @@ from core.uploads import (
     photo_downscaled,
     scan_image_check,
 )
-from recruitment.constants import ApplicationState, AttachmentKind, CampaignState, EligibilityRule
+from recruitment.constants import (
+    ApplicationState,
+    AttachmentKind,
+    CampaignState,
+    EligibilityRule,
+)
 from recruitment.models import Application, Attachment, Campaign, CampaignPost
 from recruitment.paperwork import issue_for
 
@@ -511,8 +516,6 @@ def application_submit(
             id_number=facts.number,
         )
 
-    storage = Attachment._meta.get_field("file").storage  # type: ignore[attr-defined]
-    stored: list[str] = []
     try:
         with transaction.atomic():
             application = Application(
@@ -539,8 +542,8 @@ def application_submit(
                     size=len(checked.content),
                     sha256=checked.sha256,
                 )
-                attachment.file.save(checked.name, ContentFile(checked.content), save=False)
-                stored.append(attachment.file.name or "")
+                # Written with the transaction: a rollback leaves no file (core.files).
+                save_on_commit(attachment.file, checked.name, checked.content)
                 attachment.save()
             audit_record(
                 obj=application,
@@ -565,19 +568,9 @@ def application_submit(
             )
             issue_for(application, "submit", by=by)
     except IntegrityError as exc:
-        _remove(storage, stored)
         # Two submissions with the same ID number raced past the check above.
         raise ValidationError({"id_number": [_duplicate_message()]}) from exc
-    except BaseException:
-        _remove(storage, stored)
-        raise
     return application
-
-
-def _remove(storage, names: list[str]) -> None:
-    for name in names:
-        if name:
-            storage.delete(name)
 
 
 # Withdrawal by the applicant -------------------------------------------------------------------

@@ -16,10 +16,10 @@ from audit.services import audited_transition
 from contracts.services import POST_HOLDING_STATES, contract_draft
 from organisation.constants import PostStatus
 from organisation.models import Post
-from paperwork.models import DocumentKind
 from paperwork.selectors import document_current
 from people.models import Person
 from people.services import person_create, person_update
+from recruitment import kinds
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.models import Application, Campaign, CampaignPost, Objection
 from recruitment.paperwork import issue_for
@@ -82,7 +82,7 @@ def _free_post(offer: CampaignPost, taken: set[int]) -> Post:
 
 
 def _has_letter(application: Application) -> bool:
-    return document_current(kind=DocumentKind.NOT_HIRED_LETTER, subject=application) is not None
+    return document_current(kind=kinds.NOT_HIRED_LETTER, subject=application) is not None
 
 
 def _issue_reserve_letter(application: Application, *, by) -> None:

@@ -6,11 +6,15 @@
 - paperwork.E002: fontconfig cannot be run at all.
 - paperwork.E003: a registered document kind is broken: its template is missing, two apps
   register the same code differently, or the code does not fit ``Document.kind``.
+- paperwork.E004 (``check --deploy``, production): ``CUNPIN_PUBLIC_BASE_URL`` is missing, not
+  https or a loopback address, so printed verification links would lead nowhere.
 """
 
 import ctypes.util
+from urllib.parse import urlsplit
 
-from django.core.checks import Error, Warning, register
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
@@ -100,3 +104,34 @@ def check_document_kinds(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+
+
+@register(Tags.security, deploy=True)
+def check_public_base_url(app_configs=None, **kwargs):
+    """In production every document prints ``CUNPIN_PUBLIC_BASE_URL`` in its verify link and QR
+    code: it must be set, absolute, over HTTPS and not this machine's loopback address, or the
+    printed links lead nowhere (a document is never printed again)."""
+    if not getattr(settings, "CUNPIN_PRODUCTION", False):
+        return []
+    url = (getattr(settings, "CUNPIN_PUBLIC_BASE_URL", "") or "").strip()
+    parts = urlsplit(url)
+    if not url:
+        problem = "CUNPIN_PUBLIC_BASE_URL is not set"
+    elif parts.scheme != "https" or not parts.hostname:
+        problem = f"CUNPIN_PUBLIC_BASE_URL ({url}) is not an https:// address"
+    elif parts.hostname in LOOPBACK_HOSTS:
+        problem = f"CUNPIN_PUBLIC_BASE_URL ({url}) is this machine's own loopback address"
+    else:
+        return []
+    return [
+        Error(
+            f"{problem}: documents would print verification links and QR codes that lead "
+            "nowhere, and a document is never printed again.",
+            hint="Set CUNPIN_PUBLIC_BASE_URL to the public address of the site, e.g. "
+            "https://cunpin.example.gov.cn.",
+            id="paperwork.E004",
+        )
+    ]

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,8 +35,27 @@ def test_production_settings_pass_check_deploy(tmp_path):
         DJANGO_ALLOWED_HOSTS="cunpin.example.cn",
         CUNPIN_VAR_DIR=str(tmp_path),
         REDIS_URL="redis://127.0.0.1:6379/0",
+        CUNPIN_PUBLIC_BASE_URL="https://cunpin.example.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "base_url", ["", "http://cunpin.example.cn", "https://127.0.0.1:8000", "cunpin.example.cn"]
+)
+def test_check_deploy_fails_without_a_public_https_address_for_documents(tmp_path, base_url):
+    result = run_manage(
+        "check",
+        "--deploy",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="x" * 20 + "production-secret-key-for-the-check-only-9f8e7d6c5b4a",
+        DJANGO_ALLOWED_HOSTS="cunpin.example.cn",
+        CUNPIN_VAR_DIR=str(tmp_path),
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        CUNPIN_PUBLIC_BASE_URL=base_url,
+    )
+    assert result.returncode != 0
+    assert "paperwork.E004" in result.stdout + result.stderr
 
 
 def test_development_secret_key_is_generated_once_into_the_var_dir(tmp_path):

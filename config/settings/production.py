@@ -35,3 +35,6 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Documents print this address in their links and QR codes: production names its own (a
+# deployment check fails without it, paperwork.E004).
+CUNPIN_PUBLIC_BASE_URL = os.environ.get("CUNPIN_PUBLIC_BASE_URL", "")

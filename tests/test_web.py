@@ -86,6 +86,13 @@ def test_every_page_carries_the_language_switcher_and_the_menu(client, world, ro
     assert 'aria-label="Main navigation"' in html or "vf-page__menu" in html
 
 
+def test_the_top_bar_speaks_chinese_to_screen_readers(client, world):
+    client.force_login(world.users[Role.COUNTY_HR])
+    html = client.get("/").content.decode()
+    assert 'aria-label="打开导航菜单"' in html
+    assert "Open navigation menu" not in html
+
+
 # Navigation -----------------------------------------------------------------------------------
 
 MENU = {

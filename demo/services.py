@@ -34,7 +34,8 @@ from people.services import person_create
 from policy.models import Policy, default_quota_tiers
 from policy.services import policy_create_version
 
-REASON = "Demo county (manage.py load_demo)"
+# Stored with the records, like the demo's names: in the county's language.
+REASON = "演示县数据（manage.py load_demo 载入）"
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,7 @@ def _load_accounts(
                 user,
                 {"password": hashes[account.username]},
                 by=None,
-                reason=f"{REASON}: password reset to the demo password",
+                reason=f"{REASON}：密码重置为演示密码",
             )
             result.passwords_reset += 1
         result.accounts.append((account, user))

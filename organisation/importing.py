@@ -490,7 +490,7 @@ def villages_import(
                 action=AuditEntry.Action.IMPORT,
                 by=by,
                 after=report.summary(),
-                reason=f"village import: {file_name}",
+                reason=_("village import: %(file)s") % {"file": file_name},
             )
     except _Rollback:
         # A check passed above and failed on writing: the transaction is rolled back and
@@ -524,7 +524,8 @@ def _write(parsed: list[ParsedRow], report: ImportReport, by) -> None:
                     registered_population=row.population,
                     effective_date=row.date,
                     by=by,
-                    reason=f"import {report.file_name} row {row.row}",
+                    reason=_("import of %(file)s, row %(row)s")
+                    % {"file": report.file_name, "row": row.row},
                 )
                 report.updated += 1
                 report.add_quota(result)

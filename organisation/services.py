@@ -53,9 +53,9 @@ def village_reconcile_posts(*, village: Village, policy: Policy, by) -> QuotaRes
     quota = policy.posts_for_population(village.registered_population)
     posts = list(village.posts.exclude(status=PostStatus.ABOLISHED).order_by("number"))
     created = reactivated = abolished = marked_surplus = 0
-    reason = (
-        f"quota {quota} for population {village.registered_population} (policy v{policy.version})"
-    )
+    reason = _(
+        "%(quota)s posts for a registered population of %(population)s (policy version %(version)s)"
+    ) % {"quota": quota, "population": village.registered_population, "version": policy.version}
 
     def change(post: Post, status: str) -> None:
         audited_update(post, {"status": status}, by=by, reason=reason)

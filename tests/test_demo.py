@@ -4,6 +4,7 @@ and the two demo recruitment campaigns it replays on their real dates."""
 import datetime
 import io
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -97,6 +98,13 @@ class TestLoadedCounty(TestCase):
         assert str(policy.effective_from) == "2014-07-09"
         assert policy.version == 1
         assert policy.posts_for_population(2000) == 1
+
+    def test_the_change_logs_give_the_demo_as_the_reason_in_chinese(self):
+        reasons = set(AuditEntry.objects.values_list("reason", flat=True))
+        assert "演示县数据（manage.py load_demo 载入）" in reasons
+        assert "政策第1版：户籍人口2685人，设2个岗位" in reasons  # a post of 北口村
+        english = {r for r in reasons if re.search(r"[A-Za-z]{3,}", r.replace("manage.py", ""))}
+        assert english == {"演示县数据（manage.py load_demo 载入）"}
 
     def test_villages_have_the_posts_their_population_gives(self):
         policy = Policy.objects.get()

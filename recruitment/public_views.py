@@ -35,8 +35,10 @@ from recruitment.selectors import (
     campaigns_open_to_public,
 )
 from recruitment.services.applications import (
+    APPLICANT_FIELDS,
     application_submit,
     application_withdraw,
+    field_problems,
     live_problems,
     registration_closed_message,
     withdrawal_refusal,
@@ -131,6 +133,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for field, message in problems.items():
                     if field not in form.errors:
                         form.add_error(field, message)
+                typed = {name: request.POST.get(name, "")[:256] for name in APPLICANT_FIELDS}
+                for field, messages in field_problems(typed).items():
+                    if field not in form.errors:
+                        for message in messages:
+                            form.add_error(field, message)
         else:
             form = ApplicationForm(campaign=campaign)
     context = {

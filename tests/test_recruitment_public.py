@@ -438,6 +438,20 @@ def test_rule_problems_show_even_when_the_form_has_other_errors(client, campaign
     assert "The minimum education is High school (高中) or above" in page
 
 
+def test_every_field_problem_shows_in_the_first_answer(client, campaign):
+    """A wrong mobile number and graduation year are named together with a missing photo,
+    not one round later, when the applicant must choose the files again."""
+    data = applicant_data(campaign, phone="12345", graduation_year="1800")
+    del data["photo"]
+    response = client.post(reverse("apply:campaign_detail", args=[campaign.pk]), data)
+    assert response.status_code == 400
+    page = errors_of(response)
+    assert "This field is required." in page
+    assert "A mobile number is 11 digits starting with 13–19" in page
+    assert "The graduation year must be between" in page
+    assert not Application.objects.exists()
+
+
 def test_an_oversized_photo_is_refused(client, campaign):
     noise = Image.frombytes("RGB", (1000, 1000), os.urandom(3_000_000))
     buffer = io.BytesIO()

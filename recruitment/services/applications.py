@@ -412,6 +412,18 @@ def registration_closed_message(campaign: Campaign, today: datetime.date) -> str
     return None
 
 
+APPLICANT_FIELDS = (*TEXT_FIELDS, "id_number", "phone", "education", "graduation_year")
+
+
+def field_problems(data: dict) -> dict[str, list[str]]:
+    """What ``application_submit`` would say of the typed fields alone (lengths, the ID
+    number, the mobile number, education, the graduation year), as ``{field: messages}``:
+    nothing from the database, so never whether an ID number has applied."""
+    errors: dict[str, list[str]] = {}
+    _clean_fields(data, errors)
+    return errors
+
+
 def _clean_fields(data: dict, errors: dict[str, list[str]]) -> dict:
     def fail(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)

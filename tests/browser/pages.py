@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote_plus
 
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
@@ -380,3 +381,162 @@ class StaffPages(BasePages):
         self.main().get_by_label(re.compile("^我确认聘用")).check()
         self.finish("确认聘用", then="聘用已确认")
         expect(self.heading()).to_have_text(title)
+
+    # ------------------------------------------------------------------------------------------
+    # Mending, objections, cancelling, dashboards and records (test_township_mending.py,
+    # test_dashboards.py, test_review_and_records.py): kept together at the end of the class.
+    # ------------------------------------------------------------------------------------------
+
+    def section(self, heading: str) -> Locator:
+        """The section of the page under the heading ``heading``."""
+        return (
+            self.main()
+            .locator("section")
+            .filter(has=self.page.get_by_role("heading", name=heading, exact=True))
+        )
+
+    def history(self) -> Locator:
+        """The change log ("变更记录") of a record's page."""
+        return self.section("变更记录")
+
+    def history_entry(self, what: str) -> Locator:
+        """The change log's entries whose "操作" reads ``what``."""
+        return self.history().locator("tbody tr").filter(has_text=what)
+
+    def row(self, text: str, *, within: Locator | None = None) -> Locator:
+        """The table rows containing ``text`` (of the page, or of ``within``)."""
+        return (within or self.main()).locator("tr").filter(has_text=text)
+
+    @step("open menu entry")
+    def navigate(self, entry: str) -> None:
+        """``open_menu`` on any screen: on a phone the site menu is a drawer behind the top
+        bar's menu button."""
+        navigation = self.page.get_by_role("navigation", name="主导航")
+        if not navigation.is_visible():
+            self.page.get_by_role("banner").locator(".vf-page__menu-toggle").click()
+            expect(navigation).to_be_visible()
+        self.open_menu(entry)
+
+    @step("open the dashboard")
+    def open_dashboard(self) -> None:
+        """The site menu's "工作台"; its first section is the user's tasks ("我的任务")."""
+        self.navigate("工作台")
+        expect(self.main().locator("h2").first).to_have_text("我的任务")
+
+    @step("open a campaign's exam scores")
+    def open_written_scores(self, title: str) -> None:
+        """From the campaign's page: "考试", then "2. 笔试成绩"."""
+        self.open_campaign(title)
+        self.main().get_by_role("link", name="考试", exact=True).click()
+        expect(self.heading()).to_have_text("考生名单")
+        self.main().get_by_role("link", name="2. 笔试成绩").click()
+        expect(self.heading()).to_have_text("笔试成绩")
+
+    @step("save a room's written scores")
+    def save_room(self, scores: dict[str, str | None]) -> None:
+        """On the written scores page: each candidate's score, or ``None`` to tick them
+        absent; then save the room."""
+        for name, score in scores.items():
+            row = self.row(name)
+            if score is None:
+                row.get_by_role("checkbox").check()
+            else:
+                row.get_by_role("textbox").fill(score)
+        self.main().get_by_role("button", name="保存本考场成绩").click()
+        self.see("第 01 考场已保存")
+        for name, score in scores.items():
+            state = "缺考" if score is None else "已录入笔试成绩"
+            expect(self.row(name).locator("td").last).to_contain_text(state)
+
+    @step("mend a mistaken absence")
+    def mend_absence(self, name: str, score: str, reason: str) -> None:
+        """From the written scores page: "误记缺考？" in ``name``'s row, the score from the
+        room's sheet and the reason."""
+        self.row(name).get_by_role("link", name="误记缺考？").click()
+        expect(self.heading()).to_contain_text(f"补录{name}")
+        form = self.main().locator("form")
+        form.get_by_label("笔试成绩").fill(score)
+        form.get_by_label("误记缺考的原因").fill(reason)
+        form.get_by_role("button", name="补录成绩").click()
+        expect(self.heading()).to_have_text("笔试成绩")
+        self.see(f"已补录{name}的笔试成绩 {score}")
+
+    @step("open the applications")
+    def open_applications(self, title: str) -> None:
+        """From the campaign's page, its applications ("报名人员")."""
+        self.open_campaign(title)
+        self.main().get_by_role("link", name="报名人员").click()
+        expect(self.main().get_by_label("姓名或完整身份证号码")).to_be_visible()
+        expect(self.heading()).to_have_text(title)
+
+    @step("open an application")
+    def open_application(self, name: str) -> None:
+        """From the applications list, ``name``'s page."""
+        self.row(name).get_by_role("link", name=name, exact=True).click()
+        expect(self.heading()).to_have_text(name)
+
+    @step("record the review")
+    def record_review(self, *, unmet: dict[str, str] | None = None, note: str = "") -> None:
+        """On an application's page: tick every rule except those of ``unmet`` (rule: why
+        not), decide eligible when nothing is unmet, else not eligible with ``note``."""
+        unmet = unmet or {}
+        checklist = self.section("资格审查清单")
+        for row in checklist.locator("tbody tr").all():
+            rule = row.locator("th").inner_text().strip()
+            box = row.get_by_role("checkbox")
+            if rule in unmet:
+                box.uncheck()
+                row.get_by_role("textbox").fill(unmet[rule])
+            else:
+                box.check()
+        decision = "资格审查不合格" if unmet else "资格审查合格"
+        checklist.get_by_label(decision).check()
+        if note:
+            checklist.get_by_label("说明").fill(note)
+        checklist.get_by_role("button", name="登记结论并签发审查结果").click()
+        expect(self.main().locator("dd strong").first).to_have_text(decision)
+
+    @step("follow the next application to review")
+    def next_to_review(self, name: str) -> None:
+        self.main().get_by_role("link", name=re.compile(f"^下一位待审查：{name}")).click()
+        expect(self.heading()).to_have_text(name)
+
+    @step("open the campaign's process")
+    def open_process(self, title: str) -> None:
+        """From "选聘任务", the campaign's process ("选聘流程")."""
+        self.open_campaign_tasks()
+        self.main().get_by_role("link", name=title).first.click()
+        expect(self.heading()).to_have_text("选聘流程")
+
+    @step("fill in the cancellation")
+    def fill_cancellation(self, reason: str, *, confirm: bool) -> None:
+        """On the process's page, "取消选聘及其流程": the reason, the ticked confirmation
+        (or not), and the button."""
+        self.main().get_by_role("link", name="取消选聘及其流程").click()
+        expect(self.heading()).to_have_text("取消选聘及其流程")
+        form = self.main().locator("form")
+        form.get_by_label("原因").fill(reason)
+        if confirm:
+            form.get_by_label(re.compile("^我确认")).check()
+        form.get_by_role("button", name="取消选聘").click()
+
+    @step("search documents")
+    def search_documents(self, term: str) -> None:
+        """On "文书": the person's name, pinyin or ID number, then "筛选"."""
+        self.navigate("文书")
+        expect(self.heading()).to_have_text("已签发文书")
+        self.main().get_by_label("人员：姓名、拼音或完整身份证号码").fill(term)
+        self.main().get_by_role("button", name="筛选").click()
+        expect(self.page).to_have_url(re.compile(re.escape(f"q={quote_plus(term)}") + "(&|$)"))
+
+    def document_rows(self) -> Locator:
+        return self.main().locator("tbody tr")
+
+    @step("open a person")
+    def open_person(self, name: str) -> None:
+        """On "人员": search ``name`` and open their page."""
+        self.navigate("人员")
+        self.main().get_by_label("姓名、拼音或完整身份证号码").fill(name)
+        self.main().get_by_role("button", name="查询").click()
+        self.row(name).get_by_role("link", name=name).click()
+        expect(self.heading()).to_contain_text(name)

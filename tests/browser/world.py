@@ -11,14 +11,25 @@ import io
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.test import Client
+from django.urls import get_resolver
 from PIL import Image, ImageDraw
 from pypdf import PdfWriter
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
 from accounts.models import User
 from organisation.models import County, Post, Township, Village
 from people.models import Person
 from policy.models import Policy
+from recruitment.constants import ApplicationState
+from recruitment.models import Application
+from recruitment.services.applications import application_submit
+from recruitment.services.campaigns import campaign_create
+from recruitment.services.interview import interview_marks_record
+from recruitment.services.review import application_review
+from recruitment.services.written_exam import written_scores_record
 from tests.factories import (
     CountyFactory,
     PersonFactory,
@@ -28,6 +39,17 @@ from tests.factories import (
     make_id_number,
     make_village,
 )
+from tests.workflow_support import (
+    STEPS,
+    all_checks,
+    fire_timers,
+    open_task,
+    photo,
+    scan,
+    start_process,
+    step_data,
+)
+from workflows.flows import CampaignFlow
 
 PASSWORD = "pass-Word-2026"  # UserFactory's
 
@@ -130,3 +152,207 @@ def certificate_pdf() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+# A campaign taken forward without the browser -------------------------------------------------
+#
+# A browser test about one step starts with the campaign at that step: ``CampaignRun`` opens a
+# campaign of 关索街道 for 北口村's vacant post (by 吴兴华, guansuo_committee) and takes it
+# forward the way the other tests do: the data of each stage through the recruitment
+# services, each task of the flow finished on its page with Django's test client, the timers
+# fired by ``workflow_timers``. Documents are issued as usual.
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def at(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    """``day`` at ``hour:minute`` in Guanling."""
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+CAMPAIGN_TITLE = "关索街道2026年村级人口主任公开选聘"
+OPENED_ON = datetime.date(2026, 9, 1)  # a Tuesday
+REGISTRATION_END = datetime.date(2026, 9, 10)
+WRITTEN_EXAM = datetime.date(2026, 9, 19)
+INTERVIEW = datetime.date(2026, 9, 24)
+PANEL = ("王正权", "陆光蓉", "岑明珍")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An applicant of the run and what the exams give them."""
+
+    name: str
+    born: datetime.date
+    written: str | None  # None: marked absent from the written exam
+    mark: str  # each panel member's interview mark
+    household_registration: str = "贵州省关岭自治县关索街道北口村"
+
+
+CANDIDATES = (
+    Candidate("罗昇", datetime.date(1990, 5, 10), "88.50", "90"),
+    Candidate("韦春艳", datetime.date(1991, 3, 2), "86", "85"),
+    Candidate("王堃林", datetime.date(1992, 11, 23), "80.25", "80"),
+)
+
+
+class CampaignRun:
+    """One campaign and its process, taken forward step by step (see above)."""
+
+    def __init__(self, world: World, clock, *, candidates=CANDIDATES) -> None:
+        # The flow's task URLs reverse once the URL configuration is loaded in the process.
+        assert get_resolver().url_patterns
+        self.world = world
+        self.clock = clock
+        self.candidates = {c.name: c for c in candidates}
+        self.client = Client()
+        self.member = world.users["guansuo_committee"]
+        self.head = world.users["guansuo_head"]
+        clock.move_to(at(OPENED_ON))
+        self.campaign = campaign_create(
+            township=world.own,
+            title=CAMPAIGN_TITLE,
+            kind="regular",
+            offers=[(world.villages["北口村"], 1)],
+            registration_start=OPENED_ON,
+            registration_end=REGISTRATION_END,
+            written_exam_at=at(WRITTEN_EXAM),
+            interview_at=at(INTERVIEW),
+            venue="关岭自治县民族中学",
+            contact="关索街道计生办 0851-3682000",
+            interview_panel_size=len(PANEL),
+            by=self.member,
+        )
+        self.process = start_process(self.campaign, self.member)
+        self.prepared: list = []  # the steps whose data is entered
+
+    @property
+    def applications(self) -> dict:
+        return {a.name: a for a in Application.objects.filter(campaign=self.campaign)}
+
+    def task(self, node):
+        return open_task(self.process, node)
+
+    def finish(self, node) -> None:
+        """Finish the open task at ``node`` on its page, as its owner."""
+        self.campaign.refresh_from_db()
+        task = self.task(node)
+        owner = self.head if node == CampaignFlow.approve_announcement else self.member
+        self.client.force_login(owner)
+        response = self.client.post(task.reverse("execute"), step_data(node, self.campaign))
+        assert response.status_code == 302, response.content.decode()[:3000]
+        task.refresh_from_db()
+        assert task.status == STATUS.DONE, (node, task.status)
+
+    def register(self) -> None:
+        """Every candidate registers on 2 September."""
+        self.clock.move_to(at(datetime.date(2026, 9, 2), 20))
+        self.campaign.refresh_from_db()
+        offer = self.campaign.offers.get()
+        for number, candidate in enumerate(self.candidates.values()):
+            application_submit(
+                campaign=self.campaign,
+                offer=offer,
+                data={
+                    "name": candidate.name,
+                    "id_number": make_id_number(candidate.born),
+                    "phone": f"1398765432{number}",
+                    "education": "high_school",
+                    "school": "关岭民族高级中学",
+                    "graduation_year": 2010,
+                    "household_registration": candidate.household_registration,
+                },
+                files={"photo": photo(), "education_certificate": [scan()], "other": []},
+            )
+
+    def close_registration(self) -> None:
+        """The timer sweep at 00:05 on the day after the deadline; then 09:00."""
+        after = REGISTRATION_END + datetime.timedelta(days=1)
+        fire_timers(at(after, 0, 6))
+        self.clock.move_to(at(after))
+
+    def prepare(self, node) -> None:
+        """Enter what the step at ``node`` needs before it can be finished."""
+        applications = self.applications
+        if node == CampaignFlow.review_applications:
+            for application in applications.values():
+                application_review(
+                    application=application,
+                    by=self.member,
+                    eligible=True,
+                    checks=all_checks(),
+                    note="",
+                )
+        elif node == CampaignFlow.enter_written_scores:
+            written_scores_record(
+                campaign=self.campaign,
+                rows=[(applications[c.name].pk, c.written) for c in self.candidates.values()],
+                by=self.member,
+            )
+        elif node == CampaignFlow.handle_objections:
+            # The step is finished once the notice period is over.
+            self.campaign.refresh_from_db()
+            assert self.campaign.notice_ends_on is not None
+            self.clock.move_to(at(self.campaign.notice_ends_on + datetime.timedelta(days=1)))
+        elif node == CampaignFlow.enter_interview_marks:
+            self.clock.move_to(at(INTERVIEW, 17))
+            for candidate in self.candidates.values():
+                application = applications[candidate.name]
+                application.refresh_from_db()
+                if application.state != ApplicationState.SHORTLISTED:
+                    continue
+                interview_marks_record(
+                    application=application,
+                    marks=[
+                        (seat, member, candidate.mark) for seat, member in enumerate(PANEL, start=1)
+                    ],
+                    by=self.member,
+                )
+
+    def done(self, node) -> bool:
+        """Whether the task at ``node`` has been finished (here or in a browser)."""
+        return any(
+            task.flow_task == node
+            for task in Task.objects.filter(process=self.process, status=STATUS.DONE)
+        )
+
+    def to(self, node, *, entered: bool = True) -> "CampaignRun":
+        """Take the campaign forward until the task at ``node`` is open, with what the step
+        needs entered (``entered=False``: nothing entered for that step yet); from where it
+        stands, whether earlier steps were taken here or in a browser. Candidates register
+        on 2 September once the announcement is approved. The clock stands on a working
+        morning when the step can be taken: the day after registration for the review, two
+        days after the written exam for its scores, the interview's evening for the marks,
+        the next morning for the ranking, the day after the public notice for the
+        objections (with ``entered=False``: still the ranking's day)."""
+        if node not in STEPS:
+            raise ValueError(f"not a step: {node}")
+        moves = {
+            CampaignFlow.enter_written_scores: at(WRITTEN_EXAM + datetime.timedelta(days=2)),
+            CampaignFlow.confirm_ranking: at(INTERVIEW + datetime.timedelta(days=1)),
+        }
+        for step in STEPS:
+            if self.done(step):
+                continue
+            if step == CampaignFlow.review_applications and not self.applications:
+                self.register()
+                self.close_registration()
+            if step in moves and step not in self.prepared:
+                self.clock.move_to(moves[step])
+            if step == node and not entered:
+                break
+            if step not in self.prepared:
+                self.prepare(step)
+                self.prepared.append(step)
+            if step == node:
+                break
+            self.finish(step)
+        self.campaign.refresh_from_db()
+        return self
+
+    def to_the_end(self) -> "CampaignRun":
+        """Every step taken: the hires are confirmed."""
+        self.to(CampaignFlow.confirm_hires)
+        self.finish(CampaignFlow.confirm_hires)
+        self.campaign.refresh_from_db()
+        return self

@@ -660,6 +660,14 @@ class StaffPages(BasePages):
     def audit_rows(self) -> Locator:
         return self.main().locator("table.cunpin-audit tbody tr")
 
+    @step("sign out")
+    def sign_out(self) -> None:
+        """The menu under one's name, then "退出登录": back to the sign-in page."""
+        self.page.locator(".vf-page__menu-toggle-button").click()
+        self.page.get_by_role("button", name="退出登录").click()
+        expect(self.page).to_have_url(re.compile(r"/accounts/login/$"))
+        expect(self.page.get_by_role("button", name="登录")).to_be_visible()
+
 
 class AdminPages(StaffPages):
     """The administrator in Django's administration site ("系统管理"), in Chinese
@@ -685,6 +693,33 @@ class AdminPages(StaffPages):
         form = self.page.locator("#user_form")
         form.get_by_label(labelled("角色")).select_option(label=role)
         form.get_by_label(labelled("乡镇（街道）")).select_option(label=township or "---------")
+        return self.submit(form.get_by_role("button", name="保存", exact=True))
+
+    @step("open a new account")
+    def add_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        surname: str,
+        given_name: str,
+        role: str,
+        scope: dict[str, str],
+    ) -> int:
+        """ "用户" › "增加 用户": name, password, role and scope (label: option, e.g.
+        {"县": ..., "乡镇（街道）": ...}), then "保存"; the status of the answer."""
+        self.page.locator("#content-main").get_by_role("link", name="用户", exact=True).click()
+        self.page.locator("#content-main").get_by_role("link", name="增加 用户").click()
+        expect(self.page.locator("#content h1")).to_have_text("增加 用户")
+        form = self.page.locator("#user_form")
+        form.get_by_label(labelled("用户名")).fill(username)
+        form.get_by_label(labelled("密码"), exact=True).fill(password)
+        form.get_by_label(labelled("密码确认")).fill(password)
+        form.get_by_label(labelled("姓氏")).fill(surname)
+        form.get_by_label(labelled("名字")).fill(given_name)
+        form.get_by_label(labelled("角色")).select_option(label=role)
+        for label, option in scope.items():
+            form.get_by_label(labelled(label)).select_option(label=option)
         return self.submit(form.get_by_role("button", name="保存", exact=True))
 
     def admin_messages(self) -> Locator:

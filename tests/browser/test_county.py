@@ -8,6 +8,7 @@ process). The built-in calendar ends with 2026, so 2027 is the year county HR en
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -16,7 +17,7 @@ from playwright.sync_api import expect
 
 from organisation.importing import villages_import
 from people.services import person_update
-from tests.browser.pages import AdminPages, StaffPages
+from tests.browser.pages import AdminPages, StaffPages, labelled
 from tests.browser.world import (
     PASSWORD,
     SHANGHAI,
@@ -24,6 +25,7 @@ from tests.browser.world import (
     many_people,
     workbook,
 )
+from tests.factories import make_id_number
 from workdays.services import dayoverride_create
 
 pytestmark = pytest.mark.browser
@@ -452,3 +454,153 @@ def test_the_administrator_moves_an_account_to_another_township_and_the_change_i
     moved.sign_in(PASSWORD)
     expect(moved.heading()).to_contain_text("乡镇选聘领导小组成员 岑丽")
     moved.see("和平村")
+
+
+# A person's record -----------------------------------------------------------------------------
+
+
+def test_county_hr_adds_a_person_corrects_the_record_and_sees_a_full_number_once(staff, world):
+    id_number = make_id_number(datetime.date(1990, 7, 1))
+    mistyped = id_number[:-1] + ("1" if id_number[-1] == "0" else "0")
+    hr = staff("county_hr")
+    hr.open_menu("人员")
+    with hr.steps.record("add a person", hr.page):
+        hr.main().get_by_role("link", name="新增人员").click()
+        expect(hr.heading()).to_have_text("新增人员")
+        form = hr.main().locator("form")
+        form.get_by_label(labelled("姓名")).fill("韦国强")
+        form.get_by_label(labelled("身份证号码")).fill(mistyped)
+        form.get_by_label(labelled("手机号码")).fill("137 0851 0001")
+        form.get_by_label(labelled("学历")).select_option(label="中专")
+        form.get_by_label(labelled("户籍所在地")).fill("贵州省关岭自治县花江镇和平村")
+        form.get_by_label(labelled("乡镇（街道）")).select_option(label="花江镇")
+        form.get_by_label(labelled("村（居、社区）")).select_option(label="花江镇 和平村")
+        assert hr.submit(form.get_by_role("button", name="保存")) in (400, 422)
+    expect(hr.main()).to_contain_text("身份证号码校验位错误：最后一位应为")
+    with hr.steps.record("correct the ID number", hr.page):
+        form.get_by_label(labelled("身份证号码")).fill(id_number)
+        assert hr.submit(form.get_by_role("button", name="保存")) == 302
+    expect(hr.heading()).to_have_text("韦国强")
+    expect(hr.message()).to_contain_text("已添加人员：韦国强。")
+    record = hr.section("记录")
+    expect(record).to_contain_text(f"{id_number[:6]}********{id_number[-4:]}")
+    expect(record).to_contain_text("137****0001")
+    expect(record).to_contain_text("和平村")
+
+    with hr.steps.record("correct the phone number", hr.page):
+        hr.main().get_by_role("link", name="编辑").click()
+        expect(hr.heading()).to_have_text("编辑：韦国强")
+        form = hr.main().locator("form")
+        form.get_by_label(labelled("手机号码")).fill("13985120002")
+        form.get_by_label(labelled("修改原因")).fill("本人来电更正手机号码")
+        assert hr.submit(form.get_by_role("button", name="保存")) == 302
+    expect(hr.message()).to_contain_text("保存成功。")
+    expect(hr.section("变更记录")).to_contain_text("手机号码：137****0001 → 139****0002")
+    expect(hr.section("变更记录")).to_contain_text("本人来电更正手机号码")
+
+    with hr.steps.record("show the full ID number", hr.page):
+        reveal = hr.section("查看完整号码")
+        reveal.get_by_label(labelled("查看的号码")).select_option(label="身份证号码")
+        reveal.get_by_label(labelled("原因")).fill("填写县备案表")
+        assert hr.submit(reveal.get_by_role("button", name="查看")) == 200
+    expect(hr.section("身份证号码")).to_contain_text(id_number)
+    expect(hr.main()).to_contain_text("本次查看已记入查看记录。其他页面不会显示完整号码。")
+    with hr.steps.record("back to the record", hr.page):
+        hr.main().get_by_role("link", name="返回人员信息").click()
+        expect(hr.heading()).to_have_text("韦国强")
+    expect(hr.main()).not_to_contain_text(id_number)
+    expect(hr.section("完整号码查看记录")).to_contain_text("罗敏")
+    expect(hr.section("完整号码查看记录")).to_contain_text("填写县备案表")
+
+
+# A village's population, the post register and the policy sheet ------------------------------
+
+
+def test_county_hr_updates_a_population_and_issues_the_post_register_and_the_policy_sheet(
+    staff, world
+):
+    hr = staff("county_hr")
+    hr.open_menu("村与岗位")
+    with hr.steps.record("open a village", hr.page):
+        hr.main().get_by_role("link", name="关索街道").click()
+        expect(hr.heading()).to_have_text("关索街道村（居、社区）")
+        hr.main().get_by_role("link", name="城内村").click()
+        expect(hr.heading()).to_have_text("城内村")
+    with hr.steps.record("change the population", hr.page):
+        change = hr.section("变更人口数据")
+        change.get_by_label(labelled("户籍人口")).fill("2150")
+        change.get_by_label(labelled("数据日期")).fill("2026-09-01")
+        change.get_by_label(labelled("原因")).fill("人口信息系统9月数据")
+        assert hr.submit(change.get_by_role("button", name="保存人口数据")) == 302
+    expect(hr.message()).to_contain_text("城内村的户籍人口现为 2150 人，岗位职数为 2 个。")
+    expect(hr.message()).to_contain_text("新增岗位：1 个")
+    expect(hr.section("岗位").locator("tbody tr")).to_have_count(2)
+    expect(hr.section("人口数据变更记录")).to_contain_text("人口信息系统9月数据")
+
+    with hr.steps.record("issue the post register", hr.page):
+        hr.main().get_by_role("link", name="返回关索街道村（居、社区）列表").click()
+        expect(hr.heading()).to_have_text("关索街道村（居、社区）")
+        register = hr.download(
+            hr.main().get_by_role("button", name="签发村级人口主任岗位登记表（PDF）")
+        )
+    text = register.pdf_text()
+    assert "村级人口主任岗位登记表" in text and "城内村" in text and "王堃" in text, text
+
+    hr.open_policy(COUNTY)
+    with hr.steps.record("issue the policy sheet", hr.page):
+        hr.main().get_by_role(
+            "link", name="关岭自治县进一步加强村级人口计生队伍职业化建设实施方案"
+        ).click()
+        expect(hr.heading()).to_contain_text("现行版本")
+        sheet = hr.download(hr.main().get_by_role("button", name="签发政策要点（PDF）"))
+    assert "1700" in sheet.pdf_text(), sheet.pdf_text()
+
+    # Both are on the list of issued documents, and download again from there.
+    hr.open_menu("文书")
+    expect(hr.heading()).to_have_text("已签发文书")
+    listed = hr.main().locator("tbody tr")
+    expect(listed.filter(has_text="村级人口主任岗位登记表")).to_have_count(1)
+    expect(listed.filter(has_text="政策要点")).to_have_count(1)
+    with hr.steps.record("download from the list", hr.page):
+        again = hr.download(
+            listed.filter(has_text="村级人口主任岗位登记表").get_by_role("link", name="下载 PDF")
+        )
+    assert again.content == register.content
+    with hr.steps.record("verify from the list", hr.page):
+        listed.filter(has_text="政策要点").locator("td").nth(5).get_by_role("link").click()
+        expect(hr.page.locator("h1")).to_have_text("文书验证")
+    hr.see("本文书由系统签发，为现行有效版本。", "政策要点")
+
+
+def test_the_administrator_opens_an_account_whose_holder_signs_in_and_out(staff, new_page, steps):
+    admin = staff("admin", AdminPages)
+    assert isinstance(admin, AdminPages)
+    admin.open_admin()
+    status = admin.add_user(
+        "beikou_village",
+        "Huajiao-Shan-4471",
+        surname="罗",
+        given_name="永芬",
+        role="村（居）两委",
+        scope={"县": COUNTY, "乡镇（街道）": "关索街道", "村（居、社区）": "关索街道 北口村"},
+    )
+    assert status == 302, status
+    expect(admin.admin_messages()).to_contain_text("beikou_village")
+    expect(admin.page.locator("#content h1")).to_have_text("修改 用户")
+
+    holder = StaffPages(new_page("beikou_village"), steps, "beikou_village")
+    holder.sign_in("Huajiao-Shan-4471")
+    expect(holder.heading()).to_contain_text("村（居）两委 罗永芬")
+    holder.see("北口村")
+    holder.sign_out()
+    with steps.record("a page after signing out", holder.page):
+        holder.page.goto("/people/")
+        expect(holder.page).to_have_url(re.compile(r"/accounts/login/\?next=/people/$"))
+
+    admin.page.goto("/")
+    admin.open_audit()
+    admin.filter_audit(record_type="用户")
+    entry = admin.audit_rows().filter(has_text="用户：罗永芬").first
+    expect(entry).to_contain_text("新建")
+    expect(entry).to_contain_text("角色：村（居）两委")
+    expect(entry).to_contain_text("村（居、社区）：关索街道 北口村")

@@ -722,6 +722,15 @@ class AdminPages(StaffPages):
             form.get_by_label(labelled(label)).select_option(label=option)
         return self.submit(form.get_by_role("button", name="保存", exact=True))
 
+    @step("set a new password")
+    def reset_password(self, password: str) -> int:
+        """On an account's page, "重置密码": the new password twice; the status."""
+        self.page.locator("#user_form").get_by_role("link", name="重置密码").click()
+        form = self.page.locator("#content-main form")
+        form.get_by_label(labelled("密码"), exact=True).fill(password)
+        form.get_by_label(labelled("密码确认")).fill(password)
+        return self.submit(form.locator('input[type="submit"], button[type="submit"]').first)
+
     def admin_messages(self) -> Locator:
         return self.page.locator("ul.messagelist")
 

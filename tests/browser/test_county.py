@@ -140,7 +140,13 @@ def test_county_hr_enters_the_notice_of_a_year_beyond_the_built_in_calendar(staf
     )
     expect(hr.section("2027 年更正").get_by_role("status")).to_have_count(0)
     expect(computed).to_have_count(0)
-    expect(hr.main().get_by_role("button", name="将 2027 年标记为未录入")).to_be_visible()
+    # Marked too early by mistake, then again once every day is in.
+    with hr.steps.record("mark the year as not entered", hr.page):
+        hr.main().get_by_role("button", name="将 2027 年标记为未录入").click()
+        expect(hr.message()).to_contain_text("已取消 2027 年的已录入标记。")
+    expect(hr.section("2027 年更正").get_by_role("status")).to_contain_text(NOTE_2027)
+    hr.mark_year_entered(2027)
+    expect(hr.calendar_year_row(2027)).to_contain_text("县级录入")
 
 
 def test_a_correction_without_its_kind_and_name_is_refused_with_the_reasons(staff):
@@ -460,6 +466,27 @@ def test_the_administrator_moves_an_account_to_another_township_and_the_change_i
     moved.sign_in(PASSWORD)
     expect(moved.heading()).to_contain_text("乡镇选聘领导小组成员 岑丽")
     moved.see("和平村")
+
+
+def test_the_administrator_sets_a_new_password_for_a_forgetful_user(staff, new_page, steps):
+    admin = staff("admin", AdminPages)
+    assert isinstance(admin, AdminPages)
+    admin.open_admin()
+    admin.open_user("guansuo_office")
+    assert admin.reset_password("Xin-Mima-0851") == 302
+    expect(admin.admin_messages()).to_contain_text("密码")
+
+    holder = StaffPages(new_page("guansuo_office"), steps, "guansuo_office")
+    with steps.record("sign in with the old password", holder.page):
+        holder.page.goto("/accounts/login/")
+        holder.page.get_by_label("用户名").fill("guansuo_office")
+        holder.page.get_by_label("密码").fill(PASSWORD)
+        holder.page.get_by_role("button", name="登录").click()
+        expect(holder.page.locator("body")).to_contain_text(
+            "请输入一个正确的用户名和密码。注意，两者都区分大小写。"
+        )
+    holder.sign_in("Xin-Mima-0851")
+    expect(holder.heading()).to_contain_text("乡镇计生办工作人员 岑丽")
 
 
 # A person's record -----------------------------------------------------------------------------

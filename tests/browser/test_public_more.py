@@ -257,3 +257,46 @@ def test_staff_are_told_in_chinese_what_they_may_not_open(new_page, steps, world
     with steps.record("back to the dashboard", member.page):
         member.error_page().get_by_role("link", name="返回工作台").click()
         expect(member.heading()).to_contain_text("乡镇选聘领导小组成员 吴兴华")
+
+
+# The announcement, a lookup that finds nothing, and forgetting on a shared phone ---------------
+
+
+def test_an_applicant_reads_the_announcement_and_looks_up_on_a_shared_phone(
+    new_page, steps, campaign
+):
+    luo = {"id_number": make_id_number(datetime.date(1993, 6, 8)), "phone": "13987654321"}
+    register(campaign, name="罗昇", **luo)
+    visitor = PublicPages(new_page("罗昇", viewport=PHONE), steps)
+    visitor.open_campaigns()
+    visitor.choose_campaign(CAMPAIGN_TITLE)
+    with steps.record("download the announcement", visitor.page):
+        announcement = visitor.download(visitor.page.get_by_role("link", name="下载公告（PDF）"))
+    text = announcement.pdf_text()
+    assert "公开选聘" in text and "北口村" in text and "关岭自治县民族中学" in text, text
+
+    # A mistyped phone number: one message, which does not say which of the two is wrong.
+    with steps.record("look up with a wrong phone number", visitor.page):
+        visitor.page.get_by_role("link", name="查询报名").first.click()
+        form = visitor.page.locator("form.apply")
+        form.get_by_label("身份证号码").fill(luo["id_number"])
+        form.get_by_label("报名时填写的手机号码").fill("13987654322")
+        assert visitor.submit(form.get_by_role("button", name="查询")) == 400
+    expect(visitor.page.get_by_role("alert")).to_have_text(
+        "没有与该身份证号码和手机号码相符的报名信息。请核对后重试。"
+    )
+    fits_the_screen(visitor)
+
+    visitor.look_up(luo["id_number"], luo["phone"])
+    expect(visitor.status_card(CAMPAIGN_TITLE)).to_contain_text("罗昇")
+    # On a phone lent by someone else: the applications are forgotten on leaving.
+    with steps.record("forget the applications", visitor.page):
+        button = visitor.page.get_by_role("button", name="查询完毕：在本设备上清除这些报名信息")
+        assert visitor.submit(button) == 302
+        expect(visitor.page.locator("h1")).to_have_text("查询报名")
+    expect(visitor.page.locator("section.card")).to_have_count(0)
+    visitor.see("请输入报名时填写的身份证号码和手机号码。")
+    with steps.record("go back to the status page", visitor.page):
+        visitor.page.go_back()
+        visitor.page.reload()
+    expect(visitor.page.locator("body")).not_to_contain_text("罗昇")

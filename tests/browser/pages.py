@@ -731,6 +731,21 @@ class AdminPages(StaffPages):
         form.get_by_label(labelled("密码确认")).fill(password)
         return self.submit(form.locator('input[type="submit"], button[type="submit"]').first)
 
+    @step("add a township")
+    def add_township(self, *, county: str, name: str, kind: str, government: str) -> int:
+        """ "组织机构" › "乡镇（街道）" › "增加 乡镇（街道）"; the status of the answer."""
+        self.page.locator("#content-main").get_by_role(
+            "link", name="乡镇（街道）", exact=True
+        ).click()
+        self.page.locator("#content-main").get_by_role("link", name="增加 乡镇（街道）").click()
+        expect(self.page.locator("#content h1")).to_have_text("增加 乡镇（街道）")
+        form = self.page.locator("#content-main form")
+        form.get_by_label(labelled("县")).select_option(label=county)
+        form.get_by_label(labelled("名称")).fill(name)
+        form.get_by_label(labelled("种类")).select_option(label=kind)
+        form.get_by_label(labelled("政府机关")).fill(government)
+        return self.submit(form.locator('input[name="_save"]'))
+
     def admin_messages(self) -> Locator:
         return self.page.locator("ul.messagelist")
 

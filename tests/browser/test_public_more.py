@@ -300,3 +300,46 @@ def test_an_applicant_reads_the_announcement_and_looks_up_on_a_shared_phone(
         visitor.page.go_back()
         visitor.page.reload()
     expect(visitor.page.locator("body")).not_to_contain_text("罗昇")
+
+
+EXPIRED = (
+    "表单打开时间过长或浏览器禁用了 Cookie，因此无法受理，未保存任何内容。请返回上一页，"
+    "刷新后重新提交。"
+)
+
+
+def test_a_form_sent_after_its_cookies_are_gone_answers_in_chinese(new_page, steps, campaign):
+    luo = {"id_number": make_id_number(datetime.date(1993, 6, 8)), "phone": "13987654321"}
+    register(campaign, name="罗昇", **luo)
+    visitor = PublicPages(new_page("罗昇", viewport=PHONE), steps)
+    visitor.open_campaigns()
+    with steps.record("fill the lookup, then lose the cookies", visitor.page):
+        visitor.page.get_by_role("link", name="查询报名").first.click()
+        form = visitor.page.locator("form.apply")
+        form.get_by_label("身份证号码").fill(luo["id_number"])
+        form.get_by_label("报名时填写的手机号码").fill(luo["phone"])
+        visitor.page.context.clear_cookies()  # the browser dropped them (privacy mode, a cleaner)
+        assert visitor.submit(form.get_by_role("button", name="查询")) == 403
+    expect(visitor.error_page().locator("h1")).to_have_text("表单已失效")
+    expect(visitor.error_page()).to_contain_text(EXPIRED)
+    fits_the_screen(visitor)
+    with steps.record("go back and reload", visitor.page):
+        visitor.page.go_back()
+        visitor.page.reload()
+        expect(visitor.page.locator("h1")).to_have_text("查询报名")
+    visitor.look_up(luo["id_number"], luo["phone"])
+    expect(visitor.status_card(CAMPAIGN_TITLE)).to_contain_text("罗昇")
+
+
+def test_a_staff_form_sent_after_the_session_ended_answers_in_chinese(new_page, steps, world):
+    hr = StaffPages(new_page("county_hr"), steps, "county_hr")
+    hr.sign_in(PASSWORD)
+    hr.open_calendar_year(2027)
+    with steps.record("fill a correction, then lose the cookies", hr.page):
+        hr.main().get_by_role("link", name="添加节假日或调休上班日").click()
+        form = hr.main().locator("form")
+        form.get_by_label("名称").fill("春节调休上班")
+        hr.page.context.clear_cookies()
+        assert hr.submit(form.get_by_role("button", name="保存")) == 403
+    expect(hr.error_page().locator("h1")).to_have_text("表单已失效")
+    expect(hr.error_page()).to_contain_text(EXPIRED)

@@ -81,6 +81,33 @@ class BasePages:
         expect(self.page.locator("html")).to_have_attribute("lang", lang)
         assert self.page.url == url, (self.page.url, url)
 
+    # Added for test_county.py and test_public_more.py (browser-county) ----------------------
+
+    def submit(self, button: Locator) -> int:
+        """Press ``button`` of a form that posts; the status of the server's answer to the
+        post (302 when it moves on, 400 or 422 when it refuses the form). A refusal is never
+        an error page: the caller asserts what the person reads next."""
+        action = button.evaluate("button => (button.form && button.form.action) || location.href")
+
+        def answer(response) -> bool:  # not the live checks the page posts meanwhile
+            return response.request.method == "POST" and response.url == action
+
+        with self.page.expect_response(answer) as info:
+            button.click()
+        status = info.value.status
+        assert status < 500, f"the server failed ({status}) at {info.value.url}"
+        return status
+
+    def open_address(self, path: str) -> int:
+        """Type ``path`` into the address bar; the status of the answer."""
+        response = self.page.goto(path)
+        assert response is not None, path
+        return response.status
+
+    def error_page(self) -> Locator:
+        """The error page's box (404, 403, 400, 500): standalone, without the staff menu."""
+        return self.page.locator("main")
+
 
 class PublicPages(BasePages):
     """Anyone, without signing in: the applicant's pages and the verify page."""
@@ -153,6 +180,53 @@ class PublicPages(BasePages):
         self.page.get_by_label("验证码").fill(typed)
         self.page.get_by_role("button", name="验证", exact=True).click()
         expect(self.page.locator("h1")).to_have_text("文书验证")
+
+    # Added for test_public_more.py (browser-county) -----------------------------------------
+
+    def registration_form(self) -> Locator:
+        return self.page.locator("form.apply")
+
+    def registration_errors(self) -> Locator:
+        """The box above a refused registration form, one line a problem: "label: message"."""
+        return self.registration_form().locator(".errors")
+
+    def field(self, name: str) -> Locator:
+        """One field of the registration form, with its label, input and messages."""
+        return self.registration_form().locator(f'[data-field="{name}"]')
+
+    @step("attach the files again")
+    def attach_files(self, *, photo: bytes, certificate: bytes, photo_name="照片.jpg") -> None:
+        """After a refusal the browser forgets the files: the person attaches them again."""
+        form = self.registration_form()
+        mime = "image/png" if photo_name.endswith(".png") else "image/jpeg"
+        form.get_by_label("照片").set_input_files(
+            {"name": photo_name, "mimeType": mime, "buffer": photo}
+        )
+        form.get_by_label("学历证书").set_input_files(
+            {"name": "毕业证书.pdf", "mimeType": "application/pdf", "buffer": certificate}
+        )
+
+    @step("submit a registration that is refused")
+    def submit_refused_registration(self) -> None:
+        """Press "提交报名"; the form comes back with the problems listed above it."""
+        status = self.submit(self.page.get_by_role("button", name="提交报名"))
+        assert status == 400, status
+        expect(self.registration_errors()).to_contain_text(
+            "报名未成功。请修改以下内容，并重新上传文件："
+        )
+
+    @step("open withdrawal")
+    def open_withdrawal(self, campaign_title: str) -> None:
+        """From the status page, follow "撤回此次报名" on the card of ``campaign_title``."""
+        self.status_card(campaign_title).get_by_role("link", name="撤回此次报名").click()
+        expect(self.page.locator("h1")).to_have_text("撤回报名")
+
+    @step("withdraw the application")
+    def withdraw(self, *, confirmed: bool) -> int:
+        """Press "确认撤回报名", with the confirmation ticked or not; the status."""
+        if confirmed:
+            self.page.get_by_label("本人撤回此次报名，不参加考试。").check()
+        return self.submit(self.page.get_by_role("button", name="确认撤回报名"))
 
 
 def choose(select: Locator, text: str) -> None:
@@ -386,6 +460,8 @@ class StaffPages(BasePages):
     # Mending, objections, cancelling, dashboards and records (test_township_mending.py,
     # test_dashboards.py, test_review_and_records.py): kept together at the end of the class.
     # ------------------------------------------------------------------------------------------
+    # County HR: calendar, policy, villages, people, audit (browser-county) -------------------
+    # Added for test_county.py; keep this block together at the end of the class.
 
     def section(self, heading: str) -> Locator:
         """The section of the page under the heading ``heading``."""
@@ -540,3 +616,294 @@ class StaffPages(BasePages):
         self.main().get_by_role("button", name="查询").click()
         self.row(name).get_by_role("link", name=name).click()
         expect(self.heading()).to_contain_text(name)
+
+    def message(self) -> Locator:
+        """The message the site shows after a step (the snackbar at the foot of the page)."""
+        return self.page.locator("vf-snackbar")
+
+    @step("show a year of the calendar")
+    def open_calendar_year(self, year: int) -> None:
+        """ "工作日日历" in the menu, then the year typed into "查看年份"."""
+        self.open_menu("工作日日历")
+        expect(self.heading()).to_have_text("工作日日历")
+        self.main().get_by_label("查看年份").fill(str(year))
+        self.main().get_by_role("button", name="查看", exact=True).click()
+        expect(self.main().get_by_role("heading", name=f"{year} 年更正")).to_be_visible()
+
+    def calendar_year_row(self, year: int) -> Locator:
+        """The year's line in the "年份" table."""
+        return (
+            self.section("年份")
+            .locator("tbody tr")
+            .filter(has=self.page.get_by_role("link", name=str(year), exact=True))
+        )
+
+    def corrections(self, year: int) -> Locator:
+        """The table of the year's corrections."""
+        return self.section(f"{year} 年更正").locator("table")
+
+    def correction(self, year: int, day: datetime.date) -> Locator:
+        return self.corrections(year).locator("tbody tr").filter(has_text=day.isoformat())
+
+    @step("enter the computed statutory holidays")
+    def adopt_statutory_holidays(self, year: int) -> None:
+        self.main().get_by_role("button", name="将以上节假日录入为更正").click()
+        expect(self.message()).to_contain_text(f"已将 {year} 年的")
+        expect(self.message()).to_contain_text("个法定节假日录入为更正。")
+
+    @step("add a calendar correction")
+    def add_correction(
+        self, day: datetime.date, *, working: bool, name: str, reason: str = ""
+    ) -> None:
+        """ "添加节假日或调休上班日": one day of the State Council's notice."""
+        self.main().get_by_role("link", name="添加节假日或调休上班日").click()
+        expect(self.heading()).to_have_text("添加节假日或调休上班日")
+        self._fill_correction(day, working=working, name=name, reason=reason)
+        self.main().get_by_role("button", name="保存").click()
+        expect(self.message()).to_contain_text(f"已登记 {day.isoformat()} {name}。")
+        expect(self.correction(day.year, day)).to_contain_text(name)
+
+    def _fill_correction(
+        self, day: datetime.date, *, working: bool, name: str, reason: str
+    ) -> None:
+        form = self.main().locator("form")
+        form.get_by_label("日期").fill(date_input(day))
+        kind = "调休上班日（调休上班）" if working else "节假日或休息日（放假）"
+        form.get_by_label(kind).check()
+        form.get_by_label("名称").fill(name)
+        form.get_by_label("依据或原因").fill(reason)
+
+    @step("edit a calendar correction")
+    def edit_correction(
+        self, day: datetime.date, *, to: datetime.date, working: bool, name: str, reason: str
+    ) -> None:
+        """ "编辑" on the line of ``day``: the correction moves ``to`` another date (or stays)."""
+        self.correction(day.year, day).get_by_role("link", name="编辑").click()
+        expect(self.heading()).to_have_text(f"编辑 {day.isoformat()} 的更正")
+        self._fill_correction(to, working=working, name=name, reason=reason)
+        self.main().get_by_role("button", name="保存").click()
+        expect(self.message()).to_contain_text("更正已保存。")
+        expect(self.correction(to.year, to)).to_contain_text(name)
+
+    @step("remove a calendar correction")
+    def remove_correction(self, day: datetime.date, *, reason: str) -> None:
+        self.correction(day.year, day).get_by_role("link", name="删除").click()
+        expect(self.heading()).to_have_text("删除更正")
+        self.main().get_by_label("原因").fill(reason)
+        self.main().get_by_role("button", name="删除").click()
+        expect(self.message()).to_contain_text("更正已删除。")
+        expect(self.correction(day.year, day)).to_have_count(0)
+
+    @step("mark the year as entered")
+    def mark_year_entered(self, year: int) -> None:
+        self.main().get_by_role("button", name=f"将 {year} 年标记为全部录入").click()
+        expect(self.message()).to_contain_text(
+            f"已将 {year} 年标记为已录入：该年工作日按您录入的更正计算。"
+        )
+
+    @step("open the policy")
+    def open_policy(self, county: str) -> None:
+        self.open_menu("政策")
+        expect(self.heading()).to_have_text(f"{county}政策版本")
+
+    def policy_versions(self) -> Locator:
+        return self.main().locator("table tbody tr")
+
+    @step("write a new policy version")
+    def write_policy_version(
+        self,
+        county: str,
+        *,
+        effective_from: datetime.date,
+        note: str,
+        fields: dict[str, str],
+    ) -> int:
+        """ "新建版本": the form starts from the version in force; ``fields`` are typed over
+        it (label: text), then "保存新版本". The status of the answer."""
+        self.main().get_by_role("link", name="新建版本").click()
+        expect(self.heading()).to_have_text(f"新建{county}政策版本")
+        form = self.main().locator("form")
+        form.get_by_label("生效日期").fill(date_input(effective_from))
+        form.get_by_label("修改内容").fill(note)
+        for label, text in fields.items():
+            self.policy_field(label).fill(text)
+        return self.submit(form.get_by_role("button", name="保存新版本"))
+
+    def policy_field(self, label: str) -> Locator:
+        """A field of the policy form by its label (which ends with a colon)."""
+        return self.main().locator("form").get_by_label(labelled(label))
+
+    def policy_value(self, label: str) -> Locator:
+        """The value of one number of the policy version shown."""
+        return (
+            self.main()
+            .locator("tr")
+            .filter(has=self.page.get_by_role("rowheader", name=label, exact=True))
+            .locator("td")
+        )
+
+    @step("open the village import")
+    def open_village_import(self, county: str) -> None:
+        self.open_menu("村与岗位")
+        self.main().get_by_role("link", name="导入村（居、社区）及人口数据").click()
+        expect(self.heading()).to_have_text(f"导入{county}村（居、社区）及人口数据")
+
+    @step("upload a file of villages")
+    def import_villages(self, name: str, content: bytes, *, on: datetime.date) -> int:
+        """Attach the file, give the date of its figures and press "导入"; the status."""
+        form = self.section("上传文件").locator("form")
+        mime = {
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ".csv": "text/csv",
+        }.get(name[name.rfind(".") :], "application/octet-stream")
+        form.get_by_label("文件").set_input_files(
+            {"name": name, "mimeType": mime, "buffer": content}
+        )
+        form.get_by_label("人口数据日期").fill(date_input(on))
+        status = self.submit(form.get_by_role("button", name="导入"))
+        expect(self.heading()).to_contain_text("村（居、社区）及人口数据")
+        return status
+
+    def import_figure(self, label: str) -> Locator:
+        """One count of a successful import ("新增村（居、社区）", "新增岗位" ...)."""
+        return self.section("文件已导入").locator("li").filter(has_text=label).locator("strong")
+
+    @step("search people")
+    def search_people(self, term: str) -> None:
+        self.main().get_by_label("姓名、拼音或完整身份证号码").fill(term)
+        self.main().get_by_role("button", name="查询").click()
+        expect(self.page).to_have_url(re.compile(r"/people/\?q="))
+
+    def people_names(self) -> list[str]:
+        """The names in the people list, in order."""
+        return self.main().locator("tbody th").all_inner_texts()
+
+    def pages_line(self) -> Locator:
+        """The pagination bar under a list ("第 1 页，共 2 页" and its links)."""
+        return self.main().get_by_role("navigation", name="分页")
+
+    @step("turn the page")
+    def turn_page(self, link: str, *, to: int, of: int) -> None:
+        """Follow "下一页" or "上一页"."""
+        self.pages_line().get_by_role("link", name=link).click()
+        expect(self.pages_line()).to_contain_text(f"第 {to} 页，共 {of} 页")
+
+    @step("open the audit log")
+    def open_audit(self) -> None:
+        self.open_menu("审计日志")
+        expect(self.heading()).to_have_text("审计日志")
+
+    @step("filter the audit log")
+    def filter_audit(
+        self,
+        *,
+        record_type: str = "全部",
+        since: datetime.date | None = None,
+        until: datetime.date | None = None,
+    ) -> None:
+        form = self.main().locator("form")
+        form.get_by_label("记录类型").select_option(label=record_type)
+        form.get_by_label("起始日期").fill(date_input(since) if since else "")
+        form.get_by_label("截止日期").fill(date_input(until) if until else "")
+        form.get_by_role("button", name="筛选").click()
+        expect(self.page).to_have_url(re.compile(r"/audit/\?"))
+
+    def audit_rows(self) -> Locator:
+        return self.main().locator("table.cunpin-audit tbody tr")
+
+    @step("sign out")
+    def sign_out(self) -> None:
+        """The menu under one's name, then "退出登录": back to the sign-in page."""
+        self.page.locator(".vf-page__menu-toggle-button").click()
+        self.page.get_by_role("button", name="退出登录").click()
+        expect(self.page).to_have_url(re.compile(r"/accounts/login/$"))
+        expect(self.page.get_by_role("button", name="登录")).to_be_visible()
+
+
+class AdminPages(StaffPages):
+    """The administrator in Django's administration site ("系统管理"), in Chinese
+    (browser-county)."""
+
+    @step("open the administration site")
+    def open_admin(self) -> None:
+        self.open_menu("系统管理")
+        expect(self.page.locator("#content h1")).to_have_text("站点管理")
+
+    @step("open a user account")
+    def open_user(self, username: str) -> None:
+        """ "账号与角色 › 用户", then the account."""
+        self.page.locator("#content-main").get_by_role("link", name="用户", exact=True).click()
+        expect(self.page.locator("#content h1")).to_have_text("选择 用户 来修改")
+        self.page.locator("#result_list").get_by_role("link", name=username, exact=True).click()
+        expect(self.page.locator("#content h1")).to_have_text("修改 用户")
+
+    @step("change the role and scope")
+    def change_role(self, *, role: str, township: str | None) -> int:
+        """Under "角色与管辖范围": the role and the township (as the lists show them; None
+        for none), then "保存"; the status of the answer."""
+        form = self.page.locator("#user_form")
+        form.get_by_label(labelled("角色")).select_option(label=role)
+        form.get_by_label(labelled("乡镇（街道）")).select_option(label=township or "---------")
+        return self.submit(form.get_by_role("button", name="保存", exact=True))
+
+    @step("open a new account")
+    def add_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        surname: str,
+        given_name: str,
+        role: str,
+        scope: dict[str, str],
+    ) -> int:
+        """ "用户" › "增加 用户": name, password, role and scope (label: option, e.g.
+        {"县": ..., "乡镇（街道）": ...}), then "保存"; the status of the answer."""
+        self.page.locator("#content-main").get_by_role("link", name="用户", exact=True).click()
+        self.page.locator("#content-main").get_by_role("link", name="增加 用户").click()
+        expect(self.page.locator("#content h1")).to_have_text("增加 用户")
+        form = self.page.locator("#user_form")
+        form.get_by_label(labelled("用户名")).fill(username)
+        form.get_by_label(labelled("密码"), exact=True).fill(password)
+        form.get_by_label(labelled("密码确认")).fill(password)
+        form.get_by_label(labelled("姓氏")).fill(surname)
+        form.get_by_label(labelled("名字")).fill(given_name)
+        form.get_by_label(labelled("角色")).select_option(label=role)
+        for label, option in scope.items():
+            form.get_by_label(labelled(label)).select_option(label=option)
+        return self.submit(form.get_by_role("button", name="保存", exact=True))
+
+    @step("set a new password")
+    def reset_password(self, password: str) -> int:
+        """On an account's page, "重置密码": the new password twice; the status."""
+        self.page.locator("#user_form").get_by_role("link", name="重置密码").click()
+        form = self.page.locator("#content-main form")
+        form.get_by_label(labelled("密码"), exact=True).fill(password)
+        form.get_by_label(labelled("密码确认")).fill(password)
+        return self.submit(form.locator('input[type="submit"], button[type="submit"]').first)
+
+    @step("add a township")
+    def add_township(self, *, county: str, name: str, kind: str, government: str) -> int:
+        """ "组织机构" › "乡镇（街道）" › "增加 乡镇（街道）"; the status of the answer."""
+        self.page.locator("#content-main").get_by_role(
+            "link", name="乡镇（街道）", exact=True
+        ).click()
+        self.page.locator("#content-main").get_by_role("link", name="增加 乡镇（街道）").click()
+        expect(self.page.locator("#content h1")).to_have_text("增加 乡镇（街道）")
+        form = self.page.locator("#content-main form")
+        form.get_by_label(labelled("县")).select_option(label=county)
+        form.get_by_label(labelled("名称")).fill(name)
+        form.get_by_label(labelled("种类")).select_option(label=kind)
+        form.get_by_label(labelled("政府机关")).fill(government)
+        return self.submit(form.locator('input[name="_save"]'))
+
+    def admin_messages(self) -> Locator:
+        return self.page.locator("ul.messagelist")
+
+    def admin_errors(self) -> Locator:
+        return self.page.locator("#user_form .errorlist")
+
+
+def labelled(label: str) -> re.Pattern:
+    """The accessible name of a field labelled ``label`` by Django, which adds a colon."""
+    return re.compile(rf"^{re.escape(label)}[:：]?$")

@@ -8,11 +8,14 @@ per role, built with the factories and services as the other tests do.
 
 import datetime
 import io
+import random
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver
+from openpyxl import Workbook
 from PIL import Image, ImageDraw
 from pypdf import PdfWriter
 from viewflow.workflow.models import Task
@@ -24,9 +27,9 @@ from organisation.models import County, Post, Township, Village
 from people.models import Person
 from policy.models import Policy
 from recruitment.constants import ApplicationState
-from recruitment.models import Application
+from recruitment.models import Application, Campaign
 from recruitment.services.applications import application_submit
-from recruitment.services.campaigns import campaign_create
+from recruitment.services.campaigns import campaign_announce, campaign_create
 from recruitment.services.interview import interview_marks_record
 from recruitment.services.review import application_review
 from recruitment.services.written_exam import written_scores_record
@@ -356,3 +359,94 @@ class CampaignRun:
         self.finish(CampaignFlow.confirm_hires)
         self.campaign.refresh_from_db()
         return self
+
+
+# Added for test_county.py and test_public_more.py (browser-county) ------------------------------
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+CAMPAIGN_TITLE = "关索街道2026年村级人口主任公开选聘"
+
+
+def open_campaign(world: World) -> Campaign:
+    """关索街道's campaign for 北口村's two vacant posts, announced: registration runs from
+    1 to 10 September 2026, the written exam is on 19 September at 9:00."""
+    campaign = campaign_create(
+        township=world.own,
+        title=CAMPAIGN_TITLE,
+        kind="regular",
+        offers=[(world.villages["北口村"], 2)],
+        registration_start=datetime.date(2026, 9, 1),
+        registration_end=datetime.date(2026, 9, 10),
+        written_exam_at=datetime.datetime(2026, 9, 19, 9, 0, tzinfo=SHANGHAI),
+        interview_at=datetime.datetime(2026, 9, 24, 9, 0, tzinfo=SHANGHAI),
+        venue="关岭自治县民族中学",
+        contact="关索街道计生办 0851-3682000",
+        interview_panel_size=5,
+        by=world.users["guansuo_committee"],
+    )
+    return campaign_announce(campaign=campaign, by=world.users["guansuo_head"])
+
+
+def register(campaign: Campaign, *, name: str, id_number: str, phone: str) -> Application:
+    """Register someone for the campaign's first village as the public form does, with a
+    photo and a certificate."""
+    offer = campaign.offers.order_by("pk").first()
+    return application_submit(
+        campaign=campaign,
+        offer=offer,
+        data={
+            "name": name,
+            "id_number": id_number,
+            "phone": phone,
+            "education": "high_school",
+            "school": "关岭民族高级中学",
+            "graduation_year": 2010,
+            "household_registration": "贵州省关岭自治县关索街道",
+        },
+        files={
+            "photo": SimpleUploadedFile("照片.jpg", photo_jpeg(), "image/jpeg"),
+            "education_certificate": [
+                SimpleUploadedFile("毕业证书.pdf", certificate_pdf(), "application/pdf")
+            ],
+            "other": [],
+        },
+    )
+
+
+def many_people(township: Township, surname: str, count: int) -> list[Person]:
+    """``count`` people of ``township`` with the same surname and different given names."""
+    given = [a + b for a in "建立志文德明国春秋永" for b in "华平安宁军芳强勇"]
+    assert count <= len(given), count
+    return [
+        cast(Person, PersonFactory(name=surname + given[n], township=township))
+        for n in range(count)
+    ]
+
+
+def workbook(rows: list[list]) -> bytes:
+    """An .xlsx workbook whose first sheet holds ``rows``."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def noisy_photo_jpeg(side: int = 1600) -> bytes:
+    """A photo of noise, which JPEG cannot compress: about 2.9 MB at this size."""
+    noise = random.Random(side).randbytes(side * side * 3)
+    image = Image.frombytes("RGB", (side, side), noise)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def banner_png(width: int = 7000, height: int = 400) -> bytes:
+    """A long thin picture, small as a file but wider than a photo may be."""
+    image = Image.new("RGB", (width, height), (200, 200, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

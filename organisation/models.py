@@ -96,7 +96,12 @@ class Township(PinyinNamed):
         ordering = ["name_pinyin", "id"]
         indexes = [models.Index(fields=["county", "name_pinyin"], name="township_county_pinyin")]
         constraints = [
-            models.UniqueConstraint("county", Lower("name"), name="township_unique_name_per_county")
+            models.UniqueConstraint(
+                "county",
+                Lower("name"),
+                name="township_unique_name_per_county",
+                violation_error_message=_("The county already has a township of this name."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -140,7 +145,10 @@ class Village(PinyinNamed):
         permissions = [("import_villages", _("Can import villages and populations"))]
         constraints = [
             models.UniqueConstraint(
-                "township", Lower("name"), name="village_unique_name_per_township"
+                "township",
+                Lower("name"),
+                name="village_unique_name_per_township",
+                violation_error_message=_("The township already has a village of this name."),
             )
         ]
 

@@ -210,11 +210,6 @@ def test_county_hr_writes_a_new_policy_version_and_the_villages_follow_it(staff,
     expect(hr.main().locator("tr").filter(has_text="关索街道")).to_contain_text("4485\t4\t1\t0")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The site shows only the last message of a step (viewflow's snackbar): a new "
-    "policy version's 'saved and applies from' message is never seen when the tiers change.",
-)
 def test_a_new_policy_version_says_it_is_saved_when_the_tiers_change(staff, world):
     version = world.policy.version + 1
     hr = staff("county_hr")

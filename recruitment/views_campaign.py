@@ -4,7 +4,10 @@ deciding objections during the public notice.
 Who sees what: ``recruitment.view_campaign`` opens the pages (township committee and office
 staff for their own township, county HR for every township of the county); every query goes
 through ``accounts.scoping``, so another township's campaign answers 404. Recording and
-deciding objections needs ``recruitment.run_campaign`` (the township committee). Opening a
+deciding objections needs ``recruitment.run_campaign`` (the township committee). A campaign's
+page links only to what its reader may open: the applications to those who review them or
+decide waivers (committee, county HR), the exam pages to the committee, whose working pages
+they are (county HR follows the results on this page and in its documents). Opening a
 campaign and the steps of the flow are task pages of ``workflows``; they call the same
 services (``recruitment.services.campaigns``).
 """
@@ -38,6 +41,7 @@ from recruitment.services.notice import (
     objection_record,
     objection_window_end,
 )
+from recruitment.views_review import can_read_applications
 from workdays.calendar import coverage_notes
 
 VIEW_CAMPAIGN = "recruitment.view_campaign"
@@ -226,7 +230,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 audit_trail(campaign).select_related("content_type"),
                 per_page=HISTORY_PAGE_SIZE,
             ),
+            # The page links only to pages the user may open: the applications for those who
+            # review or decide waivers, the exam pages for the township's committee.
             "can_run": running,
+            "can_read_applications": can_read_applications(user),
             "can_record_objection": running and notice_open,
             "reserve_count": total[ApplicationState.RESERVE],
             "today": today,

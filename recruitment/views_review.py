@@ -235,7 +235,10 @@ def _detail_context(request: HttpRequest, application: Application, **extra) -> 
         else None,
         "review_form": ReviewForm(application=application) if can_review else None,
         "admission_hint": _(ADMISSION_HINT) if needs_admission(application) else "",
-        "admit_url": optional_url("recruitment:exam_home", campaign.pk),
+        # The exam pages are the committee's: others read the hint without the link.
+        "admit_url": optional_url("recruitment:exam_home", campaign.pk)
+        if user.has_perm(RUN_CAMPAIGN)
+        else "",
         "can_request_waiver": user.has_perm(RUN_CAMPAIGN)
         and campaign.state in WAIVER_CAMPAIGN_STATES
         and bool(waivable_rules(application))

@@ -165,18 +165,21 @@ def check_marks(application: Application) -> list[dict]:
 
 def next_to_review(application: Application) -> Application | None:
     """The next application still to review after ``application`` in the order of the
-    application list (village, then time of registration), else the first one before it."""
+    application list (village by pinyin, then time of registration), else the first one
+    before it."""
     waiting = applications_for_review(
         application.campaign, state=ApplicationState.SUBMITTED
     ).exclude(pk=application.pk)
-    village = application.offer.village.name
+    # The list's order: village by pinyin (then the offer), time of registration, id.
+    pinyin, offer = application.offer.village.name_pinyin, application.offer_id
+    same_village = Q(offer__village__name_pinyin=pinyin)
     after = waiting.filter(
-        Q(offer__village__name__gt=village)
-        | Q(offer__village__name=village, submitted_at__gt=application.submitted_at)
-        | Q(
-            offer__village__name=village,
-            submitted_at=application.submitted_at,
-            pk__gt=application.pk,
+        Q(offer__village__name_pinyin__gt=pinyin)
+        | (same_village & Q(offer__gt=offer))
+        | (same_village & Q(offer=offer, submitted_at__gt=application.submitted_at))
+        | (
+            same_village
+            & Q(offer=offer, submitted_at=application.submitted_at, pk__gt=application.pk)
         )
     )
     return after.first() or waiting.first()

@@ -271,7 +271,7 @@ def county_dashboard(user) -> CountyDashboard:
     townships = list(
         scoped(Township.objects.select_related("county"), user)
         .annotate(village_count=Count("villages", distinct=True), **_post_counts("villages__"))
-        .order_by("county__name", "name")
+        .order_by("county__name", "name_pinyin", "pk")
     )
     totals = Totals.of(townships, villages=sum(t.village_count for t in townships))
     try:
@@ -293,10 +293,12 @@ class TownshipDashboard:
 
 def township_dashboard(user) -> TownshipDashboard:
     """The township's work, then the villages that have vacant posts (the first
-    ``VILLAGES_SHOWN`` by name, with their number), its totals and recent changes."""
+    ``VILLAGES_SHOWN`` in pinyin order, with their number), its totals and recent changes."""
     township = scoped(Township.objects.all(), user).filter(pk=user.township_id).first()
     villages = list(
-        scoped(Village.objects.all(), user).annotate(**_post_counts("")).order_by("name")
+        scoped(Village.objects.all(), user)
+        .annotate(**_post_counts(""))
+        .order_by("name_pinyin", "pk")
     )
     vacant = [v for v in villages if v.vacant_count]
     return TownshipDashboard(

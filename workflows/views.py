@@ -236,8 +236,10 @@ class CampaignTaskView(generic.FormView):
 
 
 def _applications(campaign, *states):
+    """The campaign's applications by village in pinyin order, then by rank (once ranked)
+    and order of registration."""
     queryset = campaign.applications.select_related("offer__village").order_by(
-        "offer__village__name", "id"
+        "offer__village__name_pinyin", "offer", "rank", "id"
     )
     return queryset.filter(state__in=states) if states else queryset
 
@@ -326,7 +328,9 @@ class ApproveAnnouncementView(CampaignTaskView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         campaign = self.campaign
-        context["offers"] = campaign.offers.select_related("village").order_by("village__name")
+        context["offers"] = campaign.offers.select_related("village").order_by(
+            "village__name_pinyin", "pk"
+        )
         context["is_head"] = campaign.township.leading_group_head_id == self.request.user.pk
         return context
 
@@ -415,7 +419,7 @@ class InterviewMarksView(CampaignTaskView):
             )
             .select_related("offer__village")
             .annotate(marks=Count("interview_marks"))
-            .order_by("offer__village__name", "written_rank", "id")
+            .order_by("offer__village__name_pinyin", "offer", "written_rank", "id")
         )
 
     def blockers(self) -> list[str]:

@@ -232,7 +232,7 @@ def public_notice_context(campaign: Campaign) -> dict:
         "campaign": campaign,
         "township": campaign.township,
         "rows": rows,
-        "offers": campaign.offers.select_related("village").order_by("village__name"),
+        "offers": campaign.offers.select_related("village").order_by("village__name_pinyin", "pk"),
         "starts_on": campaign.notice_starts_on,
         "ends_on": first_end,
         "supplement": bool(upheld),

@@ -20,6 +20,7 @@ from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force
 from recruitment.constants import CampaignState
 from recruitment.models import OPEN_CAMPAIGN_STATES, Campaign
+from workflows.deadlines import is_overdue, last_day
 from workflows.flows import CampaignFlow
 
 RECENT_ENTRIES = 10
@@ -73,15 +74,13 @@ class TaskRow:
 
     @property
     def overdue(self) -> bool:
-        return self.due is not None and self.due <= timezone.now()
+        return is_overdue(self.due)
 
     @property
     def last_day(self) -> datetime.date | None:
         """The last day to act: the task is overdue from the start of the next day
-        (workflows.flows.due_after_working_days)."""
-        if self.due is None:
-            return None
-        return timezone.localdate(self.due - datetime.timedelta(minutes=6))
+        (workflows.deadlines)."""
+        return None if self.due is None else last_day(self.due)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Template helpers of the staff site: the navigation, ages, audit changes and document links."""
+"""Template helpers of the staff site: the navigation, ages, audit changes, document links and
+task deadlines."""
 
 from django import template
 from django.urls import NoReverseMatch, reverse
@@ -8,6 +9,7 @@ from audit.display import audit_changes, describe_entries, local_date
 from core.identity import age_on
 from core.text import join_list
 from web.site import site as staff_site
+from workflows.deadlines import deadline_text, is_overdue
 
 register = template.Library()
 
@@ -84,3 +86,14 @@ def document_url(document) -> str:
         except NoReverseMatch:
             continue
     return ""
+
+
+@register.inclusion_tag("web/includes/deadline.html")
+def deadline(due, explain: bool = False):
+    """``{% deadline due %}``: a task's time limit as every page says it — its last day
+    (``workflows.deadlines.deadline_text``), marked when overdue; with ``explain=True``,
+    what happens to a task not done by then."""
+    if not due:
+        return {"text": ""}
+    overdue = is_overdue(due)
+    return {"text": deadline_text(due, explain=explain and not overdue), "overdue": overdue}

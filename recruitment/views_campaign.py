@@ -36,6 +36,7 @@ from paperwork.selectors import documents_visible_to
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.forms_campaign import ObjectionDecisionForm, ObjectionForm
 from recruitment.models import Application, Campaign, CampaignPost, Objection
+from recruitment.selectors import documents_named
 from recruitment.services.notice import (
     objection_decide,
     objection_record,
@@ -137,9 +138,10 @@ def _state_counts(counter: Counter) -> list[StateCount]:
 
 
 def _campaign_documents(user, campaign: Campaign):
-    """The documents about the campaign, its applications and their contracts. The ids are
-    read first (two queries), so that the documents are found by the index on their subject
-    rather than by reading every document of the county."""
+    """The documents about the campaign, its applications and their contracts, each with
+    the name of its person or applicant. The ids are read first (two queries), so that the
+    documents are found by the index on their subject rather than by reading every document
+    of the county."""
     types = ContentType.objects.get_for_models(Campaign, Application, Contract)
     applications = list(
         Application.objects.filter(campaign=campaign).order_by().values_list("pk", flat=True)
@@ -154,7 +156,9 @@ def _campaign_documents(user, campaign: Campaign):
         | Q(content_type=types[Application], object_id__in=applications)
         | Q(content_type=types[Contract], object_id__in=contracts)
     )
-    return documents_visible_to(user).filter(condition).order_by("-issued_at", "-pk")
+    return documents_named(documents_visible_to(user).filter(condition)).order_by(
+        "-issued_at", "-pk"
+    )
 
 
 @login_required

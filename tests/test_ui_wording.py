@@ -1,0 +1,54 @@
+"""How staff pages name things: the person each document of a campaign is about, uploaded
+files by kind and format, Chinese punctuation, the term for verification codes, dates."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.constants import Role
+from paperwork.models import DocumentKind
+from tests.matrix_support import make_document, make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def section(html: str, heading_id: str) -> str:
+    """The part of the page under the heading with ``heading_id``."""
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("<section", start)
+    return html[start : end if end != -1 else len(html)]
+
+
+def rows_of(html: str) -> list[str]:
+    """The text of each body row of the first table of ``html``, cells joined by "|"."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S):
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+        rows.append("|".join(re.sub(r"<[^>]+>|\s+", "", cell) for cell in cells))
+    return rows
+
+
+def test_the_campaign_page_names_the_person_of_each_document(client, world):
+    recruitment = world.recruitment("own")
+    make_document(
+        world.own.person,
+        title="村级人口主任选聘报名表",
+        kind=DocumentKind.REGISTRATION_FORM,
+        subject=recruitment.application,
+    )
+    client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
+    html = client.get(
+        reverse("recruitment:campaign_detail", args=[recruitment.campaign.pk])
+    ).content.decode()
+    rows = rows_of(section(html, "documents"))
+    assert [row.split("|")[:2] for row in rows] == [
+        ["村级人口主任选聘报名表", "罗昇"],  # the applicant, who has no person record yet
+        ["村级人口主任公开选聘公告", "—"],  # about the campaign, nobody's
+    ]

@@ -360,12 +360,12 @@ def test_the_head_announces_and_the_announcement_is_issued(world, campaign):
     assert campaign.state == CampaignState.ANNOUNCED
     assert campaign.approved_by == world.head
     document = documents(DocumentKind.RECRUITMENT_ANNOUNCEMENT).get()
-    assert document.title == "永宁镇村级人口主任公开选聘公告"
+    assert document.title == "永宁镇2026年村级人口主任公开选聘公告"  # the campaign's title
     assert document.transition == "announce"
     assert document.township == world.township
     text = pdf_text(document)
     for expected in [
-        "永宁镇村级人口主任公开选聘公告",
+        "永宁镇2026年村级人口主任公开选聘公告",
         "坝湾村",
         "木城村",
         "村级人口主任3名",

@@ -8,7 +8,10 @@ from django.urls import reverse
 
 from accounts.constants import Role
 from paperwork.models import DocumentKind
+from recruitment.documents.campaign import issue_announcement
+from recruitment.models import Campaign
 from tests.matrix_support import make_document, make_world
+from tests.workflow_support import quick_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +55,22 @@ def test_the_campaign_page_names_the_person_of_each_document(client, world):
         ["村级人口主任选聘报名表", "罗昇"],  # the applicant, who has no person record yet
         ["村级人口主任公开选聘公告", "—"],  # about the campaign, nobody's
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "printed"),
+    [
+        ("2026年关索街道村级人口主任公开选聘", "regular", "2026年关索街道村级人口主任公开选聘公告"),
+        ("2026年关索街道村级人口主任补充选聘", "regular", "2026年关索街道村级人口主任补充选聘公告"),
+        ("2027年村级人口主任补聘", "refill", "关索街道2027年村级人口主任补聘公告"),
+        ("关索街道村级人口主任补聘公告", "refill", "关索街道村级人口主任补聘公告"),
+        ("关索街道" + "补" * 196, "refill", "关索街道村级人口主任补聘公告"),  # too long
+    ],
+)
+def test_an_announcement_is_titled_after_its_campaign(world, monkeypatch, title, kind, printed):
+    quick_pdf(monkeypatch)
+    campaign = world.recruitment("own").campaign
+    Campaign.objects.filter(pk=campaign.pk).update(title=title, kind=kind)
+    campaign.refresh_from_db()
+    document = issue_announcement(campaign, by=world.users[Role.TOWNSHIP_COMMITTEE])
+    assert document.title == printed

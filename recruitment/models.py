@@ -674,6 +674,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.reserve_until = until
 
 
+# The formats an upload is stored in (recruitment.services.applications), as people say them.
+ATTACHMENT_FORMATS = {
+    "image/jpeg": _("JPEG picture"),
+    "image/png": _("PNG picture"),
+    "application/pdf": _("PDF document"),
+}
+
+
 class Attachment(models.Model):
     """A photo or certificate scan uploaded with an application."""
 
@@ -702,6 +710,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def format_label(self) -> str:
+        """The file's format in words ("PDF document"), not its media type."""
+        return str(ATTACHMENT_FORMATS.get(self.content_type, self.content_type))
 
 
 class InterviewMark(models.Model):

@@ -4,12 +4,15 @@ files by kind and format, Chinese punctuation, the term for verification codes, 
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.constants import Role
 from paperwork.models import DocumentKind
+from recruitment.constants import AttachmentKind
 from recruitment.documents.campaign import issue_announcement
-from recruitment.models import Campaign
+from recruitment.models import Attachment, Campaign
+from tests.factories import make_pdf
 from tests.matrix_support import make_document, make_world
 from tests.workflow_support import quick_pdf
 
@@ -74,3 +77,22 @@ def test_an_announcement_is_titled_after_its_campaign(world, monkeypatch, title,
     campaign.refresh_from_db()
     document = issue_announcement(campaign, by=world.users[Role.TOWNSHIP_COMMITTEE])
     assert document.title == printed
+
+
+def test_the_application_page_lists_the_photo_and_scans_by_kind_and_format(client, world):
+    recruitment = world.recruitment("own")
+    scan = Attachment(
+        application=recruitment.application,
+        kind=AttachmentKind.EDUCATION_CERTIFICATE,
+        content_type="application/pdf",
+        size=44_339,
+        sha256="0" * 64,
+    )
+    scan.file.save("diploma.pdf", ContentFile(make_pdf()), save=False)
+    scan.save()
+    client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
+    url = reverse("recruitment:review_application", args=[recruitment.application.pk])
+    files = section(client.get(url).content.decode(), "record").split("<h3>", 1)[1]
+    items = [re.sub(r"<[^>]+>|\s+", "", item) for item in re.findall(r"<li>(.*?)</li>", files)]
+    assert items == ["照片JPEG图片，22字节", "学历证书1PDF文件，43.3KB"]
+    assert "image/jpeg" not in files and "application/pdf" not in files

@@ -96,3 +96,19 @@ def test_the_application_page_lists_the_photo_and_scans_by_kind_and_format(clien
     items = [re.sub(r"<[^>]+>|\s+", "", item) for item in re.findall(r"<li>(.*?)</li>", files)]
     assert items == ["照片JPEG图片，22字节", "学历证书1PDF文件，43.3KB"]
     assert "image/jpeg" not in files and "application/pdf" not in files
+
+
+def test_the_verification_pages_call_the_code_as_the_papers_print_it(client, world):
+    """Every issued paper prints 核验码 (and is never printed again): the site says the same."""
+    document = world.own.document
+    pages = [
+        reverse("verify_lookup"),
+        reverse("verify", args=[document.verification_code]),
+        reverse("verify", args=["ZZ99ZZ99"]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "核验码" in html and "验证" not in html, url
+    client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
+    html = client.get(reverse("paperwork:list")).content.decode()
+    assert "核验码" in html and "验证码" not in html

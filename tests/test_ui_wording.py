@@ -12,7 +12,7 @@ from paperwork.models import DocumentKind
 from recruitment.constants import AttachmentKind
 from recruitment.documents.campaign import issue_announcement
 from recruitment.models import Attachment, Campaign
-from tests.factories import make_pdf
+from tests.factories import make_id_number, make_pdf
 from tests.matrix_support import make_document, make_world
 from tests.workflow_support import quick_pdf
 
@@ -112,3 +112,23 @@ def test_the_verification_pages_call_the_code_as_the_papers_print_it(client, wor
     client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
     html = client.get(reverse("paperwork:list")).content.decode()
     assert "核验码" in html and "验证码" not in html
+
+
+def test_a_new_person_starts_without_an_education_and_must_be_given_one(client, world):
+    client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
+    html = client.get(reverse("people:create")).content.decode()
+    select = re.search(r'<select name="education".*?</select>', html, flags=re.S)
+    assert select is not None
+    assert re.findall(r'<option value="([^"]*)"[^>]*selected', select.group(0)) == [""]
+    response = client.post(
+        reverse("people:create"),
+        {
+            "name": "杨帆",
+            "id_number": make_id_number(),
+            "phone": "13900001234",
+            "household_registration": "贵州省关岭自治县关索街道",
+            "township": world.own.township.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["education"] == ["此项为必填项。"]

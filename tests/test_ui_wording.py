@@ -13,7 +13,7 @@ from recruitment.constants import AttachmentKind
 from recruitment.documents.campaign import issue_announcement
 from recruitment.models import Attachment, Campaign
 from tests.factories import make_id_number, make_pdf
-from tests.matrix_support import make_document, make_world
+from tests.matrix_support import make_document, make_user, make_world
 from tests.workflow_support import quick_pdf
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,25 @@ def test_a_new_person_starts_without_an_education_and_must_be_given_one(client, 
     )
     assert response.status_code == 200
     assert response.context["form"].errors["education"] == ["此项为必填项。"]
+
+
+def test_the_head_of_the_leading_group_is_named_so_in_the_menu_and_the_user_list(client, world):
+    head = world.users[Role.TOWNSHIP_COMMITTEE]
+    member = make_user(Role.TOWNSHIP_COMMITTEE, world, username="guansuo_member")
+    world.own.township.leading_group_head = head
+    world.own.township.save(update_fields=["leading_group_head"])
+
+    def menu_role(user) -> str:
+        client.force_login(user)
+        html = client.get(reverse("web:dashboard")).content.decode()
+        found = re.search(r'class="vf-page__menu-subtitle">([^<]*)<', html)
+        assert found is not None
+        return found.group(1)
+
+    assert menu_role(head) == "乡镇选聘领导小组组长"
+    assert menu_role(member) == "乡镇选聘领导小组成员"
+    client.force_login(world.users[Role.ADMINISTRATOR])
+    rows = rows_of(client.get(reverse("admin:accounts_user_changelist")).content.decode())
+    by_username = {row.split("|")[1]: row for row in rows}
+    assert "乡镇选聘领导小组组长" in by_username[head.username]
+    assert "乡镇选聘领导小组成员" in by_username[member.username]

@@ -154,3 +154,14 @@ def test_the_head_of_the_leading_group_is_named_so_in_the_menu_and_the_user_list
     by_username = {row.split("|")[1]: row for row in rows}
     assert "乡镇选聘领导小组组长" in by_username[head.username]
     assert "乡镇选聘领导小组成员" in by_username[member.username]
+
+
+def test_the_admin_speaks_chinese_in_its_header_and_app_headings(client, world):
+    client.force_login(world.users[Role.ADMINISTRATOR])
+    html = client.get(reverse("admin:index")).content.decode()
+    assert re.search(r"<title>[^<]*村聘管理后台</title>", html)
+    assert re.search(r'id="site-name"><a [^>]*>村聘管理后台</a>', html)
+    assert "Django" not in html
+    headings = re.findall(r"<caption>\s*<a [^>]*>([^<]*)</a>", html)
+    assert "登录记录" in headings and "Axes" not in headings
+    assert all(re.search(r"[\u4e00-\u9fff]", heading) for heading in headings), headings

@@ -165,3 +165,33 @@ def test_the_admin_speaks_chinese_in_its_header_and_app_headings(client, world):
     headings = re.findall(r"<caption>\s*<a [^>]*>([^<]*)</a>", html)
     assert "登录记录" in headings and "Axes" not in headings
     assert all(re.search(r"[\u4e00-\u9fff]", heading) for heading in headings), headings
+
+
+def test_chinese_pages_use_full_width_colons_and_brackets(client, world):
+    """Labels, counts and notes around Chinese text: 姓名：, 已报名：1, 状态：, （有效）."""
+    recruitment = world.recruitment("own")
+    client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
+    campaign = recruitment.campaign.pk
+    pages = {
+        "person": reverse("people:detail", args=[world.own.person.pk]),
+        "applications": reverse("recruitment:review_list", args=[campaign]),
+        "exam": reverse("recruitment:exam_home", args=[campaign]),
+        "campaign": reverse("recruitment:campaign_detail", args=[campaign]),
+    }
+    html = {name: client.get(url).content.decode() for name, url in pages.items()}
+    form = client.post(reverse("people:create"), {"school": "关岭民族中学"})
+    html["form"] = form.content.decode()
+    expected = {
+        "person": "1 号岗位（有效）",
+        "applications": "拟聘用：1",
+        "exam": "状态：<strong>",
+        "campaign": "罗昇（81.00）",
+        "form": "<li>姓名：此项为必填项。</li>",
+    }
+    for name, text in expected.items():
+        assert text in html[name], name
+    for name, page in html.items():
+        visible = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", page, flags=re.S)
+        # An ASCII colon or bracket next to a Chinese character.
+        clash = re.findall(r"[\u4e00-\u9fff][:(]|[)][\u4e00-\u9fff]|[\u4e00-\u9fff] \(", visible)
+        assert clash == [], (name, clash)

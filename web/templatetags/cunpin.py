@@ -4,10 +4,12 @@ task deadlines."""
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from audit.display import audit_changes, describe_entries, local_date
 from core.identity import age_on
-from core.text import join_list
+from core.text import in_brackets, join_list, with_colon
 from web.site import site as staff_site
 from workflows.deadlines import deadline_text, is_overdue
 
@@ -49,6 +51,20 @@ def staff_menu(context):
         "entries": entries,
         "show_admin": bool(user is not None and user.is_authenticated and user.is_superuser),
     }
+
+
+@register.filter
+def colon(label) -> str:
+    """``{{ label|colon }}{{ value }}``: a label and the language's colon, "状态：" in Chinese,
+    "State: " in English (``core.text.with_colon``)."""
+    return mark_safe(with_colon(conditional_escape(label)))  # escaped above
+
+
+@register.filter(name="in_brackets")
+def in_brackets_filter(note) -> str:
+    """``{{ text }}{{ note|in_brackets }}``: a note in the language's brackets, "（有效）" in
+    Chinese, " (active)" in English (``core.text.in_brackets``)."""
+    return mark_safe(in_brackets(conditional_escape(note)))  # escaped above
 
 
 register.filter("audit_changes", audit_changes)

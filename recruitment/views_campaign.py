@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.scoping import can_see, get_scoped_or_404, scoped
@@ -358,7 +359,7 @@ def _report_decision(request: HttpRequest, objection) -> None:
         messages.info(
             request,
             _("%(name)s moves up; the supplementary public notice runs until %(end)s.")
-            % {"name": candidate.name, "end": candidate.notice_ends_on},
+            % {"name": candidate.name, "end": date_format(candidate.notice_ends_on, "DATE_FORMAT")},
         )
     tied = getattr(objection, "tied_for_seat", [])
     if tied:

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.constants import Role
 from paperwork.models import DocumentKind
@@ -195,3 +196,28 @@ def test_chinese_pages_use_full_width_colons_and_brackets(client, world):
         # An ASCII colon or bracket next to a Chinese character.
         clash = re.findall(r"[\u4e00-\u9fff][:(]|[)][\u4e00-\u9fff]|[\u4e00-\u9fff] \(", visible)
         assert clash == [], (name, clash)
+
+
+def test_staff_pages_write_dates_the_chinese_way(client, world):
+    """The campaign page's documents are dated as /documents/ dates them (2026年11月24日),
+    and no staff page of a campaign shows an ISO date."""
+    recruitment = world.recruitment("own")
+    issued = timezone.localdate(recruitment.announcement.issued_at)
+    written = f"{issued.year}年{issued.month}月{issued.day}日"
+    client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
+    campaign = reverse("recruitment:campaign_detail", args=[recruitment.campaign.pk])
+    html = client.get(campaign).content.decode()
+    assert written in section(html, "documents")
+    assert written in client.get(reverse("paperwork:list")).content.decode()
+    pages = [
+        campaign,
+        reverse("recruitment:review_list", args=[recruitment.campaign.pk]),
+        reverse("recruitment:review_application", args=[recruitment.application.pk]),
+        reverse("campaign:process_detail", args=[recruitment.process.pk]),
+        reverse("organisation:village_detail", args=[world.own.village.pk]),
+        reverse("people:detail", args=[world.own.person.pk]),
+        reverse("policy:list"),
+    ]
+    for url in pages:
+        visible = re.sub(r"<[^>]+>", " ", client.get(url).content.decode())
+        assert re.findall(r"\b\d{4}-\d{2}-\d{2}\b", visible) == [], url

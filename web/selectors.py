@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -168,7 +169,7 @@ def _campaign_rows(user) -> tuple[list[CampaignRow], int]:
             waiting = []
             if campaign.state == CampaignState.ANNOUNCED:
                 current = _("Registration open until %(date)s") % {
-                    "date": campaign.registration_end.strftime("%Y-%m-%d")
+                    "date": date_format(campaign.registration_end, "DATE_FORMAT")
                 }
             name = FLOW_STEPS[FLOW_STEPS.index(name) - 1] if name in FLOW_STEPS[1:] else ""
         position = FLOW_STEPS.index(name) if name in FLOW_STEPS else -1

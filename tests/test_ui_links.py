@@ -112,3 +112,13 @@ def test_every_link_of_an_application_page_opens_for_its_reader(client, world, r
     links = assert_every_link_opens(client, response.content.decode())
     exam = reverse("recruitment:exam_home", args=[recruitment.campaign.pk])
     assert (exam in links) is (role != Role.COUNTY_HR)
+
+
+@pytest.mark.parametrize("role", CAMPAIGN_READERS)
+def test_every_link_of_the_dashboard_and_the_process_page_opens_for_its_reader(client, world, role):
+    recruitment = world.recruitment("own")
+    client.force_login(world.users[role])
+    for url in ("/", reverse("campaign:process_detail", args=[recruitment.process.pk])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert_every_link_opens(client, response.content.decode())

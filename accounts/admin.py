@@ -42,7 +42,7 @@ class UserAdmin(SearchAdmin, DjangoUserAdmin):
     list_display = (
         "username",
         "display_name",
-        "role",
+        "role_label",
         "county",
         "township",
         "village",
@@ -87,6 +87,10 @@ class UserAdmin(SearchAdmin, DjangoUserAdmin):
     @admin.display(description=_("name"))
     def display_name(self, obj: User) -> str:
         return obj.display_name
+
+    @admin.display(description=_("role"), ordering="role")
+    def role_label(self, obj: User) -> str:
+        return obj.role_label
 
     # Saving goes through accounts.services, which records every change of role, scope,
     # active flag, groups and permissions in the audit trail. A change is saved whole in

@@ -62,9 +62,7 @@ class RoleBackend(ModelBackend):
         return perms
 
     def _is_head(self, user_obj) -> bool:
-        if not hasattr(user_obj, "_head_cache"):
-            user_obj._head_cache = bool(user_obj.township_id) and _heads_own_township(user_obj)
-        return user_obj._head_cache
+        return user_obj.heads_leading_group  # cached on the user object for the request
 
     def has_perm(self, user_obj, perm, obj=None):
         """The permission, from the role, the scoped task permissions or a grant in the admin.

@@ -67,6 +67,31 @@ class User(AbstractUser):
         return super().get_full_name()
 
     @property
+    def heads_leading_group(self) -> bool:
+        """A committee member who heads the township's recruitment leading group (组长), the
+        one who approves its announcements (``Township.leading_group_head``). Read once per
+        user object (the permission backend asks too); from the township when it is loaded
+        with the user (the admin's list), else with one query."""
+        if not hasattr(self, "_head_cache"):
+            township_id = self.township_id if self.role == Role.TOWNSHIP_COMMITTEE else None
+            if township_id is None:
+                head = False
+            elif type(self).township.is_cached(self):  # type: ignore[attr-defined]
+                head = self.township.leading_group_head_id == self.pk  # type: ignore[union-attr]
+            else:
+                head = self.headed_townships.filter(pk=township_id).exists()
+            self._head_cache = head
+        return self._head_cache
+
+    @property
+    def role_label(self) -> str:
+        """The role as the menu and user lists name it, the head of the leading group as
+        such."""
+        if self.heads_leading_group:
+            return str(_("Head of the township recruitment leading group"))
+        return str(self.get_role_display())
+
+    @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 

@@ -11,10 +11,15 @@ through a view that checks scope and permission.
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 
 from paperwork import views as paperwork_views
 from web.site import site
+
+# The administration site is the product's, in its language, not "Django administration".
+admin.site.site_header = _("Cunpin administration")
+admin.site.site_title = _("Cunpin administration")
 
 urlpatterns = [
     # login/ and logout/, named "login" and "logout" (settings.LOGIN_URL).

@@ -18,8 +18,14 @@ shows the normalised text when the form comes back with errors.
 from django import forms
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.normalise import PLAIN_NUMBER, clean_text, normalise_text
+
+# Django's Chinese catalogue ends every form label with an ASCII colon (its msgid ":", which
+# forms and the admin translate as their label suffix). The project's catalogue is read
+# first: it gives the full-width one, "姓名：", to every form of the site and of the admin.
+LABEL_SUFFIX = gettext_noop(":")
 
 
 def _field_for(form: forms.BaseForm, key: str):

@@ -1,6 +1,6 @@
 """Text helpers shared by every app."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from pypinyin import Style, lazy_pinyin
 
 
@@ -14,3 +14,13 @@ def join_list(items) -> str:
     otherwise."""
     separator = "、" if (get_language() or "").startswith("zh") else ", "
     return separator.join(str(item) for item in items)
+
+
+def with_colon(label) -> str:
+    """A label and the active language's colon, before its value: "状态：", "State: "."""
+    return pgettext("a label before its value", "%(label)s: ") % {"label": label}
+
+
+def in_brackets(note) -> str:
+    """A note after a text in the active language's brackets: "（有效）", " (active)"."""
+    return pgettext("a note in brackets after a text", " (%(note)s)") % {"note": note}

@@ -10,7 +10,7 @@ types the code printed on a paper and is taken to that page. Staff pages go thro
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, OuterRef, Q, Subquery, When
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from paperwork.selectors import document_by_code, document_visible_or_404, docum
 from people.models import Person
 from people.search import name_condition
 from recruitment.models import Application
+from recruitment.selectors import documents_named
 
 VIEW_DOCUMENT = "paperwork.view_document"
 CODE_MAX_LENGTH = 32  # generous: people type spaces and hyphens between the characters
@@ -114,24 +115,6 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return _public(response)
 
 
-def _named(documents):
-    """Documents with the name of the person each is about: its ``person``, or for the
-    papers of an applicant who has no person record yet (registration form, eligibility
-    result, admission ticket) the name on the application, as ``applicant_name``."""
-    # order_by(): no joins for the application's default ordering inside the subquery
-    applicant = Application.objects.filter(pk=OuterRef("object_id")).order_by().values("name")
-    return documents.annotate(
-        applicant_name=Case(
-            When(
-                content_type=ContentType.objects.get_for_model(Application),
-                person__isnull=True,
-                then=Subquery(applicant),
-            ),
-            default=None,
-        )
-    )
-
-
 # Up to this many matching people (and applicants), their documents are looked up by key
 MATCHES_LOOKED_UP = 500
 
@@ -178,7 +161,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     else:
         kind = ""
     term = search_term(request.GET.get("q"))
-    documents = _named(_search(documents, term))
+    documents = documents_named(_search(documents, term))
     page = paginate(request, documents, searching=bool(term))
     return render(
         request,

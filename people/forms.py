@@ -40,7 +40,10 @@ class PersonForm(NormalisedForm):
         help_text=_("18 characters; a final lower-case x is accepted and stored as X."),
     )
     phone = forms.CharField(label=_label("phone"), max_length=20)
-    education = forms.ChoiceField(label=_label("education"), choices=Education.choices)
+    # Starts blank: a new record must not be filed as 小学及以下 because nobody chose.
+    education = forms.ChoiceField(
+        label=_label("education"), choices=[("", "---------"), *Education.choices]
+    )
     school = forms.CharField(label=_label("school"), max_length=128, required=False)
     graduation_year = forms.IntegerField(
         label=_label("graduation_year"),

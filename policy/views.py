@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -101,7 +102,7 @@ def revision_messages(revision: PolicyRevision) -> list[str]:
     policy = revision.policy
     texts = [
         _("Version %(version)s is saved and applies from %(date)s.")
-        % {"version": policy.version, "date": policy.effective_from.isoformat()}
+        % {"version": policy.version, "date": date_format(policy.effective_from, "DATE_FORMAT")}
     ]
     if not revision.tiers_changed:
         texts.append(_("The quota tiers did not change, so no village's posts were touched."))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import NormalisedForm
+from core.text import in_brackets
 from organisation.models import Village
 from recruitment.constants import CampaignKind, ObjectionDecision
 from recruitment.models import Application, Campaign
@@ -192,7 +193,7 @@ class ObjectionForm(ServiceErrorsMixin, NormalisedForm):
         field = self.fields["application"]
         field.queryset = proposed  # type: ignore[attr-defined]
         field.label_from_instance = lambda a: (  # type: ignore[attr-defined]
-            f"{a.offer.village.name} · {a.name} ({a.masked_id_number})"
+            f"{a.offer.village.name} · {a.name}{in_brackets(a.masked_id_number)}"
         )
 
 

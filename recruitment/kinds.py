@@ -17,7 +17,7 @@ REGISTRATION_FORM = Kind(
     printed_title="村级人口主任选聘报名表",
     label=_("Registration form"),
     template="paperwork/recruitment/registration_form.html",
-    version=2,
+    version=3,
 )
 ELIGIBILITY_RESULT = Kind(
     "eligibility_result",

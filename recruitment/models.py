@@ -434,6 +434,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
     household_registration = models.CharField(_("household registration"), max_length=200)
     age_at_deadline = models.PositiveSmallIntegerField(_("age at the registration deadline"))
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # 报名序号: 1, 2, 3 … in the order of registration within the campaign, printed on the
+    # registration form; given under the campaign's row lock when the application is
+    # submitted (recruitment.services.applications.application_submit) and never reused.
+    number = models.PositiveIntegerField(
+        _("registration number"), null=True, blank=True, editable=False
+    )
 
     # Eligibility review
     checks = models.JSONField(
@@ -533,6 +539,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 "campaign", "id_number", name="application_one_per_id_per_campaign"
+            ),
+            models.UniqueConstraint(
+                "campaign", "number", name="application_unique_number_per_campaign"
             ),
             # <year><township><sequence>: one number, one candidate, across campaigns
             # (recruitment.services.review.admission_assign).
@@ -665,6 +674,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.reserve_until = until
 
 
+# The formats an upload is stored in (recruitment.services.applications), as people say them.
+ATTACHMENT_FORMATS = {
+    "image/jpeg": _("JPEG picture"),
+    "image/png": _("PNG picture"),
+    "application/pdf": _("PDF document"),
+}
+
+
 class Attachment(models.Model):
     """A photo or certificate scan uploaded with an application."""
 
@@ -693,6 +710,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def format_label(self) -> str:
+        """The file's format in words ("PDF document"), not its media type."""
+        return str(ATTACHMENT_FORMATS.get(self.content_type, self.content_type))
 
 
 class InterviewMark(models.Model):

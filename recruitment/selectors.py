@@ -1,8 +1,8 @@
 """Reading recruitment records: open campaigns, applications to review, an applicant's own
-applications and documents, pending waivers."""
+applications and documents, pending waivers, and whom a list of documents is about."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from accounts.scoping import scoped
@@ -128,4 +128,22 @@ def waivers_pending(user) -> QuerySet[Waiver]:
             "application__campaign__township", "application__offer__village", "requested_by"
         )
         .order_by("requested_at", "pk")
+    )
+
+
+def documents_named(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """Documents with the name of the person each is about: its ``person``, or for the
+    papers of an applicant who has no person record yet (registration form, eligibility
+    result, admission ticket) the name on the application, as ``applicant_name``."""
+    # order_by(): no joins for the application's default ordering inside the subquery
+    applicant = Application.objects.filter(pk=OuterRef("object_id")).order_by().values("name")
+    return documents.select_related("person").annotate(
+        applicant_name=Case(
+            When(
+                content_type=ContentType.objects.get_for_model(Application),
+                person__isnull=True,
+                then=Subquery(applicant),
+            ),
+            default=None,
+        )
     )

@@ -4,7 +4,10 @@ deciding objections during the public notice.
 Who sees what: ``recruitment.view_campaign`` opens the pages (township committee and office
 staff for their own township, county HR for every township of the county); every query goes
 through ``accounts.scoping``, so another township's campaign answers 404. Recording and
-deciding objections needs ``recruitment.run_campaign`` (the township committee). Opening a
+deciding objections needs ``recruitment.run_campaign`` (the township committee). A campaign's
+page links only to what its reader may open: the applications to those who review them or
+decide waivers (committee, county HR), the exam pages to the committee, whose working pages
+they are (county HR follows the results on this page and in its documents). Opening a
 campaign and the steps of the flow are task pages of ``workflows``; they call the same
 services (``recruitment.services.campaigns``).
 """
@@ -22,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.scoping import can_see, get_scoped_or_404, scoped
@@ -33,11 +37,13 @@ from paperwork.selectors import documents_visible_to
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.forms_campaign import ObjectionDecisionForm, ObjectionForm
 from recruitment.models import Application, Campaign, CampaignPost, Objection
+from recruitment.selectors import documents_named
 from recruitment.services.notice import (
     objection_decide,
     objection_record,
     objection_window_end,
 )
+from recruitment.views_review import can_read_applications
 from workdays.calendar import coverage_notes
 
 VIEW_CAMPAIGN = "recruitment.view_campaign"
@@ -133,9 +139,10 @@ def _state_counts(counter: Counter) -> list[StateCount]:
 
 
 def _campaign_documents(user, campaign: Campaign):
-    """The documents about the campaign, its applications and their contracts. The ids are
-    read first (two queries), so that the documents are found by the index on their subject
-    rather than by reading every document of the county."""
+    """The documents about the campaign, its applications and their contracts, each with
+    the name of its person or applicant. The ids are read first (two queries), so that the
+    documents are found by the index on their subject rather than by reading every document
+    of the county."""
     types = ContentType.objects.get_for_models(Campaign, Application, Contract)
     applications = list(
         Application.objects.filter(campaign=campaign).order_by().values_list("pk", flat=True)
@@ -150,7 +157,9 @@ def _campaign_documents(user, campaign: Campaign):
         | Q(content_type=types[Application], object_id__in=applications)
         | Q(content_type=types[Contract], object_id__in=contracts)
     )
-    return documents_visible_to(user).filter(condition).order_by("-issued_at", "-pk")
+    return documents_named(documents_visible_to(user).filter(condition)).order_by(
+        "-issued_at", "-pk"
+    )
 
 
 @login_required
@@ -226,7 +235,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 audit_trail(campaign).select_related("content_type"),
                 per_page=HISTORY_PAGE_SIZE,
             ),
+            # The page links only to pages the user may open: the applications for those who
+            # review or decide waivers, the exam pages for the township's committee.
             "can_run": running,
+            "can_read_applications": can_read_applications(user),
             "can_record_objection": running and notice_open,
             "reserve_count": total[ApplicationState.RESERVE],
             "today": today,
@@ -347,7 +359,7 @@ def _report_decision(request: HttpRequest, objection) -> None:
         messages.info(
             request,
             _("%(name)s moves up; the supplementary public notice runs until %(end)s.")
-            % {"name": candidate.name, "end": candidate.notice_ends_on},
+            % {"name": candidate.name, "end": date_format(candidate.notice_ends_on, "DATE_FORMAT")},
         )
     tied = getattr(objection, "tied_for_seat", [])
     if tied:

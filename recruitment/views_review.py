@@ -165,18 +165,21 @@ def check_marks(application: Application) -> list[dict]:
 
 def next_to_review(application: Application) -> Application | None:
     """The next application still to review after ``application`` in the order of the
-    application list (village, then time of registration), else the first one before it."""
+    application list (village by pinyin, then time of registration), else the first one
+    before it."""
     waiting = applications_for_review(
         application.campaign, state=ApplicationState.SUBMITTED
     ).exclude(pk=application.pk)
-    village = application.offer.village.name
+    # The list's order: village by pinyin (then the offer), time of registration, id.
+    pinyin, offer = application.offer.village.name_pinyin, application.offer_id
+    same_village = Q(offer__village__name_pinyin=pinyin)
     after = waiting.filter(
-        Q(offer__village__name__gt=village)
-        | Q(offer__village__name=village, submitted_at__gt=application.submitted_at)
-        | Q(
-            offer__village__name=village,
-            submitted_at=application.submitted_at,
-            pk__gt=application.pk,
+        Q(offer__village__name_pinyin__gt=pinyin)
+        | (same_village & Q(offer__gt=offer))
+        | (same_village & Q(offer=offer, submitted_at__gt=application.submitted_at))
+        | (
+            same_village
+            & Q(offer=offer, submitted_at=application.submitted_at, pk__gt=application.pk)
         )
     )
     return after.first() or waiting.first()
@@ -235,7 +238,10 @@ def _detail_context(request: HttpRequest, application: Application, **extra) -> 
         else None,
         "review_form": ReviewForm(application=application) if can_review else None,
         "admission_hint": _(ADMISSION_HINT) if needs_admission(application) else "",
-        "admit_url": optional_url("recruitment:exam_home", campaign.pk),
+        # The exam pages are the committee's: others read the hint without the link.
+        "admit_url": optional_url("recruitment:exam_home", campaign.pk)
+        if user.has_perm(RUN_CAMPAIGN)
+        else "",
         "can_request_waiver": user.has_perm(RUN_CAMPAIGN)
         and campaign.state in WAIVER_CAMPAIGN_STATES
         and bool(waivable_rules(application))

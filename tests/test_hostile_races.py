@@ -9,7 +9,10 @@ with its own database connection:
 - one ID number hired by many campaigns at once gives one person record
   (``Person.id_number`` is unique; the losers update the winner's record);
 - one ID number registered 20 times at once gives one application
-  (``application_one_per_id_per_campaign``); the others are told it has applied.
+  (``application_one_per_id_per_campaign``); the others are told it has applied;
+- 20 people registering for one campaign at once get the registration numbers 1 to 20 (the
+  campaign is locked while a number is given; ``application_unique_number_per_campaign``
+  backs it).
 
 SQLite has one writer at a time and an in-memory test database per connection, so these run
 only with ``DATABASE_URL=postgres://…``.
@@ -314,3 +317,37 @@ def test_one_id_number_registered_twenty_times_at_once_gives_one_application(pol
     assert application.id_number == id_number
     stored = stored_upload_files() - files_before
     assert len(stored) == application.attachments.count() == 2  # the refused left no file
+
+
+def test_twenty_registrations_at_once_get_the_numbers_one_to_twenty(policy, monkeypatch):
+    monkeypatch.setattr(applications_service, "issue_for", lambda *args, **kwargs: [])
+    campaign = make_open_campaign(policy=policy)
+    offer = campaign.offers.order_by("pk")[0]
+    id_numbers = [make_id_number(birth_for_age(campaign, 30)) for _ in range(THREADS)]
+    photo, pdf = image_bytes(), make_pdf()
+
+    def work(i):
+        data = {
+            "name": f"报名人{i}",
+            "id_number": id_numbers[i],
+            "phone": "13987654321",
+            "education": Education.HIGH_SCHOOL,
+            "school": "关岭民族高级中学",
+            "graduation_year": 2014,
+            "household_registration": "贵州省关岭自治县关索街道",
+        }
+        files = {
+            "photo": SimpleUploadedFile("photo.jpg", photo, "image/jpeg"),
+            "education_certificate": [SimpleUploadedFile("d.pdf", pdf, "application/pdf")],
+        }
+        return applications_service.application_submit(
+            campaign=Campaign.objects.get(pk=campaign.pk),
+            offer=CampaignPost.objects.get(pk=offer.pk),
+            data=data,
+            files=files,
+        )
+
+    results = race(work)
+    assert unexpected(results) == []
+    numbers = sorted(Application.objects.filter(campaign=campaign).values_list("number", flat=True))
+    assert numbers == list(range(1, THREADS + 1))

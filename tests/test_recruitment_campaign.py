@@ -360,12 +360,12 @@ def test_the_head_announces_and_the_announcement_is_issued(world, campaign):
     assert campaign.state == CampaignState.ANNOUNCED
     assert campaign.approved_by == world.head
     document = documents(DocumentKind.RECRUITMENT_ANNOUNCEMENT).get()
-    assert document.title == "永宁镇村级人口主任公开选聘公告"
+    assert document.title == "永宁镇2026年村级人口主任公开选聘公告"  # the campaign's title
     assert document.transition == "announce"
     assert document.township == world.township
     text = pdf_text(document)
     for expected in [
-        "永宁镇村级人口主任公开选聘公告",
+        "永宁镇2026年村级人口主任公开选聘公告",
         "坝湾村",
         "木城村",
         "村级人口主任3名",
@@ -913,13 +913,13 @@ def test_campaign_page_shows_offers_notice_and_documents(client, world, conclude
         page = client.get(reverse("recruitment:campaign_detail", args=[concluded.pk]))
     body = page.content.decode()
     assert "坝湾村" in body and "木城村" in body
-    assert "2026-10-01" in body and "2026-10-15" in body
+    assert "Oct. 1, 2026" in body and "Oct. 15, 2026" in body
     assert "永宁镇拟聘用村级人口主任公示" in body
     assert page.context["document_count"] >= 3
     assert page.context["coverage_notes"] == []
     reserve = client.get(reverse("recruitment:campaign_reserve", args=[concluded.pk]))
     body = reserve.content.decode()
-    assert "刘洋" in body and "2027-10-16" in body
+    assert "刘洋" in body and "Oct. 16, 2027" in body
     assert ranked["liu"].id_number not in body
 
 

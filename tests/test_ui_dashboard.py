@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
 from viewflow.workflow.models import Task
 
 from accounts.constants import Role
@@ -88,7 +88,26 @@ def test_the_committee_dashboard_starts_with_its_tasks_and_campaigns(client, wor
     ]
     html = response.content.decode()
     assert html.index("My tasks") < html.index("Villages with vacant posts")
-    assert row.url in html and "2026-03-05" in html
+    assert row.url in html and "Due by March 5, 2026" in html
+
+
+def test_a_deadline_reads_the_same_on_the_dashboard_the_task_and_the_process(client, world):
+    """One wording: the last day to act (the timer fires at 00:05 the day after)."""
+    campaign = open_campaign(world, world.own.township, "关索街道2026年公开选聘")
+    task = approval_task(campaign)
+    client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
+    pages = {
+        "dashboard": "/",
+        "task": task.flow_task.reverse("execute", args=[task.process_id, task.pk]),
+        "task detail": task.flow_task.reverse("detail", args=[task.process_id, task.pk]),
+        "process": reverse("campaign:process_detail", args=[task.process_id]),
+    }
+    for page, url in pages.items():
+        html = client.get(url).content.decode()
+        assert "办理期限至2026年3月5日" in html, page
+        assert "2026-03-06 00:05" not in html and "2026-03-05" not in html, page
+    html = client.get(pages["task"]).content.decode()
+    assert "办理期限至2026年3月5日，逾期未办结的，任务转交县级人事管理员办理。" in html
 
 
 def test_an_overdue_task_is_marked_and_the_county_sees_it_once_escalated(

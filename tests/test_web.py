@@ -158,7 +158,7 @@ def test_county_dashboard(client, world, english):
     assert (dashboard.totals.occupied, dashboard.totals.vacant) == (2, 2)
     assert dashboard.policy == world.policy
     html = response.content.decode()
-    assert f"Version {world.policy.version}, in force from 2014-07-09" in html
+    assert f"Version {world.policy.version}, in force from July 9, 2014" in html
     assert "王晓艳" in html  # the recent change
 
 

@@ -328,8 +328,8 @@ def test_calendar_page_lists_the_computed_holidays_of_an_uncovered_year(client, 
     # The name of a day is 名称, not a person's 姓名.
     assert '<th scope="col">名称</th>' in html
     assert "姓名" not in html
-    assert "2027-01-01</td>\n              <td>星期五</td>\n              <td>元旦</td>" in html
-    assert "2027-02-05</td>\n              <td>星期五</td>\n              <td>春节</td>" in html
+    assert "2027年1月1日</td>\n              <td>星期五</td>\n              <td>元旦</td>" in html
+    assert "2027年2月5日</td>\n              <td>星期五</td>\n              <td>春节</td>" in html
     assert page.context["can_adopt"]
 
 

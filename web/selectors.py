@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -20,6 +21,7 @@ from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force
 from recruitment.constants import CampaignState
 from recruitment.models import OPEN_CAMPAIGN_STATES, Campaign
+from workflows.deadlines import is_overdue, last_day
 from workflows.flows import CampaignFlow
 
 RECENT_ENTRIES = 10
@@ -73,15 +75,13 @@ class TaskRow:
 
     @property
     def overdue(self) -> bool:
-        return self.due is not None and self.due <= timezone.now()
+        return is_overdue(self.due)
 
     @property
     def last_day(self) -> datetime.date | None:
         """The last day to act: the task is overdue from the start of the next day
-        (workflows.flows.due_after_working_days)."""
-        if self.due is None:
-            return None
-        return timezone.localdate(self.due - datetime.timedelta(minutes=6))
+        (workflows.deadlines)."""
+        return None if self.due is None else last_day(self.due)
 
 
 @dataclass
@@ -169,7 +169,7 @@ def _campaign_rows(user) -> tuple[list[CampaignRow], int]:
             waiting = []
             if campaign.state == CampaignState.ANNOUNCED:
                 current = _("Registration open until %(date)s") % {
-                    "date": campaign.registration_end.strftime("%Y-%m-%d")
+                    "date": date_format(campaign.registration_end, "DATE_FORMAT")
                 }
             name = FLOW_STEPS[FLOW_STEPS.index(name) - 1] if name in FLOW_STEPS[1:] else ""
         position = FLOW_STEPS.index(name) if name in FLOW_STEPS else -1
@@ -271,7 +271,7 @@ def county_dashboard(user) -> CountyDashboard:
     townships = list(
         scoped(Township.objects.select_related("county"), user)
         .annotate(village_count=Count("villages", distinct=True), **_post_counts("villages__"))
-        .order_by("county__name", "name")
+        .order_by("county__name", "name_pinyin", "pk")
     )
     totals = Totals.of(townships, villages=sum(t.village_count for t in townships))
     try:
@@ -293,10 +293,12 @@ class TownshipDashboard:
 
 def township_dashboard(user) -> TownshipDashboard:
     """The township's work, then the villages that have vacant posts (the first
-    ``VILLAGES_SHOWN`` by name, with their number), its totals and recent changes."""
+    ``VILLAGES_SHOWN`` in pinyin order, with their number), its totals and recent changes."""
     township = scoped(Township.objects.all(), user).filter(pk=user.township_id).first()
     villages = list(
-        scoped(Village.objects.all(), user).annotate(**_post_counts("")).order_by("name")
+        scoped(Village.objects.all(), user)
+        .annotate(**_post_counts(""))
+        .order_by("name_pinyin", "pk")
     )
     vacant = [v for v in villages if v.vacant_count]
     return TownshipDashboard(

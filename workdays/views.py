@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -202,7 +203,7 @@ def override_add(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("%(date)s %(name)s has been recorded.")
-                % {"date": override.date.isoformat(), "name": override.name},
+                % {"date": date_format(override.date, "DATE_FORMAT"), "name": override.name},
             )
             return redirect(_back_to(override.date.year))
     return render(request, "workdays/override_form.html", {"form": form, "override": None})

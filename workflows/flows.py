@@ -33,27 +33,10 @@ from accounts.scoping import can_see
 from recruitment.constants import CampaignState
 from recruitment.models import Campaign
 from recruitment.services.campaigns import campaign_close_registration
-from workdays.calendar import add_working_days
 from workflows import nodes, views
+from workflows.deadlines import at_start_of, due_after_working_days
 from workflows.models import CampaignProcess
 from workflows.services import task_escalate
-
-# Timers fire a few minutes after midnight, Asia/Shanghai, so that "the day after" has begun
-# wherever the server's clock is.
-TIMER_TIME = datetime.time(0, 5)
-
-
-def at_start_of(day: datetime.date) -> datetime.datetime:
-    """``day`` at 00:05 in the project's time zone, as an aware datetime."""
-    return timezone.make_aware(
-        datetime.datetime.combine(day, TIMER_TIME), timezone.get_default_timezone()
-    )
-
-
-def due_after_working_days(start: datetime.date, days: int) -> datetime.datetime:
-    """The moment a task opened on ``start`` with ``days`` working days is overdue: the start
-    of the day after the last working day (the period starts the day after ``start``)."""
-    return at_start_of(add_working_days(start, days) + datetime.timedelta(days=1))
 
 
 def committee_permission(activation) -> str:

@@ -25,6 +25,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
@@ -46,6 +47,7 @@ from recruitment.services.notice import notice_close, notice_open_problems, rank
 from recruitment.services.review import campaign_finish_review
 from recruitment.services.written_exam import shortlist_draw
 from workflows import forms
+from workflows.deadlines import deadline_text
 from workflows.models import CampaignProcess
 from workflows.services import person, process_cancel, task_return_to_township
 
@@ -98,7 +100,7 @@ def task_due(task) -> datetime.datetime | None:
 
 
 def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
 
 
 def task_state(task) -> str:
@@ -107,7 +109,8 @@ def task_state(task) -> str:
     status = task.status
     if isinstance(task.flow_task, TimerBoundary):
         if status == STATUS.SCHEDULED:
-            return _("Runs until %(time)s") % {"time": _when(task.scheduled)}
+            # The time limit of a task: its last day, as every page says it.
+            return deadline_text(task.scheduled)
         if status == STATUS.CANCELED:
             return _("Met: the step was done in time")
         if status == STATUS.DONE:
@@ -236,8 +239,10 @@ class CampaignTaskView(generic.FormView):
 
 
 def _applications(campaign, *states):
+    """The campaign's applications by village in pinyin order, then by rank (once ranked)
+    and order of registration."""
     queryset = campaign.applications.select_related("offer__village").order_by(
-        "offer__village__name", "id"
+        "offer__village__name_pinyin", "offer", "rank", "id"
     )
     return queryset.filter(state__in=states) if states else queryset
 
@@ -326,7 +331,9 @@ class ApproveAnnouncementView(CampaignTaskView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         campaign = self.campaign
-        context["offers"] = campaign.offers.select_related("village").order_by("village__name")
+        context["offers"] = campaign.offers.select_related("village").order_by(
+            "village__name_pinyin", "pk"
+        )
         context["is_head"] = campaign.township.leading_group_head_id == self.request.user.pk
         return context
 
@@ -415,7 +422,7 @@ class InterviewMarksView(CampaignTaskView):
             )
             .select_related("offer__village")
             .annotate(marks=Count("interview_marks"))
-            .order_by("offer__village__name", "written_rank", "id")
+            .order_by("offer__village__name_pinyin", "offer", "written_rank", "id")
         )
 
     def blockers(self) -> list[str]:

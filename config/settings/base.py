@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "accounts.apps_axes.AxesConfig",  # django-axes, named for the admin
     "viewflow",
     "viewflow.workflow",
     "accounts",

@@ -151,13 +151,29 @@ def announcement_context(campaign: Campaign) -> dict:
     }
 
 
+def announcement_title(campaign: Campaign) -> str:
+    """The announcement is titled after its campaign, as a second campaign of the township
+    (a 补充选聘) must not read like the first: "2026年关索街道村级人口主任补充选聘" →
+    "2026年关索街道村级人口主任补充选聘公告". The township's name comes first when the
+    title lacks it; a title too long for a document gives the township and the kind."""
+    township = campaign.township.name
+    title = campaign.title.strip()
+    if township not in title:
+        title = f"{township}{title}"
+    if not title.endswith("公告"):
+        title = f"{title}公告"
+    if len(title) > Document._meta.get_field("title").max_length:  # type: ignore[operator]
+        word = "补聘" if campaign.kind == CampaignKind.REFILL else "公开选聘"
+        title = f"{township}村级人口主任{word}公告"
+    return title
+
+
 def issue_announcement(campaign: Campaign, *, by) -> Document:
     """The recruitment announcement, issued when the leading-group head approves it."""
-    word = "补聘" if campaign.kind == CampaignKind.REFILL else "公开选聘"
     return _issue(
         campaign,
         kind=kinds.RECRUITMENT_ANNOUNCEMENT,
-        title=f"{campaign.township.name}村级人口主任{word}公告",
+        title=announcement_title(campaign),
         context=announcement_context(campaign),
         subject=campaign,
         by=by,
@@ -232,7 +248,7 @@ def public_notice_context(campaign: Campaign) -> dict:
         "campaign": campaign,
         "township": campaign.township,
         "rows": rows,
-        "offers": campaign.offers.select_related("village").order_by("village__name"),
+        "offers": campaign.offers.select_related("village").order_by("village__name_pinyin", "pk"),
         "starts_on": campaign.notice_starts_on,
         "ends_on": first_end,
         "supplement": bool(upheld),

@@ -3,8 +3,10 @@ and its withdrawal by the applicant (``application_withdraw``).
 
 ``eligibility_checks`` is pure and serves both the live check on the registration page and the
 submission. ``application_submit`` validates everything again on the server, stores the
-application with its photo and certificate scans, audits it and issues the registration form,
-in one transaction: when any step fails, no application, attachment or stored file remains.
+application with its photo and certificate scans and its registration number (报名序号: the
+next of its campaign, taken under the campaign's row lock), audits it and issues the
+registration form, in one transaction: when any step fails, no application, attachment or
+stored file remains.
 """
 
 import datetime
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -48,6 +51,7 @@ from recruitment.constants import (
 )
 from recruitment.models import Application, Attachment, Campaign, CampaignPost
 from recruitment.paperwork import issue_for
+from recruitment.services.common import campaign_lock
 
 # Upload limits. The photo is a passport-style picture taken with a phone; scans are the
 # education certificate and, where asked, the ID card and household register. A picture's
@@ -530,9 +534,17 @@ def application_submit(
 
     try:
         with transaction.atomic():
+            # One registration of the campaign at a time takes the next number; registration
+            # may have closed while the files were checked.
+            campaign = campaign_lock(campaign)
+            closed = registration_closed_message(campaign, timezone.localdate())
+            if closed:
+                raise ValidationError({NON_FIELD_ERRORS: [closed]})
+            last = campaign.applications.aggregate(last=Max("number"))["last"]
             application = Application(
                 campaign=campaign,
                 offer=offer,
+                number=(last or 0) + 1,
                 name=cleaned["name"],
                 id_number=facts.number,
                 birth_date=facts.birth_date,
@@ -564,6 +576,7 @@ def application_submit(
                 transition="submit",
                 after={
                     "campaign_id": campaign.pk,
+                    "number": application.number,
                     "offer_id": offer.pk,
                     "state": application.state,
                     "name": application.name,

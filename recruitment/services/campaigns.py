@@ -58,7 +58,7 @@ def vacant_posts(township) -> QuerySet[Post]:
         .exclude(pk__in=offered)
         .exclude(contracts__state__in=POST_HOLDING_STATES)
         .select_related("village")
-        .order_by("village__name", "number")
+        .order_by("village__name_pinyin", "village", "number")
     )
 
 

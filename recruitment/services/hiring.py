@@ -140,7 +140,7 @@ def campaign_confirm_hires(*, campaign: Campaign, start_date: datetime.date, by)
         applications = list(
             campaign.applications.select_for_update(of=("self",))
             .select_related("offer__village__township", "campaign__township")
-            .order_by("offer__village__name", "rank", "pk")
+            .order_by("offer__village__name_pinyin", "offer", "rank", "pk")
         )
         taken_posts: set[int] = set()
         for application in [a for a in applications if a.state == ApplicationState.PROPOSED]:

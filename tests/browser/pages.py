@@ -173,13 +173,13 @@ class PublicPages(BasePages):
     def open_verify(self) -> None:
         response = self.page.goto("/verify/")
         assert response is not None and response.status == 200
-        expect(self.page.locator("h1")).to_have_text("文书验证")
+        expect(self.page.locator("h1")).to_have_text("文书核验")
 
     @step("type verification code")
     def verify_code(self, typed: str) -> None:
-        self.page.get_by_label("验证码").fill(typed)
-        self.page.get_by_role("button", name="验证", exact=True).click()
-        expect(self.page.locator("h1")).to_have_text("文书验证")
+        self.page.get_by_label("核验码").fill(typed)
+        self.page.get_by_role("button", name="核验", exact=True).click()
+        expect(self.page.locator("h1")).to_have_text("文书核验")
 
     # Added for test_public_more.py (browser-county) -----------------------------------------
 

@@ -100,7 +100,7 @@ def test_an_applicant_registers_then_looks_up_the_status_and_downloads_the_form(
 PUBLIC_PAGES = [
     pytest.param("/apply/", "村级人口主任公开选聘", "Open selection of village", id="apply"),
     pytest.param("/apply/status/", "查询报名", "Check my application", id="status"),
-    pytest.param("/verify/", "文书验证", "Document verification", id="verify"),
+    pytest.param("/verify/", "文书核验", "Document verification", id="verify"),
 ]
 
 
@@ -145,8 +145,8 @@ def test_anyone_types_a_code_into_the_verify_box_and_reaches_the_document(
     visitor.see("本文书由系统签发，为现行有效版本。", code, document.title)
 
     with steps.record("verify another", visitor.page):
-        visitor.page.get_by_role("link", name="验证其他文书").click()
-        expect(visitor.page.get_by_label("验证码")).to_be_empty()
+        visitor.page.get_by_role("link", name="核验其他文书").click()
+        expect(visitor.page.get_by_label("核验码")).to_be_empty()
     visitor.verify_code("ZZ99 ZZ99")
-    visitor.see("没有验证码为“ZZ99ZZ99”的文书。")
-    expect(visitor.page.get_by_label("验证码")).to_have_value("ZZ99ZZ99")
+    visitor.see("没有核验码为“ZZ99ZZ99”的文书。")
+    expect(visitor.page.get_by_label("核验码")).to_have_value("ZZ99ZZ99")

@@ -1,13 +1,17 @@
-"""Template helpers of the staff site: the navigation, ages, audit changes and document links."""
+"""Template helpers of the staff site: the navigation, ages, audit changes, document links and
+task deadlines."""
 
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from audit.display import audit_changes, describe_entries, local_date
 from core.identity import age_on
-from core.text import join_list
+from core.text import in_brackets, join_list, with_colon
 from web.site import site as staff_site
+from workflows.deadlines import deadline_text, is_overdue
 
 register = template.Library()
 
@@ -49,6 +53,20 @@ def staff_menu(context):
     }
 
 
+@register.filter
+def colon(label) -> str:
+    """``{{ label|colon }}{{ value }}``: a label and the language's colon, "状态：" in Chinese,
+    "State: " in English (``core.text.with_colon``)."""
+    return mark_safe(with_colon(conditional_escape(label)))  # escaped above
+
+
+@register.filter(name="in_brackets")
+def in_brackets_filter(note) -> str:
+    """``{{ text }}{{ note|in_brackets }}``: a note in the language's brackets, "（有效）" in
+    Chinese, " (active)" in English (``core.text.in_brackets``)."""
+    return mark_safe(in_brackets(conditional_escape(note)))  # escaped above
+
+
 register.filter("audit_changes", audit_changes)
 
 
@@ -84,3 +102,14 @@ def document_url(document) -> str:
         except NoReverseMatch:
             continue
     return ""
+
+
+@register.inclusion_tag("web/includes/deadline.html")
+def deadline(due, explain: bool = False):
+    """``{% deadline due %}``: a task's time limit as every page says it — its last day
+    (``workflows.deadlines.deadline_text``), marked when overdue; with ``explain=True``,
+    what happens to a task not done by then."""
+    if not due:
+        return {"text": ""}
+    overdue = is_overdue(due)
+    return {"text": deadline_text(due, explain=explain and not overdue), "overdue": overdue}

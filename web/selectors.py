@@ -21,7 +21,7 @@ from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force
 from recruitment.constants import CampaignState
 from recruitment.models import OPEN_CAMPAIGN_STATES, Campaign
-from workflows.deadlines import is_overdue, last_day
+from workflows.deadlines import TIME_LIMIT_STATUSES, is_overdue, last_day
 from workflows.flows import CampaignFlow
 
 RECENT_ENTRIES = 10
@@ -111,7 +111,7 @@ def _task_rows(tasks: list[Task]) -> list[TaskRow]:
     """Rows for ``tasks`` (loaded with their campaign), with their due times in one query."""
     due: dict[int, datetime.datetime] = {}
     for previous, scheduled in (
-        Task.objects.filter(previous__in=[t.pk for t in tasks], status=STATUS.SCHEDULED)
+        Task.objects.filter(previous__in=[t.pk for t in tasks], status__in=TIME_LIMIT_STATUSES)
         .order_by("-scheduled")
         .values_list("previous", "scheduled")
     ):

@@ -12,8 +12,13 @@ import datetime
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from viewflow.workflow.status import STATUS
 
 from workdays.calendar import add_working_days
+
+# The timers that hold a task's time limit: armed, or fired (the task is overdue and went to
+# the county, and its last day is still the one that passed). A cancelled one was met.
+TIME_LIMIT_STATUSES = (STATUS.SCHEDULED, STATUS.DONE)
 
 # Timers fire a few minutes after midnight, Asia/Shanghai, so that "the day after" has begun
 # wherever the server's clock is.

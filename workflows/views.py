@@ -47,7 +47,7 @@ from recruitment.services.notice import notice_close, notice_open_problems, rank
 from recruitment.services.review import campaign_finish_review
 from recruitment.services.written_exam import shortlist_draw
 from workflows import forms
-from workflows.deadlines import deadline_text
+from workflows.deadlines import TIME_LIMIT_STATUSES, deadline_text
 from workflows.models import CampaignProcess
 from workflows.services import person, process_cancel, task_return_to_township
 
@@ -94,8 +94,8 @@ def page_url(name: str, *args) -> str:
 
 
 def task_due(task) -> datetime.datetime | None:
-    """When the task becomes overdue: the scheduled time of its armed timeout."""
-    timer = task.leading.filter(status=STATUS.SCHEDULED).order_by("scheduled").first()
+    """When the task becomes (or became) overdue: the time of its timeout, armed or fired."""
+    timer = task.leading.filter(status__in=TIME_LIMIT_STATUSES).order_by("scheduled").first()
     return timer.scheduled if timer is not None else None
 
 

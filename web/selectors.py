@@ -21,6 +21,8 @@ from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force
 from recruitment.constants import CampaignState
 from recruitment.models import OPEN_CAMPAIGN_STATES, Campaign
+from recruitment.selectors import waivers_pending
+from recruitment.services.review import APPROVE_WAIVER
 from workflows.deadlines import TIME_LIMIT_STATUSES, is_overdue, last_day
 from workflows.flows import CampaignFlow
 
@@ -264,10 +266,12 @@ class CountyDashboard:
     policy: Policy | None
     recent: list[AuditEntry] = field(default_factory=list)
     work: Work = field(default_factory=Work)
+    waivers_pending: int = 0
 
 
 def county_dashboard(user) -> CountyDashboard:
-    """Townships with village and post counts, the policy in force and recent changes."""
+    """The county's work (tasks, waivers waiting for the user's decision), townships with
+    village and post counts, the policy in force and recent changes."""
     townships = list(
         scoped(Township.objects.select_related("county"), user)
         .annotate(village_count=Count("villages", distinct=True), **_post_counts("villages__"))
@@ -278,7 +282,10 @@ def county_dashboard(user) -> CountyDashboard:
         policy = policy_in_force(county=user.county_id, on=timezone.localdate())
     except NoPolicyInForce:
         policy = None
-    return CountyDashboard(townships, totals, policy, recent_audit_entries(user), work_for(user))
+    waivers = waivers_pending(user).count() if user.has_perm(APPROVE_WAIVER) else 0
+    return CountyDashboard(
+        townships, totals, policy, recent_audit_entries(user), work_for(user), waivers
+    )
 
 
 @dataclass

@@ -22,7 +22,6 @@ from recruitment.models import Campaign
 from recruitment.services.review import application_review, waiver_request
 from tests.browser.pages import AdminPages, StaffPages, labelled
 from tests.browser.world import (
-    CAMPAIGN_TITLE,
     PASSWORD,
     SHANGHAI,
     make_world,
@@ -705,29 +704,13 @@ def pending_waiver(world, clock):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Nothing links to the pending waivers (/recruitment/waivers/): no menu entry, no "
-    "line on the county dashboard; county HR can reach a waiver only by typing its address.",
-)
-def test_county_hr_finds_a_waiver_waiting_for_a_decision(staff, pending_waiver):
-    """From the dashboard, the campaign's page or the application's page, some link leads to
-    the waiver."""
+def test_county_hr_finds_a_waiver_waiting_for_a_decision_on_the_dashboard(staff, pending_waiver):
     hr = staff("county_hr")
-    links: list[str] = []
-
-    def collect() -> None:
-        links.extend(hr.page.locator("a").evaluate_all("links => links.map(a => a.href)"))
-
-    collect()
-    hr.open_campaign(CAMPAIGN_TITLE)
-    collect()
-    with hr.steps.record("open the application", hr.page):
-        application = pending_waiver.application
-        hr.page.goto(f"/recruitment/applications/{application.pk}/")
-        expect(hr.heading()).to_contain_text("罗昇")
-    collect()
-    assert any("/recruitment/waivers/" in link for link in links), links
+    waivers = hr.section("待审批的豁免申请")
+    with hr.steps.record("follow the dashboard's waiver link", hr.page):
+        waivers.get_by_role("link", name="1 项豁免申请待您审批").click()
+    expect(hr.main().locator("h1")).to_have_text("待审批的豁免申请")
+    expect(hr.main()).to_contain_text("罗昇")
 
 
 def test_county_hr_decides_a_waiver(staff, pending_waiver):
@@ -749,7 +732,7 @@ def test_county_hr_decides_a_waiver(staff, pending_waiver):
         form.get_by_label("批准豁免").check()
         status = hr.submit(form.get_by_role("button", name="登记处理决定"))
     assert status in (400, 422), status
-    expect(hr.main()).to_contain_text("说明: 此项为必填项。")
+    expect(hr.main()).to_contain_text("说明：此项为必填项。")
     with hr.steps.record("approve with a note", hr.page):
         form.get_by_label("批准豁免").check()
         form.get_by_label(labelled("说明")).fill("情况属实，同意放宽户籍条件。")

@@ -23,6 +23,11 @@ from pypdf import PdfReader
 from tests.browser.steps import Steps, step
 
 
+def chinese_date(day: datetime.date) -> str:
+    """A date as the staff pages write it: 2026年9月3日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 @dataclass(frozen=True)
 class Applicant:
     """What an applicant types into the registration form."""
@@ -643,7 +648,7 @@ class StaffPages(BasePages):
         return self.section(f"{year} 年更正").locator("table")
 
     def correction(self, year: int, day: datetime.date) -> Locator:
-        return self.corrections(year).locator("tbody tr").filter(has_text=day.isoformat())
+        return self.corrections(year).locator("tbody tr").filter(has_text=chinese_date(day))
 
     @step("enter the computed statutory holidays")
     def adopt_statutory_holidays(self, year: int) -> None:
@@ -660,7 +665,7 @@ class StaffPages(BasePages):
         expect(self.heading()).to_have_text("添加节假日或调休上班日")
         self._fill_correction(day, working=working, name=name, reason=reason)
         self.main().get_by_role("button", name="保存").click()
-        expect(self.message()).to_contain_text(f"已登记 {day.isoformat()} {name}。")
+        expect(self.message()).to_contain_text(f"已登记 {chinese_date(day)} {name}。")
         expect(self.correction(day.year, day)).to_contain_text(name)
 
     def _fill_correction(
@@ -679,7 +684,7 @@ class StaffPages(BasePages):
     ) -> None:
         """ "编辑" on the line of ``day``: the correction moves ``to`` another date (or stays)."""
         self.correction(day.year, day).get_by_role("link", name="编辑").click()
-        expect(self.heading()).to_have_text(f"编辑 {day.isoformat()} 的更正")
+        expect(self.heading()).to_have_text(f"编辑 {chinese_date(day)} 的更正")
         self._fill_correction(to, working=working, name=name, reason=reason)
         self.main().get_by_role("button", name="保存").click()
         expect(self.message()).to_contain_text("更正已保存。")

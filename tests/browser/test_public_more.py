@@ -144,9 +144,9 @@ def test_the_registration_form_takes_full_width_digits_and_says_what_it_refuses(
     expect(visitor.live_message("id_number")).to_have_text(check_digit)
     visitor.submit_refused_registration()
     errors = visitor.registration_errors()
-    expect(errors).to_contain_text(f"身份证号码: {check_digit}")
+    expect(errors).to_contain_text(f"身份证号码：{check_digit}")
     megabytes = f"{len(big) / 1024 / 1024:.1f}"
-    expect(errors).to_contain_text(f"照片: 照片大小为 {megabytes} MB，不能超过 2.0 MB。")
+    expect(errors).to_contain_text(f"照片：照片大小为 {megabytes} MB，不能超过 2.0 MB。")
     expect(errors).not_to_contain_text("手机号码")
     expect(visitor.field("id_number")).to_have_class(re.compile("field--invalid"))
     expect(visitor.field("id_number").locator(".error")).to_have_text(check_digit)
@@ -163,7 +163,7 @@ def test_the_registration_form_takes_full_width_digits_and_says_what_it_refuses(
     visitor.attach_files(photo=banner_png(), photo_name="照片.png", certificate=certificate_pdf())
     visitor.submit_refused_registration()
     expect(errors).to_contain_text(
-        "照片: 照片尺寸为 7000 × 400 像素；每边须在 100 至 6000 像素之间"
+        "照片：照片尺寸为 7000 × 400 像素；每边须在 100 至 6000 像素之间"
     )
     expect(errors).not_to_contain_text("身份证号码")
 
@@ -192,22 +192,22 @@ def test_the_verify_page_explains_codes_that_are_wrong(new_page, steps, transact
     # The address from a forged paper's QR code or link.
     with steps.record("open a wrong code's address", visitor.page):
         assert visitor.open_address(f"/verify/{typo}/") == 404
-    expect(visitor.page.locator("h1")).to_have_text("文书验证")
-    expect(visitor.page).to_have_title(re.compile("^验证码不存在"))
+    expect(visitor.page.locator("h1")).to_have_text("文书核验")
+    expect(visitor.page).to_have_title(re.compile("^核验码不存在"))
     visitor.see(
-        f"没有验证码为“{typo}”的文书。",
-        "请核对文书页脚印制的验证码后重新输入（只含字母和数字，不区分大小写）。",
-        "在此查不到验证码的文书，不是本系统签发的。",
+        f"没有核验码为“{typo}”的文书。",
+        "请核对文书页脚印制的核验码后重新输入（只含字母和数字，不区分大小写）。",
+        "在此查不到核验码的文书，不是本系统签发的。",
     )
-    expect(visitor.page.get_by_label("验证码")).to_have_value(typo)
+    expect(visitor.page.get_by_label("核验码")).to_have_value(typo)
     expect(visitor.page.locator("body")).not_to_contain_text(document.title)
 
     # Nothing typed, then something that is no code at all.
     visitor.verify_code("")
-    expect(visitor.page.get_by_role("alert")).to_have_text("请输入文书页脚印有的验证码。")
-    visitor.verify_code("验证码：" + code)
+    expect(visitor.page.get_by_role("alert")).to_have_text("请输入文书页脚印有的核验码。")
+    visitor.verify_code("核验码：" + code)
     expect(visitor.page.get_by_role("alert")).to_have_text(
-        "验证码只含字母和数字，请核对后重新输入。"
+        "核验码只含字母和数字，请核对后重新输入。"
     )
 
     # Corrected, it is found.

@@ -102,7 +102,7 @@ def test_the_committee_reviews_one_application_after_another(staff, world, clock
     expect(checks).to_have_text("年龄✓ 学历✓ 身份证✓ 户籍✗ 证书✓")
     expect(checks.locator("span", has_text="户籍")).to_have_attribute("title", HOUSEHOLD_REASON)
     expect(member.row("韦春艳")).to_contain_text("资格审查不合格")
-    member.see("资格审查合格: 2 · 资格审查不合格: 1")
+    member.see("资格审查合格：2 · 资格审查不合格：1")
 
 
 # A person's change log on a phone --------------------------------------------------------------

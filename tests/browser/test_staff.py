@@ -68,7 +68,7 @@ DASHBOARDS = [
         ["乡镇选聘领导小组成员 吴兴华", "有空岗的村（居、社区）"],
         id="committee",
     ),
-    pytest.param("guansuo_head", ["乡镇选聘领导小组成员 杨光荣", "北口村"], id="head"),
+    pytest.param("guansuo_head", ["乡镇选聘领导小组组长 杨光荣", "北口村"], id="head"),
     pytest.param("guansuo_office", ["乡镇计生办工作人员 岑丽", "北口村"], id="office"),
     pytest.param("village_chengnei", ["村（居）两委 黄德明", "岗位与人口主任"], id="village"),
     pytest.param("director_wang", ["王堃", "我的档案"], id="director"),

@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from tests.browser.pages import StaffPages, choose, date_input
+from tests.browser.pages import StaffPages, chinese_date, choose, date_input
 from tests.browser.world import (
     CAMPAIGN_TITLE,
     CANDIDATES,
@@ -110,7 +110,7 @@ def test_an_applicant_ticked_absent_by_mistake_is_given_the_score_before_the_ran
     entry = member.history_entry("补录误记缺考人员的笔试成绩")
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text("吴兴华")
-    expect(entry).to_contain_text("2026-09-22")
+    expect(entry).to_contain_text("2026年9月22日")
     expect(entry).to_contain_text("缺考 →")
     expect(entry).to_contain_text("80.25")
     expect(entry).to_contain_text(REASON)
@@ -141,7 +141,7 @@ def test_an_objection_received_during_the_notice_is_entered_after_it_ended(staff
     expect(member.campaign_state()).to_have_text("拟聘用人员公示中")
     member.main().get_by_role("link", name="登记异议").click()
     expect(member.heading()).to_have_text("登记异议")
-    member.see(f"罗昇: {notice_end.isoformat()} 前（含当天）收到的异议")
+    member.see(f"罗昇：{chinese_date(notice_end)} 前（含当天）收到的异议")
 
     form = member.main().locator("form")
     choose(form.get_by_label("被提出异议的拟聘用人员"), "罗昇")
@@ -163,7 +163,7 @@ def test_an_objection_received_during_the_notice_is_entered_after_it_ended(staff
     expect(member.heading()).to_have_text(TITLE)
     member.see("异议已登记，请调查核实后处理。")
     objection = member.row("北口村村民（来信）", within=member.section("异议"))
-    expect(objection).to_contain_text(notice_end.isoformat())
+    expect(objection).to_contain_text(chinese_date(notice_end))
     expect(objection).to_contain_text("罗昇")
     expect(objection.get_by_role("link", name="处理")).to_be_visible()
 
@@ -240,7 +240,7 @@ def test_an_administrator_cancels_a_campaigns_process_after_a_confirmation(staff
     admin.open_process(TITLE)
     admin.fill_cancellation(CANCEL_REASON, confirm=True)
     expect(admin.heading()).to_have_text(TITLE)
-    admin.see(f"选聘“{TITLE}”及其流程已取消。", f"已取消: {CANCEL_REASON}")
+    admin.see(f"选聘“{TITLE}”及其流程已取消。", f"已取消：{CANCEL_REASON}")
     expect(admin.campaign_state()).to_have_text("已取消")
     # The change log names both in Chinese, with the task that was open and its holder.
     expect(admin.history_entry("取消选聘")).to_contain_text(CANCEL_REASON)

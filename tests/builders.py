@@ -152,7 +152,8 @@ class Timetable:
         """A timetable on which a campaign reaches ``state`` shortly before ``today`` (the
         current date) and its next step is still ahead:
 
-        - draft, announced: registration opened five days ago and is open ten days more;
+        - draft: registration opens in three days, for two weeks;
+        - announced: registration opened five days ago and is open ten days more;
         - registration closed, reviewed: registration ended two days ago, the exams are
           ahead (applicants may still withdraw);
         - examined, ranked, publicised: the interview was four days ago; a campaign
@@ -161,7 +162,9 @@ class Timetable:
         """
         today = today or timezone.localdate()
         days = datetime.timedelta
-        if state in (CampaignState.DRAFT, CampaignState.ANNOUNCED):
+        if state == CampaignState.DRAFT:
+            return cls.registration(today + days(3), today + days(17))
+        if state == CampaignState.ANNOUNCED:
             return cls.registration(today - days(5), today + days(10))
         if state in (CampaignState.REGISTRATION_CLOSED, CampaignState.REVIEWED):
             end = today - days(2)
@@ -210,6 +213,16 @@ class Timetable:
         return moment(local_day(self.interview_at) + 2 * ONE_DAY, 10)
 
 
+# Registration in the first half of March 2026, the written exam on Saturday 11 April and the
+# interview two weeks later: admission numbers begin with 2026.
+SPRING_2026 = Timetable(
+    registration_start=datetime.date(2026, 3, 1),
+    registration_end=datetime.date(2026, 3, 15),
+    written_exam_at=datetime.datetime(2026, 4, 11, 9, 0, tzinfo=SHANGHAI),
+    interview_at=datetime.datetime(2026, 4, 25, 9, 0, tzinfo=SHANGHAI),
+)
+
+
 # Uploads of an applicant -------------------------------------------------------------------
 
 _PHOTO: bytes | None = None
@@ -248,14 +261,14 @@ def checklist(**failed: str) -> list[dict]:
 # Villages and people -----------------------------------------------------------------------
 
 
-def village_with_vacancies(township: Township, name: str, seats: int) -> Village:
-    """The village ``name`` of ``township`` with at least ``seats`` posts that a campaign may
+def village_with_vacancies(township: Township, village: str | Village, seats: int) -> Village:
+    """The village of ``township`` (by name) with at least ``seats`` posts that a campaign may
     offer: created through the service (posts by the policy's quota) when it does not exist,
     and given more posts when the vacant ones are too few."""
-    village = Village.objects.filter(township=township, name=name).first()
-    if village is None:
+    if isinstance(village, str):
+        found = Village.objects.filter(township=township, name=village).first()
         population = {1: 1800, 2: 3000}.get(seats, 5000)
-        village = make_village(township, population, name=name)
+        village = found or make_village(township, population, name=village)
     vacant = campaigns.vacant_posts(township).filter(village=village).count()
     last = village.posts.aggregate(last=Max("number"))["last"] or 0
     for number in range(last + 1, last + 1 + max(0, seats - vacant)):
@@ -296,9 +309,7 @@ def _offers(township: Township, villages: Offers) -> list[tuple[Village, int]]:
     offers = []
     for item in items:
         village, seats = item if isinstance(item, tuple) else (item, 1)
-        if isinstance(village, str):
-            village = village_with_vacancies(township, village, seats)
-        offers.append((village, seats))
+        offers.append((village_with_vacancies(township, village, seats), seats))
     return offers
 
 
@@ -354,18 +365,20 @@ class CampaignBuilder:
         **rules: Any,
     ) -> "CampaignBuilder":
         """A draft campaign of ``township`` offering ``villages`` (names with one post
-        each, ``{name: seats}``, or villages with their seats), opened by ``by`` (a new
-        committee member when not given) on the day before registration opens.
+        each, ``{name: seats}``, or villages with their seats; posts are added to a village
+        that has too few vacant ones), opened by ``by`` (a new committee member when not
+        given) now, or on the day before registration opens if that has passed.
 
         ``rules`` (``max_age``, ``shortlist_ratio``, ``interview_drop_extremes``, …, by the
         campaign's field names) that differ from the policy in force are first set by a new
         policy version from that day, as the county would revise its policy.
         """
-        timetable = timetable or Timetable.around(CampaignState.DRAFT)
+        timetable = timetable or Timetable.around(CampaignState.ANNOUNCED)
         by = by or committee_member(township)
-        with at(timetable.opening):
+        opening = min(timezone.now(), timetable.opening)
+        with at(opening):
             if rules:
-                _revise_policy(township.county, timetable.opening.date(), rules)
+                _revise_policy(township.county, timezone.localdate(), rules)
             campaign = campaigns.campaign_create(
                 township=township,
                 title=title or f"{township.name}2026年村级人口主任公开选聘",
@@ -822,6 +835,7 @@ def build(campaign: Campaign, **people: Any) -> CampaignBuilder:
 
 __all__ = [
     "ABSENT",
+    "SPRING_2026",
     "CampaignBuilder",
     "Plan",
     "Timetable",

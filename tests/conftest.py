@@ -5,7 +5,8 @@ from django.utils import translation
 
 from accounts.constants import Role
 from core.files import discard_uncommitted
-from tests.factories import CountyFactory, PolicyFactory, UserFactory
+from tests.builders import CampaignBuilder, committee_member
+from tests.factories import CountyFactory, PolicyFactory, TownshipFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +30,57 @@ def policy(county):
 def hr(county, policy):
     """A county HR officer of a county with a policy version in force."""
     return UserFactory(role=Role.COUNTY_HR, county=county)
+
+
+@pytest.fixture
+def township(county):
+    return TownshipFactory(county=county, name="关索街道")
+
+
+@pytest.fixture
+def other_township(county):
+    return TownshipFactory(county=county, name="花江镇")
+
+
+@pytest.fixture
+def committee(township):
+    """A member of the township's committee: runs its recruitment campaigns."""
+    return committee_member(township)
+
+
+@pytest.fixture
+def head(township):
+    """The head of the township's recruitment leading group, on record: approves the
+    announcements."""
+    user = committee_member(township, first_name="强", last_name="李")
+    township.leading_group_head = user
+    township.save(update_fields=["leading_group_head"])
+    return user
+
+
+@pytest.fixture
+def office(county, township):
+    """A member of the township's office: reads its campaigns, runs none."""
+    return UserFactory(role=Role.TOWNSHIP_OFFICE, county=county, township=township)
+
+
+@pytest.fixture
+def foreign_committee(other_township):
+    """A committee member of another township of the county."""
+    return committee_member(other_township)
+
+
+@pytest.fixture
+def open_campaign(policy, township, committee):
+    """``open_campaign(**options)``: an announced campaign of ``township`` opened by
+    ``committee``, as its builder (``tests.builders.CampaignBuilder.open`` takes the
+    options: villages, timetable, rules, …; ``announce=False`` leaves it a draft)."""
+
+    def open_(*, announce: bool = True, **options) -> CampaignBuilder:
+        builder = CampaignBuilder.open(township, by=committee, **options)
+        return builder.announce() if announce else builder
+
+    return open_
 
 
 @pytest.fixture

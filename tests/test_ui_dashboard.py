@@ -19,9 +19,9 @@ from accounts.models import User
 from organisation.models import Township
 from recruitment.constants import CampaignState
 from recruitment.models import Campaign
+from tests.builders import committee_member, make_campaign
 from tests.factories import PostFactory, VillageFactory
 from tests.matrix_support import make_world
-from tests.test_recruitment_exams import make_campaign
 from workflows.flows import CampaignFlow
 from workflows.models import CampaignProcess
 from workflows.services import task_escalate
@@ -56,9 +56,15 @@ def world():
 def open_campaign(world, township: Township, title: str) -> Campaign:
     """A draft campaign with its process: the approval task waits for the township's head
     (assigned), or in the committee's queue when the township has none."""
-    by = world.users[Role.TOWNSHIP_COMMITTEE]
-    campaign = make_campaign(township, world.policy, by, state=CampaignState.DRAFT)
-    Campaign.objects.filter(pk=campaign.pk).update(title=title)
+    if township == world.own.township:
+        by, village = world.users[Role.TOWNSHIP_COMMITTEE], world.own.village
+    else:
+        village = world.foreign.village
+        by = User.objects.filter(township=township, role=Role.TOWNSHIP_COMMITTEE).first()
+        by = by or committee_member(township, username="huajiang_committee")
+    campaign = make_campaign(
+        township, world.policy, by, state=CampaignState.DRAFT, title=title, villages=[village]
+    )
     activation = CampaignFlow.start.activation_class.create(CampaignFlow.start, None, None)
     with transaction.atomic():
         activation.start(SimpleNamespace(user=by))

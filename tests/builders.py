@@ -343,6 +343,7 @@ class CampaignBuilder:
         self._hr = hr
         self.plans: dict[int, Plan] = {}
         self.registered: list[Application] = []
+        self._stages = 0  # inside ``to``: the applications are refreshed once, at the end
 
     # Opening ----------------------------------------------------------------------------
 
@@ -443,8 +444,9 @@ class CampaignBuilder:
 
     def _done(self) -> "CampaignBuilder":
         self.campaign.refresh_from_db()
-        for application in self.registered:
-            application.refresh_from_db()
+        if not self._stages:
+            for application in self.registered:
+                application.refresh_from_db()
         return self
 
     # Announcement and registration -----------------------------------------------------------
@@ -719,6 +721,16 @@ class CampaignBuilder:
         planned: submitted applications reviewed, eligible ones scored, the shortlisted
         interviewed, and the notice closed before the hires are confirmed."""
         target = ORDER.index(CampaignState(state))
+        self._stages += 1
+        try:
+            self._forward(target)
+        finally:
+            self._stages -= 1
+        self._done()
+        assert self.campaign.state == state, (self.campaign.state, state)
+        return self
+
+    def _forward(self, target: int) -> None:
         while ORDER.index(CampaignState(self.campaign.state)) < target:
             current = self.campaign.state
             if current == CampaignState.DRAFT:
@@ -745,8 +757,6 @@ class CampaignBuilder:
             elif current == CampaignState.PUBLICISED:
                 self.close_notice()
                 self.confirm_hires()
-        assert self.campaign.state == state, (self.campaign.state, state)
-        return self
 
     def admitted(
         self, names: Iterable[str], *, village: str | Village | None = None, **plan: Any

@@ -7,6 +7,7 @@ from accounts.constants import Role
 from core.files import discard_uncommitted
 from tests.builders import CampaignBuilder, committee_member
 from tests.factories import CountyFactory, PolicyFactory, TownshipFactory, UserFactory
+from tests.matrix_support import make_world
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +34,8 @@ def hr(county, policy):
 
 
 @pytest.fixture
-def township(county):
+def township(county, policy):
+    """关索街道, a township of a county with a policy in force."""
     return TownshipFactory(county=county, name="关索街道")
 
 
@@ -71,16 +73,24 @@ def foreign_committee(other_township):
 
 
 @pytest.fixture
-def open_campaign(policy, township, committee):
-    """``open_campaign(**options)``: an announced campaign of ``township`` opened by
-    ``committee``, as its builder (``tests.builders.CampaignBuilder.open`` takes the
+def open_campaign(policy, township, committee, head):
+    """``open_campaign(**options)``: a campaign of ``township`` opened by ``committee`` and
+    announced by ``head``, as its builder (``tests.builders.CampaignBuilder.open`` takes the
     options: villages, timetable, rules, …; ``announce=False`` leaves it a draft)."""
 
     def open_(*, announce: bool = True, **options) -> CampaignBuilder:
-        builder = CampaignBuilder.open(township, by=committee, **options)
+        builder = CampaignBuilder.open(township, by=committee, head=head, **options)
         return builder.announce() if announce else builder
 
     return open_
+
+
+@pytest.fixture
+def world(db):
+    """The permission matrix's county (``tests.matrix_support.make_world``): two townships
+    with a village, a post holder and a document each, and one user per role. Modules with a
+    world of their own override it."""
+    return make_world()
 
 
 @pytest.fixture

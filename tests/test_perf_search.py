@@ -17,14 +17,9 @@ from paperwork.models import DocumentKind
 from people.models import Person
 from people.search import name_condition, name_search_key
 from tests.factories import PersonFactory
-from tests.matrix_support import make_document, make_world
+from tests.matrix_support import make_document
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,8 @@ order; the clock is back where it was after each step.
 application), and ``to(state)`` takes the campaign forward to ``state``, entering what each
 stage needs as each applicant's ``Plan`` says (eligible or the rules failed, the written
 score or absent, the interview mark or absent). ``make_campaign`` is the short form: a
-campaign of a township in a given state, with its timetable around today.
+campaign of a township in a given state, with its timetable around today. The documents the
+steps issue are real records printed on a blank page, unless a test asks for the paper.
 
 Nothing here writes a state directly; a test that needs a state the services cannot reach
 says so where it forces it.
@@ -811,7 +812,8 @@ def make_campaign(
     **options: Any,
 ) -> Campaign:
     """A campaign of ``township`` (a new 关索街道 of ``policy``'s county when not given) in
-    ``state``, opened by ``by`` and taken there through the services, with no application.
+    ``state``, opened by ``by`` and taken there through the services, with no application
+    (so at most ranked or cancelled: a notice needs a proposed hire, ``CampaignBuilder``).
 
     The timetable is ``timetable``, or registration from ``registration_start`` to
     ``registration_end``, or one around today on which the campaign has just reached

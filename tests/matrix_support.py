@@ -190,10 +190,7 @@ def make_recruitment(world: World, name: str) -> Recruitment:
     """The side's campaign taken to its public notice through the services (``tests.builders``):
     罗昇 registered, was admitted, sat both exams and is proposed, with an objection received
     today; 韦春燕 was found not eligible after the review, and the county has not yet decided
-    the waiver asked for her. The flow's process is made by hand with one task at every node,
-    which no real process has at once, so that every task URL has a task."""
-    from workflows.flows import CampaignFlow
-
+    the waiver asked for her. Its process has a task at every node (``every_task``)."""
     side = world.side(name)
     if name == "own":
         committee = world.users[Role.TOWNSHIP_COMMITTEE]
@@ -219,23 +216,7 @@ def make_recruitment(world: World, name: str) -> Recruitment:
     campaign = run.campaign
     announcement = document_current(kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT, subject=campaign)
     assert announcement is not None
-    process = CampaignProcess.objects.create(flow_class=CampaignFlow, campaign=campaign)
-    tasks = {}
-    for node in CampaignFlow.instance.nodes():
-        task = Task(process=process, flow_task=node, flow_task_type=node.task_type)
-        if node.task_type == "HUMAN":
-            task.status = STATUS.ASSIGNED
-            task.owner = committee
-            task.owner_permission = f"workflows.township_committee@{side.township.pk}"
-        elif node.task_type == "HUMAN_START":
-            task.status = STATUS.DONE
-            task.owner = committee
-            task.finished = timezone.now()
-        else:
-            task.status = STATUS.DONE
-            task.finished = timezone.now()
-        task.save()
-        tasks[node.name] = task
+    process, tasks = every_task(campaign, committee)
     return Recruitment(
         campaign=campaign,
         offer=run.offer(),
@@ -247,6 +228,32 @@ def make_recruitment(world: World, name: str) -> Recruitment:
         process=process,
         tasks=tasks,
     )
+
+
+def every_task(campaign: Campaign, committee: User) -> tuple[CampaignProcess, dict[str, Task]]:
+    """A process of ``campaign`` made by hand with one task at every node of ``CampaignFlow``,
+    which no real process has at once, so that every task URL has a task: human tasks are
+    assigned to ``committee``, the others done."""
+    from workflows.flows import CampaignFlow
+
+    process = CampaignProcess.objects.create(flow_class=CampaignFlow, campaign=campaign)
+    tasks = {}
+    for node in CampaignFlow.instance.nodes():
+        task = Task(process=process, flow_task=node, flow_task_type=node.task_type)
+        if node.task_type == "HUMAN":
+            task.status = STATUS.ASSIGNED
+            task.owner = committee
+            task.owner_permission = f"workflows.township_committee@{campaign.township_id}"
+        elif node.task_type == "HUMAN_START":
+            task.status = STATUS.DONE
+            task.owner = committee
+            task.finished = timezone.now()
+        else:
+            task.status = STATUS.DONE
+            task.finished = timezone.now()
+        task.save()
+        tasks[node.name] = task
+    return process, tasks
 
 
 def make_world() -> World:

@@ -99,7 +99,7 @@ def test_the_committee_dashboard_starts_with_its_tasks_and_campaigns(client, wor
 
 def test_a_deadline_reads_the_same_on_the_dashboard_the_task_and_the_process(client, world):
     """One wording: the last day to act (the timer fires at 00:05 the day after)."""
-    campaign = open_campaign(world, world.own.township, "关索街道2026年公开选聘")
+    campaign = draft_campaign(world, world.own.township, "关索街道2026年公开选聘")
     task = approval_task(campaign)
     client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
     pages = {

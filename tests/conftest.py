@@ -5,7 +5,9 @@ from django.utils import translation
 
 from accounts.constants import Role
 from core.files import discard_uncommitted
-from tests.factories import CountyFactory, PolicyFactory, UserFactory
+from tests.builders import CampaignBuilder, committee_member
+from tests.factories import CountyFactory, PolicyFactory, TownshipFactory, UserFactory
+from tests.matrix_support import make_world
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +31,66 @@ def policy(county):
 def hr(county, policy):
     """A county HR officer of a county with a policy version in force."""
     return UserFactory(role=Role.COUNTY_HR, county=county)
+
+
+@pytest.fixture
+def township(county, policy):
+    """关索街道, a township of a county with a policy in force."""
+    return TownshipFactory(county=county, name="关索街道")
+
+
+@pytest.fixture
+def other_township(county):
+    return TownshipFactory(county=county, name="花江镇")
+
+
+@pytest.fixture
+def committee(township):
+    """A member of the township's committee: runs its recruitment campaigns."""
+    return committee_member(township)
+
+
+@pytest.fixture
+def head(township):
+    """The head of the township's recruitment leading group, on record: approves the
+    announcements."""
+    user = committee_member(township, first_name="强", last_name="李")
+    township.leading_group_head = user
+    township.save(update_fields=["leading_group_head"])
+    return user
+
+
+@pytest.fixture
+def office(county, township):
+    """A member of the township's office: reads its campaigns, runs none."""
+    return UserFactory(role=Role.TOWNSHIP_OFFICE, county=county, township=township)
+
+
+@pytest.fixture
+def foreign_committee(other_township):
+    """A committee member of another township of the county."""
+    return committee_member(other_township)
+
+
+@pytest.fixture
+def open_campaign(policy, township, committee, head):
+    """``open_campaign(**options)``: a campaign of ``township`` opened by ``committee`` and
+    announced by ``head``, as its builder (``tests.builders.CampaignBuilder.open`` takes the
+    options: villages, timetable, rules, …; ``announce=False`` leaves it a draft)."""
+
+    def open_(*, announce: bool = True, **options) -> CampaignBuilder:
+        builder = CampaignBuilder.open(township, by=committee, head=head, **options)
+        return builder.announce() if announce else builder
+
+    return open_
+
+
+@pytest.fixture
+def world(db):
+    """The permission matrix's county (``tests.matrix_support.make_world``): two townships
+    with a village, a post holder and a document each, and one user per role. Modules with a
+    world of their own override it."""
+    return make_world()
 
 
 @pytest.fixture

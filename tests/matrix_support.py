@@ -5,16 +5,16 @@ director holds a post; ``foreign`` is another township of the same county. Each 
 one village with an occupied and a vacant post, a person (the own one is the director) and a
 document about that person. A second county has its own policy version.
 
-``World.recruitment(side)`` adds, on first use, a publicised campaign of that township with
-one application (photo, waiver request, objection), its announcement, and its flow process
-with one task at every node of ``CampaignFlow`` (human tasks assigned to that township's
-committee member: the own one is the matrix's committee user).
+``World.recruitment(side)`` adds, on first use, a publicised campaign of that township,
+reached through the services: a proposed application (photo, objection), an ineligible one
+with a waiver request, its announcement, and its flow process with one task at every node of
+``CampaignFlow`` (human tasks assigned to that township's committee member: the own one is
+the matrix's committee user).
 """
 
 import datetime
 import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,13 +25,12 @@ from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
 from accounts.models import User
-from core.education import Education
 from organisation.models import County, Post, Township, Village
 from paperwork.models import Document, DocumentKind
+from paperwork.selectors import document_current
 from people.models import Person
 from policy.models import Policy
 from recruitment.constants import (
-    ApplicationState,
     AttachmentKind,
     CampaignState,
     EligibilityRule,
@@ -44,6 +43,7 @@ from recruitment.models import (
     Objection,
     Waiver,
 )
+from tests.builders import CampaignBuilder, Timetable
 from tests.factories import (
     CountyFactory,
     PersonFactory,
@@ -52,7 +52,6 @@ from tests.factories import (
     TownshipFactory,
     UserFactory,
     VillageFactory,
-    make_id_number,
 )
 from workdays.models import DayOverride
 from workflows.models import CampaignProcess
@@ -187,12 +186,11 @@ def make_user(role: str, world: World, *, username: str | None = None) -> User:
     return user
 
 
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-
-
 def make_recruitment(world: World, name: str) -> Recruitment:
-    from workflows.flows import CampaignFlow
-
+    """The side's campaign taken to its public notice through the services (``tests.builders``):
+    罗昇 registered, was admitted, sat both exams and is proposed, with an objection received
+    today; 韦春燕 was found not eligible after the review, and the county has not yet decided
+    the waiver asked for her. Its process has a task at every node (``every_task``)."""
     side = world.side(name)
     if name == "own":
         committee = world.users[Role.TOWNSHIP_COMMITTEE]
@@ -200,89 +198,44 @@ def make_recruitment(world: World, name: str) -> Recruitment:
         committee = make_user(Role.TOWNSHIP_COMMITTEE, world, username="foreign_committee")
         committee.township = side.township
         committee.save(update_fields=["township"])
-    today = timezone.localdate()
-    policy = world.policy
-    campaign = Campaign.objects.create(
-        township=side.township,
+    run = CampaignBuilder.open(
+        side.township,
+        by=committee,
         title=f"{side.township.name}村级人口主任公开选聘",
-        policy=policy,
-        registration_start=today - datetime.timedelta(days=40),
-        registration_end=today - datetime.timedelta(days=30),
-        written_exam_at=timezone.now() - datetime.timedelta(days=20),
-        interview_at=timezone.now() - datetime.timedelta(days=10),
-        venue="关岭自治县民族中学",
-        contact="0851-3682000",
-        max_age=policy.first_hire_max_age,
-        min_education=policy.min_education,
-        written_weight=policy.written_weight,
-        interview_weight=policy.interview_weight,
-        written_pass_line=policy.written_pass_line,
-        composite_pass_line=policy.composite_pass_line,
-        shortlist_ratio=policy.interview_shortlist_ratio,
-        interview_drop_extremes=policy.interview_drop_extremes,
-        notice_working_days=policy.public_notice_working_days,
-        reserve_months=policy.reserve_list_months,
-        created_by=committee,
+        villages=[side.village],
+        timetable=Timetable.around(CampaignState.PUBLICISED),
+    ).announce()
+    application = run.apply("罗昇", birth=datetime.date(1994, 6, 1), written="80", interview="82")
+    turned_down = run.apply("韦春燕", female=True, failed={EligibilityRule.AGE: "超龄"})
+    run.to(CampaignState.REVIEWED)
+    waiver = run.waiver(
+        turned_down, EligibilityRule.AGE, justification="长期从事村计生工作，请予放宽。"
     )
-    Campaign.objects.filter(pk=campaign.pk).update(
-        state=CampaignState.PUBLICISED,
-        notice_starts_on=today - datetime.timedelta(days=1),
-        notice_ends_on=today + datetime.timedelta(days=9),
-    )
-    campaign.refresh_from_db()
-    offer = CampaignPost.objects.create(campaign=campaign, village=side.village, seats=1)
-    birth = datetime.date(1994, 6, 1)
-    application = Application.objects.create(
+    run.to(CampaignState.PUBLICISED)  # the notice began yesterday
+    objection = run.object(application, received_on=timezone.localdate())
+    campaign = run.campaign
+    announcement = document_current(kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT, subject=campaign)
+    assert announcement is not None
+    process, tasks = every_task(campaign, committee)
+    return Recruitment(
         campaign=campaign,
-        offer=offer,
-        name="罗昇",
-        id_number=make_id_number(birth),
-        birth_date=birth,
-        sex="M",
-        phone="13987654321",
-        education=Education.HIGH_SCHOOL,
-        school="关岭民族高级中学",
-        graduation_year=2012,
-        household_registration="贵州省关岭自治县",
-        age_at_deadline=32,
-        admission_number=f"GL2026{campaign.pk:04d}",
-        exam_room="01",
-        seat_number=1,
-        written_score=Decimal("80"),
-        interview_score=Decimal("82"),
-        composite_score=Decimal("81"),
-        rank=1,
-    )
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.PROPOSED)
-    application.refresh_from_db()
-    attachment = Attachment(
+        offer=run.offer(),
         application=application,
-        kind=AttachmentKind.PHOTO,
-        content_type="image/jpeg",
-        size=len(JPEG_BYTES),
-        sha256=hashlib.sha256(JPEG_BYTES).hexdigest(),
+        attachment=application.attachments.get(kind=AttachmentKind.PHOTO),
+        waiver=waiver,
+        objection=objection,
+        announcement=announcement,
+        process=process,
+        tasks=tasks,
     )
-    attachment.file.save("photo.jpg", ContentFile(JPEG_BYTES), save=False)
-    attachment.save()
-    waiver = Waiver.objects.create(
-        application=application,
-        rule=EligibilityRule.AGE,
-        justification="长期从事村计生工作",
-        requested_by=committee,
-    )
-    objection = Objection.objects.create(
-        application=application,
-        received_on=today,
-        lodged_by="村民",
-        content="反映情况",
-        recorded_by=committee,
-    )
-    announcement = make_document(
-        side.person,
-        title="村级人口主任公开选聘公告",
-        kind=DocumentKind.RECRUITMENT_ANNOUNCEMENT,
-        subject=campaign,
-    )
+
+
+def every_task(campaign: Campaign, committee: User) -> tuple[CampaignProcess, dict[str, Task]]:
+    """A process of ``campaign`` made by hand with one task at every node of ``CampaignFlow``,
+    which no real process has at once, so that every task URL has a task: human tasks are
+    assigned to ``committee``, the others done."""
+    from workflows.flows import CampaignFlow
+
     process = CampaignProcess.objects.create(flow_class=CampaignFlow, campaign=campaign)
     tasks = {}
     for node in CampaignFlow.instance.nodes():
@@ -290,7 +243,7 @@ def make_recruitment(world: World, name: str) -> Recruitment:
         if node.task_type == "HUMAN":
             task.status = STATUS.ASSIGNED
             task.owner = committee
-            task.owner_permission = f"workflows.township_committee@{side.township.pk}"
+            task.owner_permission = f"workflows.township_committee@{campaign.township_id}"
         elif node.task_type == "HUMAN_START":
             task.status = STATUS.DONE
             task.owner = committee
@@ -300,17 +253,7 @@ def make_recruitment(world: World, name: str) -> Recruitment:
             task.finished = timezone.now()
         task.save()
         tasks[node.name] = task
-    return Recruitment(
-        campaign=campaign,
-        offer=offer,
-        application=application,
-        attachment=attachment,
-        waiver=waiver,
-        objection=objection,
-        announcement=announcement,
-        process=process,
-        tasks=tasks,
-    )
+    return process, tasks
 
 
 def make_world() -> World:

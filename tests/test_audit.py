@@ -9,14 +9,9 @@ from audit.services import audit_trail
 from organisation.services import village_set_population
 from people.models import IdentityAccess
 from people.services import person_create, person_reveal, person_update
-from tests.factories import TownshipFactory, UserFactory, make_id_number, make_village
+from tests.factories import UserFactory, make_id_number, make_village
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def township(policy):
-    return TownshipFactory(county=policy.county)
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from openpyxl import load_workbook
 
 from core.exports import csv_content, escape_cell, unescape_cell, xlsx_content
 from recruitment.constants import ApplicationState
-from tests.factories import TownshipFactory, UserFactory
-from tests.test_recruitment_exams import make_campaign, make_offer, numbered
 
 pytestmark = pytest.mark.django_db
 
@@ -63,18 +61,10 @@ def test_csv_and_xlsx_hold_formulas_as_text():
 
 
 @pytest.fixture
-def committee(county, policy):
-    from accounts.constants import Role
-
-    township = TownshipFactory(county=county, name="关索街道")
-    return UserFactory(role=Role.TOWNSHIP_COMMITTEE, county=county, township=township)
-
-
-@pytest.fixture
-def candidates(committee, policy):
-    campaign = make_campaign(committee.township, policy, committee)
-    offer = make_offer(campaign)
-    return campaign, numbered(offer, [FORMULAS[0], FORMULAS[1], "王堃"])
+def candidates(open_campaign):
+    """Applicants who registered with formulas for names, admitted to the written exam."""
+    run = open_campaign()
+    return run.campaign, run.admitted([FORMULAS[0], FORMULAS[1], "王堃"])
 
 
 def test_the_score_sheet_csv_escapes_applicants_names(client, committee, candidates):

@@ -24,9 +24,7 @@ from organisation.models import Village
 from recruitment.constants import ApplicationState, AttachmentKind
 from recruitment.models import Application, Attachment
 from recruitment.services import written_exam
-from tests.factories import TownshipFactory, make_pdf
-from tests.test_recruitment_exams import make_campaign as make_exam_campaign
-from tests.test_recruitment_exams import make_offer, numbered
+from tests.factories import make_pdf
 from tests.test_recruitment_public import (
     applicant_data,
     image_bytes,
@@ -195,11 +193,6 @@ def hostile_csvs(header: tuple, row: tuple) -> dict[str, tuple[bytes, str]]:
 # The village import ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def guansuo(county, policy):
-    return TownshipFactory(county=county, name="关索街道")
-
-
 def post_villages(client, name: str, content: bytes):
     return client.post(
         reverse("organisation:import"),
@@ -218,7 +211,7 @@ VILLAGE_ROW = ("关索街道", "新寨村", 1200)
 
 
 @pytest.mark.parametrize("case", list(hostile_workbooks(VILLAGE_HEADER, VILLAGE_ROW)))
-def test_a_hostile_workbook_gets_a_message_on_the_village_import(client, hr, guansuo, case):
+def test_a_hostile_workbook_gets_a_message_on_the_village_import(client, hr, township, case):
     content, message = hostile_workbooks(VILLAGE_HEADER, VILLAGE_ROW)[case]
     client.force_login(hr)
     response = post_villages(client, "villages.xlsx", content)
@@ -228,7 +221,7 @@ def test_a_hostile_workbook_gets_a_message_on_the_village_import(client, hr, gua
 
 
 @pytest.mark.parametrize("case", list(hostile_csvs(VILLAGE_HEADER, VILLAGE_ROW)))
-def test_a_hostile_csv_gets_a_message_on_the_village_import(client, hr, guansuo, case):
+def test_a_hostile_csv_gets_a_message_on_the_village_import(client, hr, township, case):
     content, message = hostile_csvs(VILLAGE_HEADER, VILLAGE_ROW)[case]
     client.force_login(hr)
     response = post_villages(client, "villages.csv", content)
@@ -237,14 +230,14 @@ def test_a_hostile_csv_gets_a_message_on_the_village_import(client, hr, guansuo,
     assert nothing_imported() == (0, 0)
 
 
-def test_a_good_workbook_still_imports(client, hr, guansuo):
+def test_a_good_workbook_still_imports(client, hr, township):
     client.force_login(hr)
     response = post_villages(client, "villages.xlsx", workbook([VILLAGE_HEADER, VILLAGE_ROW]))
     assert response.status_code == 200
     assert nothing_imported() == (1, 1)
 
 
-def test_a_cell_too_long_is_a_row_error(client, hr, guansuo):
+def test_a_cell_too_long_is_a_row_error(client, hr, township):
     client.force_login(hr)
     rows = [VILLAGE_HEADER, ["关索街道", "村" * 1001, 100]]
     response = post_villages(client, "villages.xlsx", workbook(rows))
@@ -256,7 +249,7 @@ def test_a_cell_too_long_is_a_row_error(client, hr, guansuo):
     assert nothing_imported() == (0, 0)
 
 
-def test_reading_stops_when_it_takes_too_long(client, hr, guansuo, monkeypatch):
+def test_reading_stops_when_it_takes_too_long(client, hr, township, monkeypatch):
     monkeypatch.setattr(tabular, "READ_SECONDS", 0.0)
     client.force_login(hr)
     rows = [VILLAGE_HEADER, *(("关索街道", f"村{n}", 100) for n in range(300))]
@@ -270,19 +263,11 @@ def test_reading_stops_when_it_takes_too_long(client, hr, guansuo, monkeypatch):
 
 
 @pytest.fixture
-def committee(county, policy):
-    from accounts.constants import Role
-    from tests.factories import UserFactory
-
-    township = TownshipFactory(county=county, name="关索街道")
-    return UserFactory(role=Role.TOWNSHIP_COMMITTEE, county=county, township=township)
-
-
-@pytest.fixture
-def exam(committee, policy):
-    campaign = make_exam_campaign(committee.township, policy, committee)
-    (candidate,) = numbered(make_offer(campaign), ["甲"])
-    return campaign, candidate
+def exam(open_campaign):
+    """A campaign whose one candidate, 甲, waits for a written score."""
+    run = open_campaign()
+    (candidate,) = run.admitted(["甲"])
+    return run.campaign, candidate
 
 
 def post_scores(client, campaign, name: str, content: bytes):
@@ -386,7 +371,7 @@ def no_decoding(monkeypatch):
 
 
 @pytest.fixture
-def open_campaign(policy):
+def registration_open(policy):
     return make_public_campaign(policy=policy)
 
 
@@ -422,10 +407,10 @@ def nothing_registered(files_before: set[str]) -> bool:
     ids=["9400x9400 png", "8000x8000 png", "5000x5000 png", "9400x9400 jpeg", "50x9000 png"],
 )
 def test_a_photo_of_huge_dimensions_is_refused_before_decoding(
-    client, open_campaign, files_before, no_decoding, content, name
+    client, registration_open, files_before, no_decoding, content, name
 ):
     photo = SimpleUploadedFile(name, content, "image/png")
-    response = register(client, open_campaign, photo=photo)
+    response = register(client, registration_open, photo=photo)
     assert response.status_code == 400
     assert "像素" in response.content.decode()
     assert nothing_registered(files_before)
@@ -453,12 +438,12 @@ def test_a_photo_of_huge_dimensions_is_refused_before_decoding(
     ],
 )
 def test_a_scan_that_is_no_certificate_is_refused(
-    client, open_campaign, files_before, monkeypatch, content, message
+    client, registration_open, files_before, monkeypatch, content, message
 ):
     # As in a process that has rendered a document: WeasyPrint turns this on when imported.
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     scan = SimpleUploadedFile("diploma.pdf", content, "application/pdf")
-    response = register(client, open_campaign, education_certificate=[scan])
+    response = register(client, registration_open, education_certificate=[scan])
     assert response.status_code == 400
     assert message in response.content.decode()
     assert nothing_registered(files_before)
@@ -466,31 +451,31 @@ def test_a_scan_that_is_no_certificate_is_refused(
 
 @pytest.mark.parametrize("load_truncated", [False, True])
 def test_a_cut_off_photo_is_refused(
-    client, open_campaign, files_before, monkeypatch, load_truncated
+    client, registration_open, files_before, monkeypatch, load_truncated
 ):
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", load_truncated)
     content = image_bytes("JPEG", (400, 300))
     photo = SimpleUploadedFile("me.jpg", content[: len(content) // 2], "image/jpeg")
-    response = register(client, open_campaign, photo=photo)
+    response = register(client, registration_open, photo=photo)
     assert response.status_code == 400
     assert "JPEG 或 PNG" in response.content.decode()
     assert nothing_registered(files_before)
 
 
-def test_a_pdf_that_needs_a_password_is_refused(client, open_campaign, files_before):
+def test_a_pdf_that_needs_a_password_is_refused(client, registration_open, files_before):
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     writer.encrypt(user_password="secret", algorithm="RC4-128")
     buffer = io.BytesIO()
     writer.write(buffer)
     scan = SimpleUploadedFile("diploma.pdf", buffer.getvalue(), "application/pdf")
-    response = register(client, open_campaign, education_certificate=[scan])
+    response = register(client, registration_open, education_certificate=[scan])
     assert response.status_code == 400
     assert "密码" in response.content.decode()
     assert nothing_registered(files_before)
 
 
-def test_a_pdf_whose_page_tree_loops_is_refused(client, open_campaign, files_before):
+def test_a_pdf_whose_page_tree_loops_is_refused(client, registration_open, files_before):
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -507,12 +492,12 @@ def test_a_pdf_whose_page_tree_loops_is_refused(client, open_campaign, files_bef
     content += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
     content += f"startxref\n{xref}\n%%EOF\n".encode()
     scan = SimpleUploadedFile("diploma.pdf", bytes(content), "application/pdf")
-    response = register(client, open_campaign, education_certificate=[scan])
+    response = register(client, registration_open, education_certificate=[scan])
     assert response.status_code == 400
     assert nothing_registered(files_before)
 
 
-def test_the_photo_is_stored_downscaled_upright_and_without_metadata(client, open_campaign):
+def test_the_photo_is_stored_downscaled_upright_and_without_metadata(client, registration_open):
     picture = Image.new("RGB", (1600, 1200), (180, 40, 40))  # as the camera stored it
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: turn 90° clockwise to see it upright
@@ -520,7 +505,9 @@ def test_the_photo_is_stored_downscaled_upright_and_without_metadata(client, ope
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", exif=exif, quality=95)
     response = register(
-        client, open_campaign, photo=SimpleUploadedFile("me.jpg", buffer.getvalue(), "image/jpeg")
+        client,
+        registration_open,
+        photo=SimpleUploadedFile("me.jpg", buffer.getvalue(), "image/jpeg"),
     )
     assert response.status_code == 302
     attachment = Attachment.objects.get(kind=AttachmentKind.PHOTO)
@@ -534,11 +521,13 @@ def test_the_photo_is_stored_downscaled_upright_and_without_metadata(client, ope
     assert attachment.content_type == "image/jpeg"
 
 
-def test_a_transparent_png_photo_is_stored_as_a_jpeg_on_white(client, open_campaign):
+def test_a_transparent_png_photo_is_stored_as_a_jpeg_on_white(client, registration_open):
     buffer = io.BytesIO()
     Image.new("RGBA", (300, 400), (0, 0, 0, 0)).save(buffer, "PNG")
     response = register(
-        client, open_campaign, photo=SimpleUploadedFile("me.png", buffer.getvalue(), "image/png")
+        client,
+        registration_open,
+        photo=SimpleUploadedFile("me.png", buffer.getvalue(), "image/png"),
     )
     assert response.status_code == 302
     attachment = Attachment.objects.get(kind=AttachmentKind.PHOTO)
@@ -547,14 +536,14 @@ def test_a_transparent_png_photo_is_stored_as_a_jpeg_on_white(client, open_campa
         assert image.getpixel((10, 10)) == (255, 255, 255)
 
 
-def test_good_scans_are_kept_as_uploaded(client, open_campaign):
+def test_good_scans_are_kept_as_uploaded(client, registration_open):
     pdf = make_pdf(2)
     png = image_bytes("PNG", (2480, 3508))  # A4 at 300 dpi
     scans = [
         SimpleUploadedFile("diploma.pdf", pdf, "application/pdf"),
         SimpleUploadedFile("diploma.png", png, "image/png"),
     ]
-    response = register(client, open_campaign, education_certificate=scans)
+    response = register(client, registration_open, education_certificate=scans)
     assert response.status_code == 302
     stored = {
         a.content_type: a.size

@@ -21,7 +21,6 @@ only with ``DATABASE_URL=postgres://…``.
 import datetime
 import threading
 from collections import Counter
-from decimal import Decimal
 from typing import cast
 
 import pytest
@@ -41,16 +40,15 @@ from recruitment.constants import ApplicationState, CampaignState
 from recruitment.models import Application, Campaign, CampaignPost
 from recruitment.services import applications as applications_service
 from recruitment.services import hiring, review
+from tests.builders import SPRING_2026, CampaignBuilder, Timetable, birth_for_age
+from tests.builders import make_campaign as make_open_campaign
 from tests.factories import (
-    PostFactory,
     TownshipFactory,
     UserFactory,
-    VillageFactory,
     make_id_number,
     make_pdf,
 )
-from tests.test_recruitment_public import birth_for_age, image_bytes, stored_upload_files
-from tests.test_recruitment_public import make_campaign as make_open_campaign
+from tests.test_recruitment_public import image_bytes, stored_upload_files
 
 pytestmark = [
     pytest.mark.postgres,
@@ -120,54 +118,18 @@ def test_twenty_imports_of_one_new_village_create_it_once(hr, county):
 # Admission numbers ----------------------------------------------------------------------------
 
 
-def closed_campaign(township, policy, committee, n: int) -> Campaign:
-    campaign = Campaign.objects.create(
-        township=township,
-        title=f"{township.name}选聘{n}",
-        policy=policy,
-        registration_start=datetime.date(2026, 3, 1),
-        registration_end=datetime.date(2026, 3, 15),
-        written_exam_at=datetime.datetime(2026, 4, 11, 9, 0, tzinfo=datetime.UTC),
-        venue="关岭自治县民族中学",
-        contact="计生办 0851-36812345",
-        max_age=40,
-        min_education=Education.HIGH_SCHOOL,
-        written_weight=50,
-        interview_weight=50,
-        written_pass_line=Decimal("60"),
-        composite_pass_line=Decimal("60"),
-        shortlist_ratio=3,
-        interview_drop_extremes=False,
-        notice_working_days=7,
-        reserve_months=12,
-        created_by=committee,
-    )
-    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.REGISTRATION_CLOSED)
-    offer = CampaignPost.objects.create(
-        campaign=campaign, village=cast(Village, VillageFactory(township=township)), seats=1
-    )
-    for name in ("张三", "李四"):
-        applicant(offer, name, ApplicationState.ELIGIBLE, make_id_number())
-    return campaign
-
-
-def applicant(offer, name, state, id_number) -> Application:
-    birth = datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    return Application.objects.create(
-        campaign=offer.campaign,
-        offer=offer,
-        state=state,
-        name=name,
-        id_number=id_number,
-        birth_date=birth,
-        sex="M",
-        phone="13812345678",
-        education=Education.HIGH_SCHOOL,
-        school="关岭民族中学",
-        graduation_year=2013,
-        household_registration="贵州省关岭自治县",
-        age_at_deadline=30,
-    )
+def closed_campaign(township, committee, n: int, names=("张三", "李四")) -> Campaign:
+    """A campaign of ``township`` past its registration, whose applicants ``names`` are all
+    found eligible: the review can be finished."""
+    run = CampaignBuilder.open(
+        township, by=committee, title=f"{township.name}选聘{n}", timetable=SPRING_2026
+    ).announce()
+    for name in names:
+        run.apply(name)
+    run.close_registration()
+    for application in run.registered:
+        run.review(application)
+    return run.campaign
 
 
 def committee_of(township) -> User:
@@ -195,7 +157,7 @@ def test_campaigns_of_one_township_finishing_review_together_get_different_numbe
 ):
     township = TownshipFactory(county=county, name="关索街道")
     committee = committee_of(township)
-    campaigns = [closed_campaign(township, policy, committee, n) for n in range(THREADS)]
+    campaigns = [closed_campaign(township, committee, n) for n in range(THREADS)]
 
     results = finish_reviews(campaigns, {township.pk: committee})
 
@@ -213,7 +175,7 @@ def test_townships_whose_numbers_share_a_prefix_clash_with_a_message_not_a_500(
     second = Township.objects.create(pk=first.pk + 1000, county=county, name="顶云街道")
     users = {first.pk: committee_of(first), second.pk: committee_of(second)}
     campaigns = [
-        closed_campaign(township, policy, users[township.pk], n)
+        closed_campaign(township, users[township.pk], n)
         for n in range(THREADS // 2)
         for township in (first, second)
     ]
@@ -244,19 +206,19 @@ def test_one_id_number_hired_by_twenty_campaigns_at_once_is_one_person(county, p
     monkeypatch.setattr(hiring, "issue_for", lambda *args, **kwargs: [])
     township = TownshipFactory(county=county, name="关索街道")
     committee = committee_of(township)
-    id_number = make_id_number(datetime.date(1994, 3, 1))
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    birth = datetime.date(1994, 3, 1)
+    id_number = make_id_number(birth)
     campaigns = []
     for n in range(THREADS):
-        campaign = closed_campaign(township, policy, committee, n)
-        Application.objects.filter(campaign=campaign).delete()
-        Campaign.objects.filter(pk=campaign.pk).update(
-            state=CampaignState.PUBLICISED, notice_starts_on=yesterday, notice_ends_on=yesterday
-        )
-        offer = campaign.offers.get()
-        offer.posts.add(PostFactory(village=offer.village, number=1))
-        applicant(offer, "王芳", ApplicationState.PROPOSED, id_number)
-        campaigns.append(campaign)
+        # 王芳 is proposed in each; the notices are over.
+        run = CampaignBuilder.open(
+            township,
+            by=committee,
+            title=f"关索街道选聘{n}",
+            timetable=Timetable.around(CampaignState.CONCLUDED),
+        ).announce()
+        run.apply("王芳", id_number=id_number, birth=birth)
+        campaigns.append(run.to(CampaignState.PUBLICISED).campaign)
 
     def work(i):
         campaign = Campaign.objects.get(pk=campaigns[i].pk)

@@ -32,11 +32,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")
 DAY = datetime.date(2026, 1, 1)
 
 
-@pytest.fixture
-def township(county, policy):
-    return TownshipFactory(county=county, name="关索街道")
-
-
 def statuses(village) -> list[str]:
     return list(village.posts.order_by("number").values_list("status", flat=True))
 

@@ -36,6 +36,7 @@ from tests.factories import (
 # The campaign built by tests/test_recruitment_campaign.py, ready for confirm_hires.
 world = campaign_tests.world
 campaign = campaign_tests.campaign
+run = campaign_tests.run
 ranked = campaign_tests.ranked
 publicised = campaign_tests.publicised
 D, at = campaign_tests.D, campaign_tests.at

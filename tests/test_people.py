@@ -13,14 +13,9 @@ from audit.services import audit_trail
 from core.identity import check_digit
 from people.models import IdentityAccess, Person
 from people.services import person_create, person_update
-from tests.matrix_support import ROLES, make_world
+from tests.matrix_support import ROLES
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ from accounts.constants import Role
 from audit.models import AuditEntry
 from bench.lists import add_documents, populate, populate_campaign
 from organisation.models import Village
+from recruitment.views_campaign import HISTORY_PAGE_SIZE
 from tests.matrix_support import ROLES, make_world
 from tests.test_permission_matrix import ROWS
 
@@ -81,7 +82,9 @@ def grow(world, *, scale: int, rng: random.Random) -> None:
         world.recruitment("own").campaign,
         villages=list(Village.objects.filter(township=own.township)[:3]),
         applications=12 * scale,
-        history=12 * scale,
+        # A full page of the campaign's history at each size: the first page then shows the
+        # same kinds of entries, not the campaign's own steps beside a few of these.
+        history=HISTORY_PAGE_SIZE * scale,
         by=officer,
         rng=rng,
         namesake=own.person.name,

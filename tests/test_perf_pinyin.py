@@ -19,18 +19,12 @@ from organisation.services import village_create
 from people.forms import PersonForm
 from people.services import person_update
 from tests.factories import TownshipFactory, VillageFactory
-from tests.matrix_support import make_world
 
 pytestmark = pytest.mark.django_db
 
 # Code-point order and pinyin order disagree on these: 坝 (ba) < 大 (da) < 新 (xin) < 中 (zhong)
 VILLAGES = ["中寨村", "新寨村二", "坝子村", "大坪村"]
 BY_PINYIN = ["坝子村", "大坪村", "新寨村二", "中寨村"]
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture(autouse=True)

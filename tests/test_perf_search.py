@@ -17,14 +17,9 @@ from paperwork.models import DocumentKind
 from people.models import Person
 from people.search import name_condition, name_search_key
 from tests.factories import PersonFactory
-from tests.matrix_support import make_document, make_world
+from tests.matrix_support import make_document
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture(autouse=True)
@@ -156,18 +151,15 @@ def test_the_shared_pagination_reads_in_chinese(client, world, monkeypatch):
 def test_the_document_list_names_the_person_and_the_applicant(client, world):
     recruitment = world.recruitment("own")
     application = recruitment.application
-    make_document(
-        world.own.person,
-        title="资格审查结果通知书",
-        kind=DocumentKind.ELIGIBILITY_RESULT,
-        subject=application,
-    )
     client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
     response = client.get(reverse("paperwork:list"))
-    rows = {d.title: d for d in response.context["page_obj"].object_list}
-    assert rows["村级人口主任岗位登记表"].person == world.own.person
-    assert rows["资格审查结果通知书"].applicant_name == application.name == "罗昇"
-    assert rows["村级人口主任公开选聘公告"].applicant_name is None
+    rows = {(d.kind, d.object_id): d for d in response.context["page_obj"].object_list}
+    register = world.own.document
+    assert rows[register.kind, register.object_id].person == world.own.person
+    result = rows[DocumentKind.ELIGIBILITY_RESULT, application.pk]
+    assert result.applicant_name == application.name == "罗昇"
+    announcement = recruitment.announcement
+    assert rows[announcement.kind, announcement.object_id].applicant_name is None
     html = response.content.decode()
     assert reverse("people:detail", args=[world.own.person.pk]) in html
     assert "罗昇" in html
@@ -178,17 +170,13 @@ def test_the_document_list_names_the_person_and_the_applicant(client, world):
     [
         ("王晓燕", {"村级人口主任岗位登记表"}),
         ("wang xiao yan", {"村级人口主任岗位登记表"}),
-        ("罗昇", {"资格审查结果通知书"}),
+        # 罗昇's application: the registration form, eligibility result and admission ticket
+        ("罗昇", {"村级人口主任选聘报名表", "资格审查结果通知书", "准考证"}),
         ("赵", set()),
     ],
 )
 def test_documents_are_found_by_the_name_of_their_person(client, world, term, titles):
-    make_document(
-        world.own.person,
-        title="资格审查结果通知书",
-        kind=DocumentKind.ELIGIBILITY_RESULT,
-        subject=world.recruitment("own").application,
-    )
+    world.recruitment("own")
     client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
     response = client.get(reverse("paperwork:list"), {"q": term})
     assert {d.title for d in response.context["page_obj"].object_list} == titles

@@ -1,8 +1,8 @@
 """Campaign lifecycle, public notice and objections, hiring and draft contracts, with their
 documents read back from the PDFs.
 
-Applications are made directly (scores and states set with ``update``), so that these tests
-do not depend on the registration and exam services.
+Applicants register and sit the exams through the services (``tests.builders``), each step on
+its day of the campaign's timetable.
 """
 
 import datetime
@@ -23,7 +23,6 @@ from config import urls as project_urls
 from contracts.models import Contract
 from contracts.services import contract_end_date
 from core.education import Education
-from core.identity import age_on
 from organisation.constants import PostStatus
 from paperwork.models import Document, DocumentKind
 from paperwork.selectors import document_current
@@ -34,10 +33,9 @@ from recruitment.constants import (
     CampaignState,
     EligibilityRule,
     ObjectionDecision,
-    WaiverDecision,
 )
 from recruitment.forms_campaign import CampaignForm
-from recruitment.models import Application, Campaign, Objection, Waiver
+from recruitment.models import Application, Campaign, Objection
 from recruitment.services.campaigns import (
     campaign_announce,
     campaign_cancel,
@@ -46,21 +44,21 @@ from recruitment.services.campaigns import (
     vacant_posts,
 )
 from recruitment.services.hiring import campaign_confirm_hires
-from recruitment.services.interview import campaign_finish_exams
+from recruitment.services.interview import campaign_finish_exams, interview_absent
 from recruitment.services.notice import (
     campaign_confirm_ranking,
     campaign_publicise,
     objection_decide,
     objection_record,
 )
-from recruitment.services.review import campaign_finish_review
+from recruitment.services.review import campaign_finish_review, waiver_decide
+from tests.builders import ABSENT, CampaignBuilder, build
 from tests.factories import (
     PersonFactory,
     PostFactory,
     TownshipFactory,
     UserFactory,
     VillageFactory,
-    make_id_number,
 )
 
 # The staff site mounts recruitment at /recruitment/ (web.site); this module's URLconf mounts
@@ -75,7 +73,6 @@ pytestmark = [
 
 SH = ZoneInfo("Asia/Shanghai")
 D = datetime.date
-BIRTH = D(1994, 3, 1)
 
 
 def at(day: datetime.date, hour: int = 10):
@@ -159,79 +156,48 @@ def campaign(world):
         return campaign_create(**create_kwargs(world))
 
 
-def set_state(obj, state):
-    type(obj).objects.filter(pk=obj.pk).update(state=state)
-    obj.refresh_from_db()
-    return obj
+@pytest.fixture
+def run(world, campaign) -> CampaignBuilder:
+    """The campaign taken forward by its committee member, head and county officer."""
+    return build(campaign, committee=world.committee, head=world.head, hr=world.hr)
 
 
-def applicant(
-    campaign,
-    village,
-    name,
-    *,
-    state=ApplicationState.RANKED,
-    written=None,
-    interview=None,
-    composite=None,
-    rank=None,
-    tie=None,
-    birth=BIRTH,
-    female=False,
-    id_number=None,
-):
-    offer = campaign.offers.get(village=village)
-    number = id_number or make_id_number(birth, female=female)
-    application = Application.objects.create(
-        campaign=campaign,
-        offer=offer,
-        name=name,
-        id_number=number,
-        birth_date=birth,
-        sex="F" if female else "M",
-        phone="13800138000",
-        education=Education.HIGH_SCHOOL,
-        school="关岭民族高级中学",
-        graduation_year=2012,
-        household_registration="贵州省关岭自治县永宁镇",
-        age_at_deadline=age_on(birth, campaign.registration_end),
-        written_score=Decimal(written) if written is not None else None,
-        interview_score=Decimal(interview) if interview is not None else None,
-        composite_score=Decimal(composite) if composite is not None else None,
-        rank=rank,
-        tie_break_position=tie,
-    )
-    return set_state(application, state)
+def rank(world, run, *, withdrawn=()) -> dict[str, Application]:
+    """Take the campaign to ranked: 坝湾村 (2 posts) has four candidates above the pass line,
+    one below, one below the written pass line and one absent from the written exam; 木城村
+    (1 post) two above. The candidates named in ``withdrawn`` withdraw while registration is
+    open."""
+    a, b = world.village_a, world.village_b
+    run.announce()
+
+    def applicant(name, village, written, interview=ABSENT, **kwargs):
+        return run.apply(
+            name, village=village, written=written, interview=interview, phone="13800138000",
+            **kwargs,
+        )  # fmt: skip
+
+    applicants = {
+        "wang": applicant("王芳", a, "88", "86", female=True),
+        "zhang": applicant("张伟", a, "84", "82"),
+        "liu": applicant("刘洋", a, "80", "78"),
+        "chen": applicant("陈静", a, "75", "71", female=True),
+        "low": applicant("杨磊", a, "62", "50"),
+        "notlisted": applicant("赵军", a, "55"),
+        "absent": applicant("吴刚", a, ABSENT),
+        "huang": applicant("黄丽", b, "90", "80", female=True),
+        "zhou": applicant("周杰", b, "70", "70"),
+    }
+    for key in withdrawn:
+        run.withdraw(applicants[key])
+    run.to(CampaignState.RANKED)
+    return applicants
 
 
 @pytest.fixture
-def ranked(world, campaign):
-    """A ranked campaign: 坝湾村 (2 posts) has four candidates above the pass line and one
-    below; 木城村 (1 post) two above."""
-    set_state(campaign, CampaignState.RANKED)
-    w = world
-    c, a, b = campaign, w.village_a, w.village_b
-    out = ApplicationState.NOT_HIRED
-    return {
-        "wang": scored(c, a, "王芳", ("88", "86", "87.00", 1), female=True),
-        "zhang": scored(c, a, "张伟", ("84", "82", "83.00", 2)),
-        "liu": scored(c, a, "刘洋", ("80", "78", "79.00", 3)),
-        "chen": scored(c, a, "陈静", ("75", "71", "73.00", 4), female=True),
-        "low": scored(c, a, "杨磊", ("62", "50", "56.00", 5), state=out),
-        "notlisted": applicant(c, a, "赵军", written="55", state=out),
-        "absent": applicant(c, a, "吴刚", state=ApplicationState.ABSENT),
-        "huang": scored(c, b, "黄丽", ("90", "80", "85.00", 1), female=True),
-        "zhou": scored(c, b, "周杰", ("70", "70", "70.00", 2)),
-    }
-
-
-def scored(campaign, village, name, scores, **kwargs):
-    """An applicant with (written, interview, composite, rank) and, unless given, ranked."""
-    written, interview, composite, rank = scores
-    return applicant(
-        campaign, village, name, written=written, interview=interview, composite=composite,
-        rank=rank, **kwargs,
-    )  # fmt: skip
+def ranked(world, run):
+    """A ranked campaign (``rank``): the composites are 87, 83, 79, 73 and 56 (below the
+    pass line) in 坝湾村, 85 and 70 in 木城村."""
+    return rank(world, run)
 
 
 def refresh(application):
@@ -429,20 +395,21 @@ def test_registration_closes_only_after_the_deadline(world, campaign):
     assert entry.actor is None
 
 
-def test_finish_review_waits_for_results_and_waivers_then_admits(world, campaign):
-    set_state(campaign, CampaignState.REGISTRATION_CLOSED)
-    waiting = applicant(campaign, world.village_a, "孙明", state=ApplicationState.SUBMITTED)
-    eligible = applicant(campaign, world.village_a, "王芳", state=ApplicationState.ELIGIBLE)
+def test_finish_review_waits_for_results_and_waivers_then_admits(world, campaign, run):
+    run.announce()
+    waiting = run.apply("孙明", village=world.village_a)
+    eligible = run.apply("王芳", village=world.village_a)
+    run.close_registration()
+    run.review(eligible)
     with pytest.raises(ValidationError, match="1 application has no eligibility result"):
         campaign_finish_review(campaign=campaign, by=world.committee)
-    set_state(waiting, ApplicationState.INELIGIBLE)
-    waiver = Waiver.objects.create(
-        application=waiting, rule=EligibilityRule.AGE, justification="退伍军人",
-        requested_by=world.committee,
-    )  # fmt: skip
+    run.review(waiting, failed={EligibilityRule.HOUSEHOLD: "户籍不在本镇"})
+    waiver = run.waiver(
+        waiting, EligibilityRule.HOUSEHOLD, justification="退伍军人，安置在本镇，户籍正在迁入。"
+    )
     with pytest.raises(ValidationError, match="waiver"):
         campaign_finish_review(campaign=campaign, by=world.committee)
-    Waiver.objects.filter(pk=waiver.pk).update(decision=WaiverDecision.REJECTED)
+    waiver_decide(waiver=waiver, approve=False, note="不予放宽。", by=world.hr)
     with pytest.raises(PermissionDenied):
         campaign_finish_review(campaign=campaign, by=world.office)
     campaign = campaign_finish_review(campaign=campaign, by=world.committee)
@@ -452,34 +419,33 @@ def test_finish_review_waits_for_results_and_waivers_then_admits(world, campaign
     assert not refresh(waiting).admission_number
 
 
-def test_finish_exams_needs_every_application_resolved(world, campaign):
-    set_state(campaign, CampaignState.REVIEWED)
-    waiting = applicant(campaign, world.village_a, "孙明", state=ApplicationState.SHORTLISTED)
-    applicant(campaign, world.village_a, "王芳", composite="80", rank=1)
+def test_finish_exams_needs_every_application_resolved(world, campaign, run):
+    run.announce()
+    waiting = run.apply("孙明", village=world.village_a)
+    interviewed = run.apply("王芳", village=world.village_a)
+    run.to(CampaignState.REVIEWED).written().shortlist().interview({interviewed: "80"})
     with pytest.raises(ValidationError, match="孙明"):
         campaign_finish_exams(campaign=campaign, by=world.committee)
-    set_state(waiting, ApplicationState.ABSENT)
+    interview_absent(application=waiting, by=world.committee)
     campaign = campaign_finish_exams(campaign=campaign, by=world.committee)
     assert campaign.state == CampaignState.EXAMINED
 
 
-def test_confirm_ranking_refuses_an_undecided_tie_at_the_cut_off(world, campaign):
-    set_state(campaign, CampaignState.EXAMINED)
-    applicant(
-        campaign, world.village_b, "黄丽", written="80", interview="80", composite="80.00", rank=1
-    )
-    applicant(
-        campaign, world.village_b, "周杰", written="80", interview="80", composite="80.00", rank=1
-    )
+def test_confirm_ranking_refuses_an_undecided_tie_at_the_cut_off(world, campaign, run):
+    run.announce()
+    run.apply("黄丽", village=world.village_b, written="80", interview="80")
+    run.apply("周杰", village=world.village_b, written="80", interview="80")
+    run.to(CampaignState.EXAMINED)
     with pytest.raises(ValidationError, match=r"黄丽(、|, )周杰|周杰(、|, )黄丽"):
         campaign_confirm_ranking(campaign=campaign, by=world.committee)
     campaign.refresh_from_db()
     assert campaign.state == CampaignState.EXAMINED
 
 
-def test_confirm_ranking_issues_the_score_and_ranking_list(world, campaign):
-    set_state(campaign, CampaignState.EXAMINED)
-    scored(campaign, world.village_b, "黄丽", ("90", "80", "85.00", 1))
+def test_confirm_ranking_issues_the_score_and_ranking_list(world, campaign, run):
+    run.announce()
+    run.apply("黄丽", village=world.village_b, written="90", interview="80")
+    run.to(CampaignState.EXAMINED)
     campaign = campaign_confirm_ranking(campaign=campaign, by=world.committee)
     assert campaign.state == CampaignState.RANKED
     assert documents(DocumentKind.SCORE_RANKING_LIST, campaign).count() == 1
@@ -525,82 +491,63 @@ def test_publicise_across_national_day(world, campaign, ranked):
     assert ranked["wang"].id_number not in text
 
 
-def test_publicise_refuses_a_tie_at_the_cut_off(world, campaign):
-    set_state(campaign, CampaignState.RANKED)
-    a = applicant(
-        campaign, world.village_b, "黄丽", written="80", interview="80", composite="80.00", rank=1
-    )
-    applicant(
-        campaign, world.village_b, "周杰", written="80", interview="80", composite="80.00", rank=1
-    )
+def test_publicise_refuses_a_tie_at_the_cut_off(world, campaign, run):
+    run.announce()
+    a = run.apply("黄丽", village=world.village_b, written="80", interview="80")
+    b = run.apply("周杰", village=world.village_b, written="80", interview="80")
+    run.to(CampaignState.EXAMINED).tie_break([a, b]).to(CampaignState.RANKED)
+    # Publicising checks ties itself, although confirming the ranking already refuses an
+    # undecided one (and no decision can be recorded after it): the services cannot reach
+    # this state, so the decision is taken back by hand.
+    Application.objects.filter(pk__in=[a.pk, b.pk]).update(tie_break_position=None)
     with at(D(2026, 9, 30)), pytest.raises(ValidationError, match="tied"):
         campaign_publicise(campaign=campaign, by=world.committee)
     assert refresh(a).state == ApplicationState.RANKED
     assert not documents(DocumentKind.PUBLIC_NOTICE).exists()
 
 
-def test_a_recorded_tie_decision_settles_who_is_proposed(world, campaign):
-    set_state(campaign, CampaignState.RANKED)
-    first = applicant(
-        campaign,
-        world.village_b,
-        "黄丽",
-        written="80",
-        interview="80",
-        composite="80.00",
-        rank=1,
-        tie=2,
-    )
-    second = applicant(
-        campaign,
-        world.village_b,
-        "周杰",
-        written="80",
-        interview="80",
-        composite="80.00",
-        rank=1,
-        tie=1,
-    )
+def test_a_recorded_tie_decision_settles_who_is_proposed(world, campaign, run):
+    run.announce()
+    first = run.apply("黄丽", village=world.village_b, written="80", interview="80")
+    second = run.apply("周杰", village=world.village_b, written="80", interview="80")
+    run.to(CampaignState.EXAMINED).tie_break([second, first]).to(CampaignState.RANKED)
     with at(D(2026, 9, 30)):
         campaign_publicise(campaign=campaign, by=world.committee)
     assert refresh(second).state == ApplicationState.PROPOSED
     assert refresh(first).state == ApplicationState.RANKED
 
 
-def test_written_score_breaks_a_composite_tie(world, campaign):
-    set_state(campaign, CampaignState.RANKED)
-    better = applicant(
-        campaign, world.village_b, "黄丽", written="82", interview="78", composite="80.00", rank=1
-    )
-    worse = applicant(
-        campaign, world.village_b, "周杰", written="78", interview="82", composite="80.00", rank=2
-    )
+def test_written_score_breaks_a_composite_tie(world, campaign, run):
+    run.announce()
+    better = run.apply("黄丽", village=world.village_b, written="82", interview="78")
+    worse = run.apply("周杰", village=world.village_b, written="78", interview="82")
+    run.to(CampaignState.RANKED)
     with at(D(2026, 9, 30)):
         campaign_publicise(campaign=campaign, by=world.committee)
     assert refresh(better).state == ApplicationState.PROPOSED
     assert refresh(worse).state == ApplicationState.RANKED
 
 
-def test_publicise_with_nobody_above_the_pass_line(world, campaign):
-    set_state(campaign, CampaignState.RANKED)
-    applicant(
-        campaign,
-        world.village_b,
-        "周杰",
-        composite="50.00",
-        rank=1,
-        state=ApplicationState.NOT_HIRED,
-    )
+def test_publicise_with_nobody_above_the_pass_line(world, campaign, run):
+    run.announce()
+    run.apply("周杰", village=world.village_b, written="60", interview="40")  # 50.00
+    run.to(CampaignState.RANKED)
     with at(D(2026, 9, 30)), pytest.raises(ValidationError, match="pass line"):
         campaign_publicise(campaign=campaign, by=world.committee)
 
 
-@pytest.fixture
-def publicised(world, campaign, ranked):
+def publicise(world, campaign):
     with at(D(2026, 9, 30)):
         campaign_publicise(campaign=campaign, by=world.committee)
     campaign.refresh_from_db()
     return campaign
+
+
+@pytest.fixture
+def publicised(world, campaign, ranked):
+    """The ranked campaign published on Wednesday 30 September 2026: the notice runs from 1
+    to 15 October (National Day's holidays between)."""
+    return publicise(world, campaign)
 
 
 # --- objections ---------------------------------------------------------------------------------
@@ -702,8 +649,9 @@ def test_dismissed_objection_changes_nothing_else(world, publicised, ranked):
         objection_decide(objection=objection, upheld=True, finding="x", by=world.committee)
 
 
-def test_upheld_objection_with_nobody_left_above_the_line(world, publicised, ranked):
-    set_state(ranked["zhou"], ApplicationState.WITHDRAWN)
+def test_upheld_objection_with_nobody_left_above_the_line(world, campaign, run):
+    ranked = rank(world, run, withdrawn=["zhou"])  # 木城村 has no one else
+    publicised = publicise(world, campaign)
     with at(D(2026, 10, 12)):
         objection = objection_record(
             application=ranked["huang"], received_on=D(2026, 10, 12), lodged_by="",
@@ -726,13 +674,14 @@ def test_hires_wait_for_the_notice_and_the_objections(world, publicised, ranked)
     with at(D(2026, 10, 15)), pytest.raises(ValidationError, match="2026-10-15"):
         campaign_confirm_hires(campaign=publicised, start_date=D(2026, 11, 1), by=world.committee)
     with at(D(2026, 10, 14)):
-        objection_record(
+        objection = objection_record(
             application=ranked["wang"], received_on=D(2026, 10, 14), lodged_by="",
             content="x", by=world.committee,
         )  # fmt: skip
     with at(D(2026, 10, 16)), pytest.raises(ValidationError, match="not been decided"):
         campaign_confirm_hires(campaign=publicised, start_date=D(2026, 11, 1), by=world.committee)
-    Objection.objects.update(decision=ObjectionDecision.DISMISSED, finding="不属实")
+    with at(D(2026, 10, 16)):
+        objection_decide(objection=objection, upheld=False, finding="不属实", by=world.committee)
     with at(D(2026, 10, 16)), pytest.raises(ValidationError) as excinfo:
         campaign_confirm_hires(campaign=publicised, start_date=D(2026, 10, 15), by=world.committee)
     assert "start_date" in excinfo.value.error_dict

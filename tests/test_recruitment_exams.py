@@ -3,9 +3,7 @@ absentees, the shortlist, interview marks, the ranking with ties, the score and 
 refusals, and the staff pages."""
 
 import csv
-import datetime
 import io
-import itertools
 import re
 from decimal import Decimal
 
@@ -18,21 +16,14 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 
 import config.urls
-from accounts.constants import Role
 from audit import services as audit_services
 from audit.models import AuditEntry
-from core.education import Education
 from paperwork.models import Document, DocumentKind
-from recruitment.constants import ApplicationState, CampaignState
+from recruitment.constants import ApplicationState, CampaignState, EligibilityRule
 from recruitment.documents.exam import issue_score_ranking_list
-from recruitment.models import Application, Campaign, CampaignPost, InterviewMark
+from recruitment.models import Application, InterviewMark
 from recruitment.services import interview, review, written_exam
-from tests.factories import (
-    TownshipFactory,
-    UserFactory,
-    VillageFactory,
-    make_id_number,
-)
+from tests.builders import ABSENT, SPRING_2026, CampaignBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -58,119 +49,30 @@ def english(settings):
 
 
 @pytest.fixture
-def township(county):
-    return TownshipFactory(county=county, name="关索街道")
+def exam(open_campaign):
+    """``exam(**options)``: an announced campaign of the township on the spring 2026
+    timetable, offering one post in 新寨村 unless ``villages`` says otherwise."""
+
+    def open_(**options) -> CampaignBuilder:
+        return open_campaign(timetable=SPRING_2026, **options)
+
+    return open_
 
 
 @pytest.fixture
-def other_township(county):
-    return TownshipFactory(county=county, name="花江镇")
+def run(exam) -> CampaignBuilder:
+    return exam()
 
 
 @pytest.fixture
-def committee(county, township):
-    return UserFactory(role=Role.TOWNSHIP_COMMITTEE, county=county, township=township)
-
-
-@pytest.fixture
-def office(county, township):
-    return UserFactory(role=Role.TOWNSHIP_OFFICE, county=county, township=township)
-
-
-@pytest.fixture
-def foreign_committee(county, other_township):
-    return UserFactory(role=Role.TOWNSHIP_COMMITTEE, county=county, township=other_township)
-
-
-def make_campaign(township, policy, by, *, state=CampaignState.REVIEWED, **rules) -> Campaign:
-    values = {
-        "max_age": 40,
-        "min_education": Education.HIGH_SCHOOL,
-        "written_weight": 50,
-        "interview_weight": 50,
-        "written_pass_line": D("60"),
-        "composite_pass_line": D("60"),
-        "shortlist_ratio": 3,
-        "interview_drop_extremes": False,
-        "interview_panel_size": 3,
-        "notice_working_days": 7,
-        "reserve_months": 12,
-    }
-    values.update(rules)
-    campaign = Campaign.objects.create(
-        township=township,
-        title="2026年关索街道村级人口主任公开选聘",
-        policy=policy,
-        registration_start=datetime.date(2026, 3, 1),
-        registration_end=datetime.date(2026, 3, 15),
-        written_exam_at=datetime.datetime(2026, 4, 11, 9, 0, tzinfo=datetime.UTC),
-        interview_at=datetime.datetime(2026, 4, 25, 9, 0, tzinfo=datetime.UTC),
-        venue="关岭自治县民族中学",
-        contact="关索街道计生办 0851-36812345",
-        created_by=by,
-        **values,
-    )
-    Campaign.objects.filter(pk=campaign.pk).update(state=state)
-    campaign.refresh_from_db()
-    return campaign
-
-
-def make_offer(campaign, name="新寨村", seats=1) -> CampaignPost:
-    village = VillageFactory.create(township=campaign.township, name=name)
-    return CampaignPost.objects.create(campaign=campaign, village=village, seats=seats)
-
-
-def make_application(offer, name="张三", *, state=ApplicationState.ELIGIBLE, **fields):
-    id_number = make_id_number(datetime.date(1995, 6, 1))
-    values = {
-        "campaign": offer.campaign,
-        "offer": offer,
-        "state": state,
-        "name": name,
-        "id_number": id_number,
-        "birth_date": datetime.date(1995, 6, 1),
-        "sex": "M",
-        "phone": "13812345678",
-        "education": Education.HIGH_SCHOOL,
-        "school": "关岭民族中学",
-        "graduation_year": 2013,
-        "household_registration": "贵州省关岭自治县关索街道",
-        "age_at_deadline": 30,
-    }
-    values.update(fields)
-    return Application.objects.create(**values)
-
-
-@pytest.fixture
-def campaign(township, policy, committee):
-    return make_campaign(township, policy, committee)
+def campaign(run):
+    return run.campaign
 
 
 @pytest.fixture
 def no_tickets(monkeypatch):
     """Skip rendering tickets where a test is about numbers, not paper."""
     monkeypatch.setattr(review, "issue_for", lambda *args, **kwargs: [])
-
-
-_sequence = itertools.count(9001)
-
-
-def numbered(offer, names, **fields):
-    """Eligible applications with admission numbers, in order (each number new: they are
-    unique across campaigns)."""
-    result = []
-    for i, name in enumerate(names, start=1):
-        result.append(
-            make_application(
-                offer,
-                name,
-                admission_number=f"2026{offer.campaign.township_id % 1000:03d}{next(_sequence)}",
-                exam_room="01",
-                seat_number=i,
-                **fields,
-            )
-        )
-    return result
 
 
 def pdf_text(document: Document) -> str:
@@ -195,13 +97,11 @@ def refresh(*applications):
 # Admission numbers and tickets --------------------------------------------------------------
 
 
-def test_admission_numbers_rooms_and_seats_in_pinyin_order(campaign, committee, no_tickets):
-    offer = make_offer(campaign)
+def test_admission_numbers_rooms_and_seats_in_pinyin_order(run, campaign, committee, no_tickets):
     names = ["周七", "安一", "陈二", "白三"]  # zhou, an, chen, bai
-    apps = [make_application(offer, n) for n in names]
-    make_application(offer, "李不合格", state=ApplicationState.INELIGIBLE)
-    assert review.admission_assign(campaign=campaign, by=committee) == 4
-    refresh(*apps)
+    apps = [run.apply(n) for n in names]
+    run.apply("李不合格", failed={EligibilityRule.HOUSEHOLD: "户籍不在本乡镇"})
+    run.to(CampaignState.REVIEWED)  # finishing the review assigns the numbers
     by_name = {a.name: a for a in apps}
     prefix = f"2026{campaign.township_id % 1000:03d}"
     ordered = ["安一", "白三", "陈二", "周七"]
@@ -216,30 +116,22 @@ def test_admission_numbers_rooms_and_seats_in_pinyin_order(campaign, committee, 
     assert review.admission_assign(campaign=campaign, by=committee) == 0
 
 
-def test_rooms_hold_thirty_seats_and_numbers_continue_in_the_township_year(
-    campaign, committee, township, policy, no_tickets
-):
-    offer = make_offer(campaign)
-    apps = [make_application(offer, f"考生{i:02d}") for i in range(31)]
-    review.admission_assign(campaign=campaign, by=committee)
-    refresh(*apps)
+def test_rooms_hold_thirty_seats_and_numbers_continue_in_the_township_year(run, exam, no_tickets):
+    apps = run.admitted([f"考生{i:02d}" for i in range(31)])
     rooms = sorted((a.exam_room, a.seat_number) for a in apps)
     assert rooms[29] == ("01", 30) and rooms[30] == ("02", 1)
     assert len({a.admission_number for a in apps}) == 31
 
-    second = make_campaign(township, policy, committee)
-    late = make_application(make_offer(second, "和平村"), "后来者")
-    review.admission_assign(campaign=second, by=committee)
-    late.refresh_from_db()
+    second = exam(villages=("和平村",))
+    (late,) = second.admitted(["后来者"])
     assert late.admission_number.endswith("0032")
     assert late.exam_room == "01" and late.seat_number == 1
 
 
-def test_admission_ticket_pdf_shows_masked_id_and_never_the_full_number(campaign, committee):
-    offer = make_offer(campaign, "城内村")
-    application = make_application(offer, "王晓燕")
-    assert review.admission_assign(campaign=campaign, by=committee) == 1
-    application.refresh_from_db()
+def test_admission_ticket_pdf_shows_masked_id_and_never_the_full_number(exam):
+    run = exam(villages=("城内村",), paper=True)
+    campaign = run.campaign
+    (application,) = run.admitted(["王晓燕"])
     ticket = Document.objects.get(kind=DocumentKind.ADMISSION_TICKET)
     assert ticket.object_id == application.pk
     assert ticket.township_id == campaign.township_id and ticket.person_id is None
@@ -252,9 +144,11 @@ def test_admission_ticket_pdf_shows_masked_id_and_never_the_full_number(campaign
     assert "第01考场" in text and "城内村" in text and "考生须知" in text
 
 
-def test_a_failing_ticket_leaves_no_admission_number(campaign, committee, monkeypatch):
-    offer = make_offer(campaign)
-    apps = [make_application(offer, n) for n in ("甲", "乙")]
+def test_a_failing_ticket_leaves_no_admission_number(run, campaign, committee, monkeypatch):
+    apps = [run.apply(n) for n in ("甲", "乙")]
+    run.close_registration()
+    for application in apps:
+        run.review(application)
     calls = []
 
     def fail_second(subject, transition, *, by):
@@ -266,17 +160,19 @@ def test_a_failing_ticket_leaves_no_admission_number(campaign, committee, monkey
     monkeypatch.setattr(review, "issue_for", fail_second)
     before = AuditEntry.objects.count()
     with pytest.raises(RuntimeError):
-        review.admission_assign(campaign=campaign, by=committee)
+        review.campaign_finish_review(campaign=campaign, by=committee)
     refresh(*apps)
     assert all(a.admission_number == "" for a in apps)
     assert AuditEntry.objects.count() == before
+    campaign.refresh_from_db()
+    assert campaign.state == CampaignState.REGISTRATION_CLOSED
 
 
 # Written scores by form -----------------------------------------------------------------------
 
 
-def test_scores_and_absentees_are_recorded_with_audit(campaign, committee):
-    a, b, c = numbered(make_offer(campaign), ["甲", "乙", "丙"])
+def test_scores_and_absentees_are_recorded_with_audit(run, campaign, committee):
+    a, b, c = run.admitted(["甲", "乙", "丙"])
     result = written_exam.written_scores_record(
         campaign=campaign, rows=[(a.pk, "85.5"), (b.pk, None), (c.pk, D("60"))], by=committee
     )
@@ -308,8 +204,8 @@ def test_scores_and_absentees_are_recorded_with_audit(campaign, committee):
         ("abc", "not a number"),
     ],
 )
-def test_bad_scores_are_refused_and_nothing_is_written(campaign, committee, raw, reason):
-    a, b = numbered(make_offer(campaign), ["甲", "乙"])
+def test_bad_scores_are_refused_and_nothing_is_written(run, campaign, committee, raw, reason):
+    a, b = run.admitted(["甲", "乙"])
     before = snapshot()
     with pytest.raises(ValidationError) as error:
         written_exam.written_scores_record(
@@ -320,8 +216,8 @@ def test_bad_scores_are_refused_and_nothing_is_written(campaign, committee, raw,
     assert snapshot() == before
 
 
-def test_an_absentee_cannot_get_a_score_nor_a_scored_one_be_absent(campaign, committee):
-    a, b = numbered(make_offer(campaign), ["甲", "乙"])
+def test_an_absentee_cannot_get_a_score_nor_a_scored_one_be_absent(run, campaign, committee):
+    a, b = run.admitted(["甲", "乙"])
     written_exam.written_scores_record(
         campaign=campaign, rows=[(a.pk, None), (b.pk, "70")], by=committee
     )
@@ -335,8 +231,8 @@ def test_an_absentee_cannot_get_a_score_nor_a_scored_one_be_absent(campaign, com
     assert snapshot() == before
 
 
-def test_a_failing_audit_leaves_no_score(campaign, committee, monkeypatch):
-    (a,) = numbered(make_offer(campaign), ["甲"])
+def test_a_failing_audit_leaves_no_score(run, campaign, committee, monkeypatch):
+    (a,) = run.admitted(["甲"])
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -351,9 +247,12 @@ def test_a_failing_audit_leaves_no_score(campaign, committee, monkeypatch):
 @pytest.mark.parametrize(
     "state", [CampaignState.REGISTRATION_CLOSED, CampaignState.EXAMINED, CampaignState.CANCELLED]
 )
-def test_wrong_campaign_state_is_refused_with_no_change(campaign, committee, state):
-    (a,) = numbered(make_offer(campaign), ["甲"])
-    Campaign.objects.filter(pk=campaign.pk).update(state=state)
+def test_wrong_campaign_state_is_refused_with_no_change(run, campaign, committee, state):
+    a = run.apply("甲", written=ABSENT)
+    if state == CampaignState.CANCELLED:
+        run.to(CampaignState.REVIEWED).cancel()
+    else:
+        run.to(state)  # registration closed: 甲 waits for review; examined: 甲 was absent
     before = snapshot()
     with pytest.raises(ValidationError) as error:
         written_exam.written_scores_record(campaign=campaign, rows=[(a.pk, "70")], by=committee)
@@ -365,8 +264,8 @@ def test_wrong_campaign_state_is_refused_with_no_change(campaign, committee, sta
     assert snapshot() == before
 
 
-def test_wrong_role_or_township_is_refused(campaign, office, foreign_committee):
-    (a,) = numbered(make_offer(campaign), ["甲"])
+def test_wrong_role_or_township_is_refused(run, campaign, office, foreign_committee):
+    (a,) = run.admitted(["甲"])
     before = snapshot()
     for user in (office, foreign_committee):
         with pytest.raises(PermissionDenied):
@@ -398,8 +297,8 @@ def csv_file(rows, name="scores.csv", encoding="utf-8"):
 HEADER = ["准考证号", "姓名", "笔试成绩"]
 
 
-def test_xlsx_import_records_scores_and_absentees(campaign, committee):
-    a, b, c = numbered(make_offer(campaign), ["甲", "乙", "丙"])
+def test_xlsx_import_records_scores_and_absentees(run, campaign, committee):
+    a, b, c = run.admitted(["甲", "乙", "丙"])
     upload = xlsx_file(
         [
             ["2026年选聘笔试成绩"],
@@ -419,8 +318,10 @@ def test_xlsx_import_records_scores_and_absentees(campaign, committee):
     assert entry.after["file"] == "scores.xlsx" and entry.after["scored"] == 2
 
 
-def test_import_with_one_bad_row_writes_nothing_and_names_row_column_reason(campaign, committee):
-    a, b, c = numbered(make_offer(campaign), ["甲", "乙", "丙"])
+def test_import_with_one_bad_row_writes_nothing_and_names_row_column_reason(
+    run, campaign, committee
+):
+    a, b, c = run.admitted(["甲", "乙", "丙"])
     upload = csv_file(
         [
             HEADER,
@@ -437,8 +338,8 @@ def test_import_with_one_bad_row_writes_nothing_and_names_row_column_reason(camp
     assert snapshot() == before
 
 
-def test_import_reports_every_kind_of_bad_row(campaign, committee):
-    a, b, c = numbered(make_offer(campaign), ["甲", "乙", "丙"])
+def test_import_reports_every_kind_of_bad_row(run, campaign, committee):
+    a, b, c = run.admitted(["甲", "乙", "丙"])
     written_exam.written_scores_record(campaign=campaign, rows=[(c.pk, "70")], by=committee)
     upload = csv_file(
         [
@@ -465,8 +366,8 @@ def test_import_reports_every_kind_of_bad_row(campaign, committee):
     assert Application.objects.filter(state=ApplicationState.SCORED).count() == 1
 
 
-def test_import_refuses_an_unreadable_file(campaign, committee):
-    numbered(make_offer(campaign), ["甲"])
+def test_import_refuses_an_unreadable_file(run, campaign, committee):
+    run.admitted(["甲"])
     with pytest.raises(written_exam.ImportFileError) as error:
         written_exam.written_scores_import(
             campaign=campaign, file=SimpleUploadedFile("old.xls", b"abc"), by=committee
@@ -486,9 +387,8 @@ def score_all(campaign, by, scores: dict):
     written_exam.written_scores_record(campaign=campaign, rows=list(scores.items()), by=by)
 
 
-def test_shortlist_by_ratio_with_widening_and_pass_line(campaign, committee):
-    one = make_offer(campaign, "新寨村", seats=1)
-    apps = numbered(one, ["甲", "乙", "丙", "丁", "戊", "己", "庚"])
+def test_shortlist_by_ratio_with_widening_and_pass_line(run, campaign, committee):
+    apps = run.admitted(["甲", "乙", "丙", "丁", "戊", "己", "庚"])  # one post
     scores = ["90", "85", "80", "80", "79", "59.99", None]
     score_all(campaign, committee, {a.pk: s for a, s in zip(apps, scores, strict=True)})
 
@@ -505,9 +405,10 @@ def test_shortlist_by_ratio_with_widening_and_pass_line(campaign, committee):
     assert AuditEntry.objects.filter(transition="reject").count() == 2
 
 
-def test_shortlist_takes_all_when_fewer_and_needs_every_result(campaign, committee):
-    offer = make_offer(campaign, seats=2)
-    a, b, c = numbered(offer, ["甲", "乙", "丙"])
+def test_shortlist_takes_all_when_fewer_and_needs_every_result(exam, committee):
+    run = exam(villages={"新寨村": 2})
+    campaign = run.campaign
+    a, b, c = run.admitted(["甲", "乙", "丙"])
     score_all(campaign, committee, {a.pk: "70", b.pk: "65"})
     before = snapshot()
     with pytest.raises(ValidationError) as error:
@@ -521,20 +422,12 @@ def test_shortlist_takes_all_when_fewer_and_needs_every_result(campaign, committ
 # Interview marks --------------------------------------------------------------------------------
 
 
-def shortlisted(campaign, by, offer, scores: dict[str, str]):
-    apps = numbered(offer, list(scores))
-    score_all(campaign, by, {a.pk: s for a, s in zip(apps, scores.values(), strict=True)})
-    written_exam.shortlist_draw(campaign=campaign, by=by)
-    refresh(*apps)
-    return apps
-
-
 def marks(*scores):
     return [(i, f"评委{i}", s) for i, s in enumerate(scores, start=1)]
 
 
-def test_interview_marks_need_the_whole_panel_with_valid_marks(campaign, committee):
-    (a,) = shortlisted(campaign, committee, make_offer(campaign), {"甲": "80"})
+def test_interview_marks_need_the_whole_panel_with_valid_marks(run, campaign, committee):
+    (a,) = run.shortlisted({"甲": "80"})
     before = snapshot()
     bad = [
         (marks("80", "81"), "The panel has 3 members; 2 mark(s)"),
@@ -559,8 +452,8 @@ def test_interview_marks_need_the_whole_panel_with_valid_marks(campaign, committ
     assert sorted(InterviewMark.objects.values_list("score", flat=True)) == [D("90")] * 3
 
 
-def test_interview_absent(campaign, committee):
-    a, b = shortlisted(campaign, committee, make_offer(campaign), {"甲": "80", "乙": "70"})
+def test_interview_absent(run, campaign, committee):
+    a, b = run.shortlisted({"甲": "80", "乙": "70"})
     interview.interview_absent(application=a, by=committee)
     a.refresh_from_db()
     assert a.state == ApplicationState.ABSENT and a.written_score == D("80.00")
@@ -574,15 +467,10 @@ def test_interview_absent(campaign, committee):
 # Ranking -------------------------------------------------------------------------------------
 
 
-def test_ranking_half_up_composites_ties_and_pass_line(township, policy, committee):
-    campaign = make_campaign(township, policy, committee, shortlist_ratio=5)
-    offer = make_offer(campaign, seats=1)
-    apps = shortlisted(
-        campaign,
-        committee,
-        offer,
-        {"甲": "80.01", "乙": "78", "丙": "78", "丁": "70", "戊": "60"},
-    )
+def test_ranking_half_up_composites_ties_and_pass_line(exam, committee):
+    run = exam(shortlist_ratio=5)  # one post: all five are called
+    campaign, offer = run.campaign, run.offer()
+    apps = run.shortlisted({"甲": "80.01", "乙": "78", "丙": "78", "丁": "70", "戊": "60"})
     a, b, c, d, e = apps
     given = {
         a: ("80", "80", "80"),  # 80.01×50% + 80×50% = 80.005 → 80.01
@@ -608,9 +496,9 @@ def test_ranking_half_up_composites_ties_and_pass_line(township, policy, committ
     assert AuditEntry.objects.filter(transition="rank_with").count() == 5
 
 
-def test_tie_at_the_cut_off_is_flagged_then_decided(campaign, committee):
-    offer = make_offer(campaign, seats=1)
-    a, b, c = shortlisted(campaign, committee, offer, {"甲": "80", "乙": "80", "丙": "70"})
+def test_tie_at_the_cut_off_is_flagged_then_decided(run, campaign, committee):
+    offer = run.offer()  # one post
+    a, b, c = run.shortlisted({"甲": "80", "乙": "80", "丙": "70"})
     for application in (a, b):
         interview.interview_marks_record(
             application=application, marks=marks("80", "80", "80"), by=committee
@@ -644,8 +532,8 @@ def test_tie_at_the_cut_off_is_flagged_then_decided(campaign, committee):
     assert AuditEntry.objects.filter(object_id=a.pk, reason__startswith="领导小组").exists()
 
 
-def test_ranking_needs_complete_marks(campaign, committee):
-    a, _b = shortlisted(campaign, committee, make_offer(campaign), {"甲": "80", "乙": "70"})
+def test_ranking_needs_complete_marks(run, campaign, committee):
+    a, _b = run.shortlisted({"甲": "80", "乙": "70"})
     interview.interview_marks_record(application=a, marks=marks("80", "80", "80"), by=committee)
     before = snapshot()
     with pytest.raises(ValidationError) as error:
@@ -654,11 +542,10 @@ def test_ranking_needs_complete_marks(campaign, committee):
     assert snapshot() == before
 
 
-def test_drop_extremes_from_the_campaign(township, policy, committee):
-    campaign = make_campaign(
-        township, policy, committee, interview_drop_extremes=True, interview_panel_size=5
-    )
-    (a,) = shortlisted(campaign, committee, make_offer(campaign), {"甲": "80"})
+def test_drop_extremes_from_the_campaign(exam, committee):
+    run = exam(interview_drop_extremes=True, interview_panel_size=5)
+    campaign = run.campaign
+    (a,) = run.shortlisted({"甲": "80"})
     average = interview.interview_marks_record(
         application=a, marks=marks("60", "80", "82", "84", "99"), by=committee
     )
@@ -671,14 +558,12 @@ def test_drop_extremes_from_the_campaign(township, policy, committee):
 # The score and ranking list ---------------------------------------------------------------------
 
 
-def test_score_ranking_list_pdf(campaign, committee):
-    first = make_offer(campaign, "城内村", seats=1)
-    second = make_offer(campaign, "和平村", seats=1)
-    a, b, _c = shortlisted(campaign, committee, first, {"王一": "90", "李二": "80", "赵三": "50"})
-    (d,) = numbered(second, ["孙四"])
-    d.admission_number = "20269998888"
-    d.save()
-    written_exam.written_scores_record(campaign=campaign, rows=[(d.pk, None)], by=committee)
+def test_score_ranking_list_pdf(exam, committee):
+    run = exam(villages=("城内村", "和平村"))
+    campaign = run.campaign
+    a, b, c = (run.apply(name, village="城内村") for name in ("王一", "李二", "赵三"))
+    d = run.apply("孙四", village="和平村")
+    run.to(CampaignState.REVIEWED).written({a: "90", b: "80", c: "50", d: ABSENT}).shortlist()
     interview.interview_marks_record(application=a, marks=marks("90", "90", "90"), by=committee)
     interview.interview_marks_record(application=b, marks=marks("30", "30", "30"), by=committee)
     interview.ranking_compute(campaign=campaign, by=committee)
@@ -732,9 +617,9 @@ def interview_task(campaign, committee):
     )
 
 
-def test_pages_by_role(client, campaign, committee, office, foreign_committee):
-    offer = make_offer(campaign)
-    (application,) = numbered(offer, ["甲"])
+def test_pages_by_role(client, run, campaign, committee, office, foreign_committee):
+    (application,) = run.admitted(["甲"])
+    offer = run.offer()
     urls = page_urls(campaign, offer, application)
     for url in urls:
         response = client.get(url)
@@ -750,11 +635,10 @@ def test_pages_by_role(client, campaign, committee, office, foreign_committee):
         assert client.get(url).status_code == 404, url
 
 
-def test_post_actions_refuse_other_roles_and_change_nothing(client, campaign, office):
+def test_post_actions_refuse_other_roles_and_change_nothing(client, run, campaign, office):
     from django.urls import reverse
 
-    offer = make_offer(campaign)
-    (application,) = numbered(offer, ["甲"])
+    (application,) = run.admitted(["甲"])
     posts = [
         reverse("recruitment:exam_admit", args=[campaign.pk]),
         reverse("recruitment:exam_interview_absent", args=[application.pk]),
@@ -766,10 +650,10 @@ def test_post_actions_refuse_other_roles_and_change_nothing(client, campaign, of
     assert snapshot() == before
 
 
-def test_score_entry_page_saves_a_room_and_refuses_bad_values(client, campaign, committee):
+def test_score_entry_page_saves_a_room_and_refuses_bad_values(run, client, campaign, committee):
     from django.urls import reverse
 
-    a, b = numbered(make_offer(campaign), ["甲", "乙"])
+    a, b = run.admitted(["甲", "乙"])
     client.force_login(committee)
     url = reverse("recruitment:exam_scores", args=[campaign.pk]) + "?room=01"
     before = snapshot()
@@ -788,10 +672,10 @@ def test_score_entry_page_saves_a_room_and_refuses_bad_values(client, campaign, 
     assert a.written_score == D("88.50") and b.state == ApplicationState.ABSENT
 
 
-def test_import_page_shows_the_row_report(client, campaign, committee):
+def test_import_page_shows_the_row_report(run, client, campaign, committee):
     from django.urls import reverse
 
-    a, b = numbered(make_offer(campaign), ["甲", "乙"])
+    a, b = run.admitted(["甲", "乙"])
     client.force_login(committee)
     url = reverse("recruitment:exam_import", args=[campaign.pk])
     bad = csv_file([HEADER, [a.admission_number, "甲", "90"], [b.admission_number, "乙", "八十"]])
@@ -812,11 +696,11 @@ def test_import_page_shows_the_row_report(client, campaign, committee):
     assert f"{a.admission_number},甲,90.00" in text and f"{b.admission_number},乙,缺考" in text
 
 
-def test_interview_and_tie_break_pages(client, campaign, committee):
+def test_interview_and_tie_break_pages(client, run, campaign, committee):
     from django.urls import reverse
 
-    offer = make_offer(campaign, seats=1)
-    a, b = shortlisted(campaign, committee, offer, {"甲": "80", "乙": "80"})
+    offer = run.offer()  # one post
+    a, b = run.shortlisted({"甲": "80", "乙": "80"})
     client.force_login(committee)
     url = reverse("recruitment:exam_interview_marks", args=[a.pk])
     data = {"examiner_1": "刘", "examiner_2": "陈", "examiner_3": "黄"}
@@ -850,11 +734,11 @@ def test_interview_and_tie_break_pages(client, campaign, committee):
     assert (b.rank, a.rank) == (1, 2)
 
 
-def test_the_exam_state_is_enforced_on_pages(client, township, policy, committee):
+def test_the_exam_state_is_enforced_on_pages(client, run, campaign, committee):
     from django.urls import reverse
 
-    campaign = make_campaign(township, policy, committee, state=CampaignState.ANNOUNCED)
-    (a,) = numbered(make_offer(campaign), ["甲"])
+    (a,) = run.admitted(["甲"])
+    run.cancel()
     client.force_login(committee)
     url = reverse("recruitment:exam_scores", args=[campaign.pk]) + "?room=01"
     response = client.post(url, {f"score_{a.pk}": "70"})
@@ -864,8 +748,8 @@ def test_the_exam_state_is_enforced_on_pages(client, township, policy, committee
     assert a.state == ApplicationState.ELIGIBLE
 
 
-def test_a_failing_audit_leaves_the_shortlist_undrawn(campaign, committee, monkeypatch):
-    apps = numbered(make_offer(campaign), ["甲", "乙", "丙", "丁", "戊"])
+def test_a_failing_audit_leaves_the_shortlist_undrawn(run, campaign, committee, monkeypatch):
+    apps = run.admitted(["甲", "乙", "丙", "丁", "戊"])
     score_all(campaign, committee, {a.pk: s for a, s in zip(apps, "98765", strict=True)})
     before = snapshot()
 
@@ -895,28 +779,19 @@ def test_recruitment_bench_yields_its_figures_on_a_small_campaign():
     assert Application.objects.filter(state=ApplicationState.RANKED).exists()
 
 
-def test_the_ticket_embeds_the_photo_as_a_data_uri(campaign):
+def test_the_ticket_embeds_the_photo_as_a_data_uri(run):
     import base64
-
-    from django.core.files.base import ContentFile
 
     from recruitment.constants import AttachmentKind
     from recruitment.documents.exam import admission_ticket_context, photo_data_uri
-    from recruitment.models import Attachment
 
-    application = make_application(make_offer(campaign))
-    assert photo_data_uri(application) == ""
-    png = base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
-    )
-    photo = Attachment(
-        application=application,
-        kind=AttachmentKind.PHOTO,
-        content_type="image/png",
-        size=len(png),
-        sha256="x",
-    )
-    photo.file.save("photo.png", ContentFile(png), save=True)
+    (application,) = run.admitted(["王晓燕"])
+    photo = application.attachments.get(kind=AttachmentKind.PHOTO)
+    with photo.file.open("rb") as handle:
+        stored = handle.read()
     uri = admission_ticket_context(application)["photo"]
-    assert uri.startswith("data:image/png;base64,")
-    assert base64.b64decode(uri.split(",", 1)[1]) == png
+    assert uri.startswith("data:image/jpeg;base64,")
+    assert base64.b64decode(uri.split(",", 1)[1]) == stored
+    # Registration requires a photo; should its file be gone, the ticket prints without one.
+    photo.delete()
+    assert photo_data_uri(application) == ""

@@ -22,12 +22,10 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
-from accounts.constants import Role
 from audit.models import AuditEntry
 from audit.services import audit_trail
 from core.files import discard_uncommitted
 from core.identity import mask_id_number
-from organisation.models import Village
 from paperwork.models import Document, DocumentKind
 from paperwork.services import DocumentIssueError
 from people.models import Person
@@ -39,11 +37,10 @@ from recruitment.services.applications import (
     eligibility_checks,
     live_problems,
 )
+from tests.builders import birth_for_age, make_campaign
 from tests.factories import (
     PersonFactory,
     TownshipFactory,
-    UserFactory,
-    VillageFactory,
     make_id_number,
     make_pdf,
 )
@@ -70,52 +67,6 @@ def fresh_cache():
     cache.clear()
 
 
-def make_campaign(
-    *,
-    policy,
-    township=None,
-    state: str = CampaignState.ANNOUNCED,
-    registration_start: datetime.date | None = None,
-    registration_end: datetime.date | None = None,
-    max_age: int = 40,
-    min_education: str = "high_school",
-    villages: tuple[str, ...] = ("新寨村", "坡贡村"),
-) -> Campaign:
-    today = timezone.localdate()
-    township = township or TownshipFactory(county=policy.county, name="关索街道")
-    creator = UserFactory(role=Role.TOWNSHIP_COMMITTEE, county=township.county, township=township)
-    end = registration_end or today + datetime.timedelta(days=10)
-    campaign = Campaign.objects.create(
-        township=township,
-        title=f"{township.name}2026年村级人口主任公开选聘",
-        policy=policy,
-        registration_start=registration_start or today - datetime.timedelta(days=5),
-        registration_end=end,
-        written_exam_at=datetime.datetime.combine(
-            end + datetime.timedelta(days=14), datetime.time(9, 0), tzinfo=SHANGHAI
-        ),
-        venue="关岭民族高级中学",
-        contact="关索街道计生办 0851-33622100",
-        max_age=max_age,
-        min_education=min_education,
-        written_weight=50,
-        interview_weight=50,
-        written_pass_line=60,
-        composite_pass_line=60,
-        shortlist_ratio=3,
-        interview_drop_extremes=True,
-        notice_working_days=7,
-        reserve_months=12,
-        created_by=creator,
-    )
-    Campaign.objects.filter(pk=campaign.pk).update(state=state)
-    campaign.refresh_from_db()
-    for name in villages:
-        village = cast(Village, VillageFactory(township=township, name=name))
-        CampaignPost.objects.create(campaign=campaign, village=village, seats=1)
-    return campaign
-
-
 def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (300, 400)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 180, 160)).save(buffer, format=fmt)
@@ -131,12 +82,6 @@ PDF_BYTES = make_pdf()
 
 def pdf_scan(name: str = "diploma.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
-
-
-def birth_for_age(campaign: Campaign, age: int) -> datetime.date:
-    """A birth date that makes the applicant ``age`` full years old on the deadline."""
-    end = campaign.registration_end
-    return end.replace(year=end.year - age) - datetime.timedelta(days=30)
 
 
 def applicant_data(campaign: Campaign, **overrides) -> dict:

@@ -23,18 +23,13 @@ from audit.services import audit_record, audit_trail
 from people.models import IdentityAccess, Person
 from people.services import person_create, person_reveal, person_update
 from recruitment.models import Application
-from tests.factories import TownshipFactory, UserFactory, make_id_number
+from tests.factories import UserFactory, make_id_number
 from tests.test_recruitment_public import birth_for_age, make_campaign, submit
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "13912345678"
 NEW_PHONE = "13912395678"  # the same mask as PHONE: 139****5678
-
-
-@pytest.fixture
-def township(policy):
-    return TownshipFactory(county=policy.county, name="关索街道")
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from accounts.models import User
 from organisation.models import Township
 from recruitment.constants import CampaignState
 from recruitment.models import Campaign
+from tests.builders import committee_member, make_campaign
 from tests.factories import PostFactory, VillageFactory
 from tests.matrix_support import make_world
-from tests.test_recruitment_exams import make_campaign
 from workflows.flows import CampaignFlow
 from workflows.models import CampaignProcess
 from workflows.services import task_escalate
@@ -53,12 +53,18 @@ def world():
     return world
 
 
-def open_campaign(world, township: Township, title: str) -> Campaign:
+def draft_campaign(world, township: Township, title: str) -> Campaign:
     """A draft campaign with its process: the approval task waits for the township's head
     (assigned), or in the committee's queue when the township has none."""
-    by = world.users[Role.TOWNSHIP_COMMITTEE]
-    campaign = make_campaign(township, world.policy, by, state=CampaignState.DRAFT)
-    Campaign.objects.filter(pk=campaign.pk).update(title=title)
+    if township == world.own.township:
+        by, village = world.users[Role.TOWNSHIP_COMMITTEE], world.own.village
+    else:
+        village = world.foreign.village
+        by = User.objects.filter(township=township, role=Role.TOWNSHIP_COMMITTEE).first()
+        by = by or committee_member(township, username="huajiang_committee")
+    campaign = make_campaign(
+        township, world.policy, by, state=CampaignState.DRAFT, title=title, villages=[village]
+    )
     activation = CampaignFlow.start.activation_class.create(CampaignFlow.start, None, None)
     with transaction.atomic():
         activation.start(SimpleNamespace(user=by))
@@ -74,7 +80,7 @@ def approval_task(campaign: Campaign) -> Task:
 
 
 def test_the_committee_dashboard_starts_with_its_tasks_and_campaigns(client, world, english):
-    campaign = open_campaign(world, world.own.township, "关索街道2026年公开选聘")
+    campaign = draft_campaign(world, world.own.township, "关索街道2026年公开选聘")
     client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
     response = client.get("/")
     work = response.context["dashboard"].work
@@ -93,7 +99,7 @@ def test_the_committee_dashboard_starts_with_its_tasks_and_campaigns(client, wor
 
 def test_a_deadline_reads_the_same_on_the_dashboard_the_task_and_the_process(client, world):
     """One wording: the last day to act (the timer fires at 00:05 the day after)."""
-    campaign = open_campaign(world, world.own.township, "关索街道2026年公开选聘")
+    campaign = draft_campaign(world, world.own.township, "关索街道2026年公开选聘")
     task = approval_task(campaign)
     client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
     pages = {
@@ -113,7 +119,7 @@ def test_a_deadline_reads_the_same_on_the_dashboard_the_task_and_the_process(cli
 def test_an_overdue_task_is_marked_and_the_county_sees_it_once_escalated(
     client, world, english, now
 ):
-    campaign = open_campaign(world, world.own.township, "关索街道2026年公开选聘")
+    campaign = draft_campaign(world, world.own.township, "关索街道2026年公开选聘")
     now.move_to(datetime.datetime(2026, 3, 9, 9, 0, tzinfo=SHANGHAI))
     client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
     row = client.get("/").context["dashboard"].work.mine[0]
@@ -131,8 +137,8 @@ def test_an_overdue_task_is_marked_and_the_county_sees_it_once_escalated(
 
 
 def test_the_office_sees_the_campaigns_but_has_no_tasks(client, world, english):
-    open_campaign(world, world.own.township, "关索街道2026年公开选聘")
-    open_campaign(world, world.foreign.township, "花江镇2026年公开选聘")
+    draft_campaign(world, world.own.township, "关索街道2026年公开选聘")
+    draft_campaign(world, world.foreign.township, "花江镇2026年公开选聘")
     client.force_login(world.users[Role.TOWNSHIP_OFFICE])
     work = client.get("/").context["dashboard"].work
     assert work.mine == [] and work.queue == []
@@ -161,8 +167,8 @@ def grow(world, count: int, start: int) -> None:
     """More campaigns of both townships with open tasks, some escalated, some in a queue."""
     own, foreign = world.own.township, world.foreign.township
     for index in range(start, start + count):
-        open_campaign(world, own, f"关索街道第{index}次选聘")
-        queued = open_campaign(world, foreign, f"花江镇第{index}次选聘")
+        draft_campaign(world, own, f"关索街道第{index}次选聘")
+        queued = draft_campaign(world, foreign, f"花江镇第{index}次选聘")
         if index % 2:
             task_escalate(task=approval_task(queued), by=None)
 

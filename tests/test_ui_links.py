@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.constants import Role
-from recruitment.constants import ApplicationState, CampaignState
-from recruitment.models import Application, Campaign
-from tests.matrix_support import make_world
+from recruitment.constants import ApplicationState, CampaignState, EligibilityRule
+from tests.builders import CampaignBuilder, Timetable
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +59,6 @@ def assert_every_link_opens(client, html: str) -> list[str]:
     return links
 
 
-@pytest.fixture
-def world():
-    return make_world()
-
-
 @pytest.mark.parametrize("role", CAMPAIGN_READERS)
 def test_every_link_of_a_campaign_page_opens_for_its_reader(client, world, role):
     campaign = world.recruitment("own").campaign
@@ -99,18 +93,22 @@ def test_the_campaign_page_offers_the_applications_and_the_exam_to_who_may_open_
 def test_every_link_of_an_application_page_opens_for_its_reader(client, world, role):
     """An applicant made eligible by a waiver after the tickets were issued: the page says
     the committee gives the admission number on the exam page, and links it only for them."""
-    recruitment = world.recruitment("own")
-    Campaign.objects.filter(pk=recruitment.campaign.pk).update(state=CampaignState.REVIEWED)
-    Application.objects.filter(pk=recruitment.application.pk).update(
-        state=ApplicationState.ELIGIBLE, admission_number=""
-    )
+    run = CampaignBuilder.open(
+        world.own.township,
+        by=world.users[Role.TOWNSHIP_COMMITTEE],
+        hr=world.users[Role.COUNTY_HR],
+        villages=[world.own.village],
+        timetable=Timetable.around(CampaignState.REVIEWED),
+    ).announce()
+    application = run.apply("罗昇", failed={EligibilityRule.HOUSEHOLD: "户籍在邻县"})
+    run.to(CampaignState.REVIEWED)  # the tickets are issued
+    run.waiver(application, EligibilityRule.HOUSEHOLD, approve=True)
+    assert (application.state, application.admission_number) == (ApplicationState.ELIGIBLE, "")
     client.force_login(world.users[role])
-    response = client.get(
-        reverse("recruitment:review_application", args=[recruitment.application.pk])
-    )
+    response = client.get(reverse("recruitment:review_application", args=[application.pk]))
     assert response.status_code == 200
     links = assert_every_link_opens(client, response.content.decode())
-    exam = reverse("recruitment:exam_home", args=[recruitment.campaign.pk])
+    exam = reverse("recruitment:exam_home", args=[run.campaign.pk])
     assert (exam in links) is (role != Role.COUNTY_HR)
 
 

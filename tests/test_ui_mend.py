@@ -9,14 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.constants import Role
 from audit.models import AuditEntry
 from audit.services import audit_trail
-from recruitment.constants import ApplicationState, CampaignState
+from recruitment.constants import ApplicationState
 from recruitment.models import Application
 from recruitment.services import interview, notice, written_exam
-from tests.factories import TownshipFactory, UserFactory
-from tests.test_recruitment_exams import make_campaign, make_offer, marks, numbered
+from tests.builders import SPRING_2026
+from tests.test_recruitment_exams import marks
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +31,14 @@ def english(settings):
 
 
 @pytest.fixture
-def township(county):
-    return TownshipFactory(county=county, name="关索街道")
+def run(open_campaign):
+    """An announced campaign offering one post (three are called to the interview)."""
+    return open_campaign(timetable=SPRING_2026)
 
 
 @pytest.fixture
-def committee(county, township):
-    return UserFactory(role=Role.TOWNSHIP_COMMITTEE, county=county, township=township)
-
-
-@pytest.fixture
-def campaign(township, policy, committee):
-    return make_campaign(township, policy, committee)
+def campaign(run):
+    return run.campaign
 
 
 def record(campaign, by, scores: dict) -> None:
@@ -60,8 +55,8 @@ def mend(application, by, score="88", reason=REASON) -> Application:
     )
 
 
-def test_before_the_shortlist_the_applicant_is_simply_scored(campaign, committee):
-    a, b = numbered(make_offer(campaign), ["甲", "乙"])
+def test_before_the_shortlist_the_applicant_is_simply_scored(run, campaign, committee):
+    a, b = run.admitted(["甲", "乙"])
     record(campaign, committee, {a.pk: "70", b.pk: None})
     assert fresh(b).state == ApplicationState.ABSENT
     mend(b, committee, "81.5")
@@ -74,10 +69,9 @@ def test_before_the_shortlist_the_applicant_is_simply_scored(campaign, committee
 
 
 def test_after_the_shortlist_a_qualifying_score_joins_it_and_nobody_loses_a_place(
-    campaign, committee
+    run, campaign, committee
 ):
-    offer = make_offer(campaign, seats=1)  # 1 post × 3
-    a, b, c, d, late = numbered(offer, ["甲", "乙", "丙", "丁", "戊"])
+    a, b, c, d, late = run.admitted(["甲", "乙", "丙", "丁", "戊"])  # 1 post × 3
     record(campaign, committee, {a.pk: "90", b.pk: "85", c.pk: "80", d.pk: "75", late.pk: None})
     written_exam.shortlist_draw(campaign=campaign, by=committee)
     assert fresh(d).state == ApplicationState.NOT_HIRED
@@ -97,9 +91,8 @@ def test_after_the_shortlist_a_qualifying_score_joins_it_and_nobody_loses_a_plac
 @pytest.mark.parametrize(
     ("score", "note"), [("70", "written rank 4"), ("59.5", "below the pass line 60.00")]
 )
-def test_after_the_shortlist_a_lower_score_is_not_called(campaign, committee, score, note):
-    offer = make_offer(campaign, seats=1)
-    a, b, c, late = numbered(offer, ["甲", "乙", "丙", "戊"])
+def test_after_the_shortlist_a_lower_score_is_not_called(run, campaign, committee, score, note):
+    a, b, c, late = run.admitted(["甲", "乙", "丙", "戊"])
     record(campaign, committee, {a.pk: "90", b.pk: "85", c.pk: "80", late.pk: None})
     written_exam.shortlist_draw(campaign=campaign, by=committee)
     mend(late, committee, score)
@@ -108,8 +101,8 @@ def test_after_the_shortlist_a_lower_score_is_not_called(campaign, committee, sc
     assert [fresh(x).state for x in (a, b, c)] == [ApplicationState.SHORTLISTED] * 3
 
 
-def test_refusals_change_nothing(campaign, committee, township, county):
-    a, b = numbered(make_offer(campaign), ["甲", "乙"])
+def test_refusals_change_nothing(run, campaign, committee, office):
+    a, b = run.admitted(["甲", "乙"])
     record(campaign, committee, {a.pk: "70", b.pk: None})
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as error:
@@ -117,10 +110,12 @@ def test_refusals_change_nothing(campaign, committee, township, county):
     assert set(error.value.error_dict) == {"score", "reason"}
     with pytest.raises(ValidationError, match="not marked absent"):
         mend(a, committee)
-    office = UserFactory(role=Role.TOWNSHIP_OFFICE, county=county, township=township)
     with pytest.raises(PermissionDenied):
         mend(b, office)
-    campaign.__class__.objects.filter(pk=campaign.pk).update(state=CampaignState.RANKED)
+    assert AuditEntry.objects.count() == before
+    # Once the ranking is confirmed, the absence stands.
+    run.shortlist().interview().finish_exams().confirm_ranking()
+    before = AuditEntry.objects.count()
     with pytest.raises(ValidationError):
         mend(b, committee)
     assert fresh(b).state == ApplicationState.ABSENT
@@ -128,10 +123,10 @@ def test_refusals_change_nothing(campaign, committee, township, county):
 
 
 def test_after_the_exams_the_called_applicant_is_interviewed_and_ranked_on_confirming(
-    campaign, committee, monkeypatch
+    run, campaign, committee, monkeypatch
 ):
     monkeypatch.setattr(notice, "issue_for", lambda *args, **kwargs: [])
-    a, late = numbered(make_offer(campaign, seats=1), ["甲", "戊"])
+    a, late = run.admitted(["甲", "戊"])
     record(campaign, committee, {a.pk: "80", late.pk: None})
     written_exam.shortlist_draw(campaign=campaign, by=committee)
     interview.interview_marks_record(application=a, marks=marks("80", "80", "80"), by=committee)
@@ -153,8 +148,8 @@ def test_after_the_exams_the_called_applicant_is_interviewed_and_ranked_on_confi
     assert a.rank == 2
 
 
-def test_the_mend_page(client, campaign, committee):
-    a, b = numbered(make_offer(campaign), ["甲", "乙"])
+def test_the_mend_page(run, client, campaign, committee):
+    a, b = run.admitted(["甲", "乙"])
     record(campaign, committee, {a.pk: "70", b.pk: None})
     client.force_login(committee)
     scores = client.get(reverse("recruitment:exam_scores", args=[campaign.pk]) + "?room=01")

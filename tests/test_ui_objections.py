@@ -13,7 +13,8 @@ from tests import test_recruitment_campaign as base
 
 D, at = base.D, base.at
 # The campaign module's world: a campaign ranked, then publicised on 30 September 2026.
-world, campaign, ranked, publicised = base.world, base.campaign, base.ranked, base.publicised
+world, campaign, run = base.world, base.campaign, base.run
+ranked, publicised = base.ranked, base.publicised
 
 pytestmark = [
     pytest.mark.django_db,

@@ -4,19 +4,15 @@ lists them: the dashboards, the campaign flow's task pages and the review's "nex
 The names are chosen so that pinyin order and the order of the characters' code points
 differ: 关 (U+5173) < 北 (U+5317) < 摆 (U+6446), but bǎi < běi < guān."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
 from accounts.constants import Role
-from core.education import Education
-from recruitment.constants import ApplicationState, CampaignState
-from recruitment.models import Application, Campaign, CampaignPost
+from recruitment.constants import CampaignState
 from recruitment.views_review import next_to_review
-from tests.factories import PostFactory, TownshipFactory, VillageFactory, make_id_number
-from tests.matrix_support import make_world
+from tests.builders import CampaignBuilder, Timetable
+from tests.factories import PostFactory, TownshipFactory, VillageFactory
+from tests.matrix_support import every_task, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -41,30 +37,20 @@ def world():
     return world
 
 
-def applications_in_every_village(world, state=ApplicationState.PROPOSED) -> Campaign:
-    """The own township's campaign with one application (ranked first) in each village."""
-    campaign = world.recruitment("own").campaign
-    for number, village in enumerate(world.own.township.villages.filter(name__in=VILLAGES)):
-        offer = CampaignPost.objects.create(campaign=campaign, village=village, seats=1)
-        birth = datetime.date(1990, 1, 1 + number)
-        application = Application.objects.create(
-            campaign=campaign,
-            offer=offer,
-            name=f"{village.name[:2]}报名人",
-            id_number=make_id_number(birth),
-            birth_date=birth,
-            sex="F",
-            phone=f"1398765{number:04d}",
-            education=Education.HIGH_SCHOOL,
-            school="关岭民族高级中学",
-            graduation_year=2010,
-            household_registration="贵州省关岭自治县",
-            age_at_deadline=36,
-            composite_score=Decimal("80"),
-            rank=1,
-        )
-        Application.objects.filter(pk=application.pk).update(state=state)
-    return campaign
+def applicants_in_every_village(world, state: str = CampaignState.ANNOUNCED) -> CampaignBuilder:
+    """A campaign of the own township offering a post in its village and in each of
+    ``VILLAGES``, one applicant registered for each of these, taken to ``state`` through the
+    services (publicised: each is proposed)."""
+    run = CampaignBuilder.open(
+        world.own.township,
+        by=world.users[Role.TOWNSHIP_COMMITTEE],
+        villages=[world.own.village, *VILLAGES],
+        timetable=Timetable.around(state),
+    ).announce()
+    for number, name in enumerate(VILLAGES):
+        run.apply(f"{name[:2]}报名人", village=name, female=True, phone=f"1398765{number:04d}")
+    run.to(state)
+    return run
 
 
 def test_the_county_dashboard_lists_the_townships_by_pinyin(client, world):
@@ -88,32 +74,28 @@ def test_the_township_dashboard_lists_the_villages_with_vacant_posts_by_pinyin(c
 @pytest.mark.parametrize(
     ("node", "state"),
     [
-        ("approve_announcement", ApplicationState.SUBMITTED),
-        ("review_applications", ApplicationState.SUBMITTED),
-        ("handle_objections", ApplicationState.PROPOSED),
-        ("confirm_hires", ApplicationState.PROPOSED),
+        ("approve_announcement", CampaignState.ANNOUNCED),  # the applicants registered
+        ("review_applications", CampaignState.REGISTRATION_CLOSED),
+        ("handle_objections", CampaignState.PUBLICISED),  # the applicants proposed
+        ("confirm_hires", CampaignState.PUBLICISED),
     ],
 )
 def test_the_task_pages_list_villages_and_applications_by_pinyin(client, world, node, state):
-    campaign = applications_in_every_village(world, state)
-    recruitment = world.recruitment("own")
-    client.force_login(world.users[Role.TOWNSHIP_COMMITTEE])
-    response = client.get(
-        reverse(
-            f"campaign:{node}:execute", args=[recruitment.process.pk, recruitment.tasks[node].pk]
-        )
-    )
+    campaign = applicants_in_every_village(world, state).campaign
+    committee = world.users[Role.TOWNSHIP_COMMITTEE]
+    process, tasks = every_task(campaign, committee)
+    client.force_login(committee)
+    response = client.get(reverse(f"campaign:{node}:execute", args=[process.pk, tasks[node].pk]))
     assert response.status_code == 200
     assert campaign.offers.count() == len(VILLAGES) + 1
     assert in_page_order(response.content.decode(), VILLAGES) == VILLAGES_BY_PINYIN
 
 
 def test_the_next_application_to_review_follows_the_pinyin_order_of_villages(world):
-    campaign = applications_in_every_village(world, ApplicationState.SUBMITTED)
-    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.REGISTRATION_CLOSED)
-    Application.objects.filter(pk=world.recruitment("own").application.pk).update(
-        state=ApplicationState.ELIGIBLE
-    )
+    run = applicants_in_every_village(world)
+    reviewed = run.apply("罗昇", village=world.own.village)  # reviewed first: not next
+    run.close_registration().review(reviewed)
+    campaign = run.campaign
     by_village = {a.offer.village.name: a for a in campaign.applications.all()}
     following = [
         next_to_review(by_village[name]).offer.village.name  # type: ignore[union-attr]

@@ -4,8 +4,6 @@ list that shows the household registration and explains its check marks."""
 import pytest
 from django.urls import reverse
 
-from recruitment.constants import ApplicationState
-from recruitment.models import Application
 from tests import test_recruitment_review as base
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +21,8 @@ def test_the_review_page_links_the_next_application_still_to_review(client, worl
     first = make_application(world.campaign, name="甲")
     second = make_application(world.campaign, name="乙")
     third = make_application(world.campaign, name="丙")
-    Application.objects.filter(pk=second.pk).update(state=ApplicationState.ELIGIBLE)
+    run = world.builder()
+    run.review(second)
     client.force_login(world.committee)
 
     def next_of(application):
@@ -35,7 +34,7 @@ def test_the_review_page_links_the_next_application_still_to_review(client, worl
     assert reverse("recruitment:review_application", args=[third.pk]) in html
     assert "Next to review: 丙" in html
     assert next_of(third)[0] == first  # after the last one: back to the first still waiting
-    Application.objects.filter(pk=first.pk).update(state=ApplicationState.ELIGIBLE)
+    run.review(first)
     following, html = next_of(third)
     assert following is None and "No other application waits for review." in html
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from accounts.constants import Role
 from audit.services import audit_trail
-from recruitment.constants import ApplicationState, CampaignState
-from recruitment.models import Application, Campaign
+from recruitment.constants import ApplicationState, EligibilityRule
+from recruitment.models import Application
 from recruitment.services.applications import application_withdraw
+from tests.builders import build
 from tests.factories import UserFactory, make_id_number
 from tests.test_recruitment_public import (
     birth_for_age,
@@ -77,8 +78,13 @@ def test_only_an_application_of_this_browser_can_be_withdrawn(client, campaign):
 
 def test_from_the_written_exam_on_it_can_no_longer_be_withdrawn(client, campaign):
     application = service_submit(campaign)
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.ELIGIBLE)
-    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.REVIEWED)
+    turned_down = service_submit(
+        campaign, id_number=make_id_number(birth_for_age(campaign, 35)), phone="13711112222"
+    )
+    run = build(campaign).close_registration()
+    run.review(application)
+    run.review(turned_down, failed={EligibilityRule.HOUSEHOLD: "户籍不在本乡镇"})
+    run.finish_review()
     with time_machine.travel(campaign.written_exam_at + datetime.timedelta(minutes=1)):
         lookup(client, application.id_number, application.phone)
         page = client.get(reverse("apply:lookup")).content.decode()
@@ -87,10 +93,9 @@ def test_from_the_written_exam_on_it_can_no_longer_be_withdrawn(client, campaign
             application_withdraw(application=application)
         response = client.post(reverse("apply:withdraw", args=[application.pk]), {"confirm": "on"})
         assert response.status_code == 400
-    Application.objects.filter(pk=application.pk).update(state=ApplicationState.INELIGIBLE)
     with pytest.raises(ValidationError, match="can no longer be withdrawn"):
-        application_withdraw(application=application)
-    assert fresh(application).state == ApplicationState.INELIGIBLE
+        application_withdraw(application=turned_down)
+    assert fresh(turned_down).state == ApplicationState.INELIGIBLE
 
 
 def test_a_withdrawn_application_leaves_the_review_and_the_count(client, campaign):
@@ -109,7 +114,7 @@ def test_a_withdrawn_application_leaves_the_review_and_the_count(client, campaig
     detail = client.get(reverse("recruitment:campaign_detail", args=[campaign.pk]))
     assert detail.context["application_count"] == 1
     assert "Withdrawn" in detail.content.decode()
-    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.REGISTRATION_CLOSED)
+    build(campaign).close_registration()
     review = client.get(reverse("recruitment:review_list", args=[campaign.pk]))
     assert review.context["pending"] == 1
     assert kept.pk != gone.pk
@@ -117,14 +122,15 @@ def test_a_withdrawn_application_leaves_the_review_and_the_count(client, campaig
 
 def test_a_withdrawn_candidate_is_left_off_the_score_sheet(client, campaign):
     application = service_submit(campaign)
-    Application.objects.filter(pk=application.pk).update(
-        state=ApplicationState.ELIGIBLE, admission_number="20260019001", exam_room="01"
-    )
-    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.REVIEWED)
+    run = build(campaign).close_registration()
+    run.review(application)
+    run.finish_review()  # admission number and seat given; the written exam is ahead
+    number = fresh(application).admission_number
+    assert number
     application_withdraw(application=fresh(application))
     committee = UserFactory(
         role=Role.TOWNSHIP_COMMITTEE, county=campaign.township.county, township=campaign.township
     )
     client.force_login(committee)
     sheet = client.get(reverse("recruitment:exam_import_template", args=[campaign.pk]))
-    assert "20260019001" not in sheet.content.decode("utf-8-sig")
+    assert number not in sheet.content.decode("utf-8-sig")

@@ -18,16 +18,11 @@ from organisation.models import Post
 from people.models import Person
 from people.services import person_update
 from tests.factories import PersonFactory, PostFactory, TownshipFactory, VillageFactory
-from tests.matrix_support import PASSWORD, ROLES, make_document, make_world
+from tests.matrix_support import PASSWORD, ROLES, make_document
 
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def world():
-    return make_world()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from accounts.constants import Role
 from accounts.models import User
 from audit.models import AuditEntry
 from config import urls as project_urls
-from tests.factories import TownshipFactory, UserFactory
+from tests.factories import UserFactory
 from workdays.calendar import (
     add_months,
     add_working_days,
@@ -210,12 +210,6 @@ def test_period_ending_on_a_sunday_moves_to_monday():
 @pytest.fixture
 def hr(county):
     return UserFactory(role=Role.COUNTY_HR, county=county)
-
-
-@pytest.fixture
-def committee(county):
-    township = TownshipFactory(county=county)
-    return UserFactory(role=Role.TOWNSHIP_COMMITTEE, county=county, township=township)
 
 
 def test_services_audit_changes_under_the_officers_county(hr):

@@ -183,15 +183,9 @@ def test_the_overdue_tasks_show_their_last_day(staff, world, clock):
     expect(escalated).to_contain_text("办理期限至2026年9月4日 已逾期")
 
 
-# Bugs found while writing these tests -----------------------------------------------------------
+# Pages on a phone ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A page headed by a campaign's title is laid out wider than a phone: the top "
-    "bar's title (township · campaign) does not shrink, so the page is 690 px wide on a "
-    "390 px screen and the head cannot approve on the phone.",
-)
 def test_a_task_page_fits_a_phone(staff, world, clock):
     CampaignRun(world, clock)
     head = staff("guansuo_head", viewport=PHONE)

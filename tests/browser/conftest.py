@@ -19,11 +19,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests.browser.pages import StaffPages
 from tests.browser.steps import Steps, slug
+from tests.browser.world import OPENED_ON, PASSWORD, World, at, make_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 REQUIRE_BROWSER = "CUNPIN_REQUIRE_BROWSER"
@@ -152,3 +155,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def pytest_terminal_summary(terminalreporter) -> None:
     for reason in _skipped:
         terminalreporter.write_line(f"NOTE: {reason}", yellow=True, bold=True)
+
+
+# The county of tests.browser.world, its clock and its staff -----------------------------------
+
+
+@pytest.fixture
+def clock():
+    """The clock at 09:00 on the day the campaigns open; tests move it on (the live server's
+    thread follows)."""
+    with time_machine.travel(at(OPENED_ON), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def world(clock, transactional_db) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def staff(new_page, steps, world) -> Callable[..., StaffPages]:
+    """``staff(username, viewport=DESK)``: that user's browser, signed in."""
+
+    def sign_in(username: str, **viewport) -> StaffPages:
+        pages = StaffPages(new_page(username, **viewport), steps, username)
+        pages.sign_in(PASSWORD)
+        return pages
+
+    return sign_in

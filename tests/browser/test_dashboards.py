@@ -12,7 +12,6 @@ import datetime
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -20,40 +19,14 @@ from tests.browser.conftest import PHONE
 from tests.browser.pages import StaffPages
 from tests.browser.world import (
     CAMPAIGN_TITLE,
-    OPENED_ON,
-    PASSWORD,
     CampaignRun,
     at,
-    make_world,
 )
 from workflows.flows import CampaignFlow
 
 pytestmark = pytest.mark.browser
 
 TITLE = CAMPAIGN_TITLE
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(at(OPENED_ON), tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(clock, transactional_db):
-    return make_world()
-
-
-@pytest.fixture
-def staff(new_page, steps, world):
-    """``staff(username, viewport=DESK)``: that user's browser, signed in."""
-
-    def sign_in(username: str, **viewport) -> StaffPages:
-        pages = StaffPages(new_page(username, **viewport), steps, username)
-        pages.sign_in(PASSWORD)
-        return pages
-
-    return sign_in
 
 
 def work_first(user: StaffPages) -> None:

@@ -7,50 +7,21 @@ change log reads on a phone; issued documents are found by a person's name.
 import datetime
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from people.services import person_update
 from tests.browser.conftest import PHONE
-from tests.browser.pages import StaffPages
 from tests.browser.world import (
     CAMPAIGN_TITLE,
     CANDIDATES,
-    OPENED_ON,
-    PASSWORD,
     CampaignRun,
     Candidate,
-    at,
-    make_world,
 )
 from workflows.flows import CampaignFlow
 
 pytestmark = pytest.mark.browser
 
 TITLE = CAMPAIGN_TITLE
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(at(OPENED_ON), tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(clock, transactional_db):
-    return make_world()
-
-
-@pytest.fixture
-def staff(new_page, steps, world):
-    """``staff(username, viewport=DESK)``: that user's browser, signed in."""
-
-    def sign_in(username: str, **viewport) -> StaffPages:
-        pages = StaffPages(new_page(username, **viewport), steps, username)
-        pages.sign_in(PASSWORD)
-        return pages
-
-    return sign_in
 
 
 # The review, one application after another -----------------------------------------------------

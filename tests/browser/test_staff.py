@@ -11,7 +11,6 @@ import datetime
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -19,8 +18,8 @@ from playwright.sync_api import expect
 from recruitment.models import Campaign
 from recruitment.services.campaigns import campaign_create
 from tests.browser.conftest import PHONE
-from tests.browser.pages import Applicant, CampaignPlan, PublicPages, StaffPages
-from tests.browser.world import PASSWORD, certificate_pdf, make_world, photo_jpeg
+from tests.browser.pages import Applicant, CampaignPlan, PublicPages
+from tests.browser.world import PASSWORD, certificate_pdf, photo_jpeg
 from tests.factories import make_id_number
 
 pytestmark = pytest.mark.browser
@@ -33,29 +32,6 @@ def at(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
 
 
 START = datetime.date(2026, 9, 1)  # a Tuesday
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(at(START), tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(clock, transactional_db):
-    return make_world()
-
-
-@pytest.fixture
-def staff(new_page, steps, world):
-    """``staff(username)``: that user's browser, signed in."""
-
-    def sign_in(username: str) -> StaffPages:
-        pages = StaffPages(new_page(username), steps, username)
-        pages.sign_in(PASSWORD)
-        return pages
-
-    return sign_in
 
 
 # Each role reaches its dashboard -------------------------------------------------------------

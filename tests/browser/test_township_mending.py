@@ -12,48 +12,22 @@ import datetime
 import re
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
-from tests.browser.pages import StaffPages, chinese_date, choose, date_input
+from tests.browser.pages import chinese_date, choose, date_input
 from tests.browser.world import (
     CAMPAIGN_TITLE,
     CANDIDATES,
-    OPENED_ON,
     PASSWORD,
     CampaignRun,
     Candidate,
     at,
-    make_world,
 )
 from workflows.flows import CampaignFlow
 
 pytestmark = pytest.mark.browser
 
 TITLE = CAMPAIGN_TITLE
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(at(OPENED_ON), tick=True) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def world(clock, transactional_db):
-    return make_world()
-
-
-@pytest.fixture
-def staff(new_page, steps, world):
-    """``staff(username)``: that user's browser, signed in."""
-
-    def sign_in(username: str) -> StaffPages:
-        pages = StaffPages(new_page(username), steps, username)
-        pages.sign_in(PASSWORD)
-        return pages
-
-    return sign_in
 
 
 # A mistaken absence ------------------------------------------------------------------------

@@ -12,10 +12,15 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from recruitment.services.campaigns import campaign_announce, campaign_create
 from tests.browser.conftest import DESK, PHONE
 from tests.browser.pages import Applicant, PublicPages
-from tests.browser.world import certificate_pdf, make_world, photo_jpeg
+from tests.browser.world import (
+    CAMPAIGN_TITLE,
+    certificate_pdf,
+    make_world,
+    open_campaign,
+    photo_jpeg,
+)
 from tests.factories import PersonFactory, make_id_number
 from tests.matrix_support import make_document
 
@@ -23,7 +28,7 @@ pytestmark = pytest.mark.browser
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 9, 3, 10, 0, tzinfo=SHANGHAI)  # registration is open
-TITLE = "关索街道2026年村级人口主任公开选聘"
+TITLE = CAMPAIGN_TITLE
 WIDTHS = [pytest.param(DESK, id="desk"), pytest.param(PHONE, id="phone")]
 
 
@@ -41,21 +46,7 @@ def world(clock, transactional_db):
 @pytest.fixture
 def campaign(world):
     """Open for registration: drafted by the committee member, announced by the head."""
-    campaign = campaign_create(
-        township=world.own,
-        title=TITLE,
-        kind="regular",
-        offers=[(world.villages["北口村"], 2)],
-        registration_start=datetime.date(2026, 9, 1),
-        registration_end=datetime.date(2026, 9, 10),
-        written_exam_at=datetime.datetime(2026, 9, 19, 9, 0, tzinfo=SHANGHAI),
-        interview_at=datetime.datetime(2026, 9, 24, 9, 0, tzinfo=SHANGHAI),
-        venue="关岭自治县民族中学",
-        contact="关索街道计生办 0851-3682000",
-        interview_panel_size=5,
-        by=world.users["guansuo_committee"],
-    )
-    return campaign_announce(campaign=campaign, by=world.users["guansuo_head"])
+    return open_campaign(world)
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)

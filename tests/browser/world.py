@@ -363,9 +363,6 @@ class CampaignRun:
 
 # Added for test_county.py and test_public_more.py (browser-county) ------------------------------
 
-SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-CAMPAIGN_TITLE = "关索街道2026年村级人口主任公开选聘"
-
 
 def open_campaign(world: World) -> Campaign:
     """关索街道's campaign for 北口村's two vacant posts, announced: registration runs from

@@ -248,25 +248,7 @@ def test_one_id_number_registered_twenty_times_at_once_gives_one_application(pol
     photo, pdf = image_bytes(), make_pdf()
 
     def work(i):
-        data = {
-            "name": "罗昇",
-            "id_number": id_number,
-            "phone": "13987654321",
-            "education": Education.HIGH_SCHOOL,
-            "school": "关岭民族高级中学",
-            "graduation_year": 2014,
-            "household_registration": "贵州省关岭自治县关索街道",
-        }
-        files = {
-            "photo": SimpleUploadedFile("photo.jpg", photo, "image/jpeg"),
-            "education_certificate": [SimpleUploadedFile("d.pdf", pdf, "application/pdf")],
-        }
-        return applications_service.application_submit(
-            campaign=Campaign.objects.get(pk=campaign.pk),
-            offer=CampaignPost.objects.get(pk=offer.pk),
-            data=data,
-            files=files,
-        )
+        return submit(campaign, offer, name="罗昇", id_number=id_number, photo=photo, pdf=pdf)
 
     files_before = stored_upload_files()
     results = race(work)
@@ -289,27 +271,35 @@ def test_twenty_registrations_at_once_get_the_numbers_one_to_twenty(policy, monk
     photo, pdf = image_bytes(), make_pdf()
 
     def work(i):
-        data = {
-            "name": f"报名人{i}",
-            "id_number": id_numbers[i],
-            "phone": "13987654321",
-            "education": Education.HIGH_SCHOOL,
-            "school": "关岭民族高级中学",
-            "graduation_year": 2014,
-            "household_registration": "贵州省关岭自治县关索街道",
-        }
-        files = {
-            "photo": SimpleUploadedFile("photo.jpg", photo, "image/jpeg"),
-            "education_certificate": [SimpleUploadedFile("d.pdf", pdf, "application/pdf")],
-        }
-        return applications_service.application_submit(
-            campaign=Campaign.objects.get(pk=campaign.pk),
-            offer=CampaignPost.objects.get(pk=offer.pk),
-            data=data,
-            files=files,
+        return submit(
+            campaign, offer, name=f"报名人{i}", id_number=id_numbers[i], photo=photo, pdf=pdf
         )
 
     results = race(work)
     assert unexpected(results) == []
     numbers = sorted(Application.objects.filter(campaign=campaign).values_list("number", flat=True))
     assert numbers == list(range(1, THREADS + 1))
+
+
+def submit(campaign, offer, *, name: str, id_number: str, photo: bytes, pdf: bytes):
+    """Register through the service, as the public form does, in a racing thread (each thread
+    reads the campaign and the offer itself)."""
+    data = {
+        "name": name,
+        "id_number": id_number,
+        "phone": "13987654321",
+        "education": Education.HIGH_SCHOOL,
+        "school": "关岭民族高级中学",
+        "graduation_year": 2014,
+        "household_registration": "贵州省关岭自治县关索街道",
+    }
+    files = {
+        "photo": SimpleUploadedFile("photo.jpg", photo, "image/jpeg"),
+        "education_certificate": [SimpleUploadedFile("d.pdf", pdf, "application/pdf")],
+    }
+    return applications_service.application_submit(
+        campaign=Campaign.objects.get(pk=campaign.pk),
+        offer=CampaignPost.objects.get(pk=offer.pk),
+        data=data,
+        files=files,
+    )

@@ -57,6 +57,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "workdays.delete_dayoverride",
             "workdays.add_calendaryear",
             "workdays.delete_calendaryear",
+            # The contract term: oversight, filing, induction, the import, escalated vacancies
+            "contracts.view_contract",
+            "contracts.file_contract",
+            "contracts.import_directors",
+            "contracts.view_vacancy",
+            "contracts.view_resignation",
+            "contracts.view_renewalreview",
+            "contracts.view_dismissalcase",
+            "contracts.file_dismissalcase",
+            "contracts.view_birthrecord",
+            "workflows.view_contractprocess",
+            "workflows.view_vacancyprocess",
+            "workflows.view_resignationprocess",
+            "workflows.view_renewalprocess",
+            "workflows.view_dismissalprocess",
         }
     ),
     Role.TOWNSHIP_COMMITTEE: frozenset(
@@ -73,6 +88,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "recruitment.view_campaign",
             "recruitment.run_campaign",
             "workflows.view_campaignprocess",
+            # Signs contracts and decides on the term of the township's directors
+            "contracts.view_contract",
+            "contracts.manage_term",
+            "contracts.view_vacancy",
+            "contracts.view_resignation",
+            "contracts.view_renewalreview",
+            "contracts.view_dismissalcase",
+            "contracts.open_dismissalcase",
+            "contracts.view_birthrecord",
+            "contracts.add_birthrecord",
+            "contracts.change_birthrecord",
+            "workflows.view_contractprocess",
+            "workflows.view_vacancyprocess",
+            "workflows.view_resignationprocess",
+            "workflows.view_renewalprocess",
+            "workflows.view_dismissalprocess",
         }
     ),
     Role.TOWNSHIP_OFFICE: frozenset(
@@ -84,6 +115,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "paperwork.add_document",
             "recruitment.view_campaign",
             "workflows.view_campaignprocess",
+            "contracts.view_contract",
+            "contracts.view_vacancy",
+            "contracts.view_birthrecord",
+            "contracts.add_birthrecord",
+            "contracts.change_birthrecord",
         }
     ),
     Role.VILLAGE_COMMITTEE: frozenset(
@@ -92,7 +128,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "policy.view_policy",
             "people.view_person",
             "paperwork.view_document",
+            "contracts.view_contract",
         }
     ),
-    Role.DIRECTOR: frozenset({"policy.view_policy", "paperwork.view_document"}),
+    # A director sees their own contract, resignation and cases (scope "self").
+    Role.DIRECTOR: frozenset(
+        {
+            "policy.view_policy",
+            "paperwork.view_document",
+            "contracts.view_contract",
+            "contracts.view_resignation",
+        }
+    ),
 }

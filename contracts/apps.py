@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = _("Contracts")
+
+    # Modules that register steps of the daily sweep (contracts.sweep).
+    sweep_modules: tuple[str, ...] = ()
+
+    def ready(self) -> None:
+        import importlib
+
+        for module in self.sweep_modules:
+            importlib.import_module(module)

@@ -94,6 +94,29 @@ FIELD_GROUPS: list[tuple[Any, list[str]]] = [
         ],
     ),
     (
+        _("Contract term"),
+        [
+            "renewal_review_days",
+            "renewal_mode",
+            "expiry_reminder_first_days",
+            "expiry_reminder_second_days",
+            "expiry_reminder_last_days",
+            "hearing_statement_days",
+        ],
+    ),
+    (
+        _("Contract term task time limits"),
+        [
+            "due_signing_days",
+            "due_filing_days",
+            "due_acting_days",
+            "due_resignation_days",
+            "due_renewal_decision_days",
+            "due_case_decision_days",
+            "due_case_filing_days",
+        ],
+    ),
+    (
         _("Grounds for opening a dismissal case"),
         [
             "dismissal_lagging_years",

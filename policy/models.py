@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.display import AuditValue, listing
+from contracts.constants import RenewalMode
 from core.education import Education
 from core.scoping import ScopePaths
 from policy.validation import validate_policy
@@ -260,6 +261,44 @@ class Policy(models.Model):
         _("handling objections after the notice period (working days)"), 5
     )
     due_hire_confirmation_days = _working_days(_("confirming hires (working days)"), 5)
+
+    # The contract term (聘期管理)
+    renewal_review_days = models.PositiveSmallIntegerField(
+        _("renewal review opens (days before the term ends)"),
+        default=90,
+        validators=[MinValueValidator(1)],
+    )
+    renewal_mode = models.CharField(
+        _("renewal by"),
+        max_length=20,
+        choices=RenewalMode.choices,
+        default=RenewalMode.RESELECTION,
+    )
+    expiry_reminder_first_days = models.PositiveSmallIntegerField(
+        _("first reminder before the term ends (days)"), default=90
+    )
+    expiry_reminder_second_days = models.PositiveSmallIntegerField(
+        _("second reminder before the term ends (days)"), default=30
+    )
+    expiry_reminder_last_days = models.PositiveSmallIntegerField(
+        _("last reminder before the term ends (days)"), default=7
+    )
+    hearing_statement_days = models.PositiveSmallIntegerField(
+        _("time for the director's statement in a dismissal case (days)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+    )
+    # Time limits of the term's tasks, in working days from the day the task opens; an
+    # overdue task is escalated to the county like the recruitment tasks.
+    due_signing_days = _working_days(_("signing a drafted contract (working days)"), 10)
+    due_filing_days = _working_days(_("filing a signed contract with the county (working days)"), 5)
+    due_acting_days = _working_days(_("designating an acting person (working days)"), 2)
+    due_resignation_days = _working_days(_("answering a resignation (working days)"), 10)
+    due_renewal_decision_days = _working_days(_("deciding a renewal review (working days)"), 30)
+    due_case_decision_days = _working_days(
+        _("deciding a dismissal case after the hearing (working days)"), 10
+    )
+    due_case_filing_days = _working_days(_("filing a decided dismissal case (working days)"), 5)
 
     # Grounds for a dismissal case that data can show
     dismissal_lagging_years = models.PositiveSmallIntegerField(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 if TYPE_CHECKING:
+    from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
     from recruitment.models import Campaign
 
 
@@ -32,3 +33,98 @@ class CampaignProcess(Process):
 
     def __str__(self) -> str:
         return str(self.campaign)
+
+
+class ContractProcess(Process):
+    """Signing and filing of one contract (``workflows.flows_term.ContractFlow``): the
+    township records both signatures, the county files it, and it comes into force once
+    induction training is recorded."""
+
+    contract: "models.OneToOneField[Contract, Contract]" = models.OneToOneField(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        related_name="workflow_process",
+    )
+
+    class Meta:
+        verbose_name = _("contract signing and filing process")
+        verbose_name_plural = _("contract signing and filing processes")
+
+    def __str__(self) -> str:
+        return str(self.contract)
+
+
+class VacancyProcess(Process):
+    """A vacancy from the day the post fell vacant until it is filled: acting designation,
+    refill, escalation when overdue (``workflows.flows_term.VacancyFlow``)."""
+
+    vacancy: "models.OneToOneField[Vacancy, Vacancy]" = models.OneToOneField(
+        "contracts.Vacancy",
+        verbose_name=_("vacancy"),
+        on_delete=models.PROTECT,
+        related_name="workflow_process",
+    )
+
+    class Meta:
+        verbose_name = _("vacancy process")
+        verbose_name_plural = _("vacancy processes")
+
+    def __str__(self) -> str:
+        return str(self.vacancy)
+
+
+class ResignationProcess(Process):
+    """A resignation request waiting for the township
+    (``workflows.flows_term.ResignationFlow``)."""
+
+    resignation: "models.OneToOneField[Resignation, Resignation]" = models.OneToOneField(
+        "contracts.Resignation",
+        verbose_name=_("resignation"),
+        on_delete=models.PROTECT,
+        related_name="workflow_process",
+    )
+
+    class Meta:
+        verbose_name = _("resignation process")
+        verbose_name_plural = _("resignation processes")
+
+    def __str__(self) -> str:
+        return str(self.resignation)
+
+
+class RenewalProcess(Process):
+    """A renewal review waiting for the township's decision
+    (``workflows.flows_term.RenewalFlow``)."""
+
+    review: "models.OneToOneField[RenewalReview, RenewalReview]" = models.OneToOneField(
+        "contracts.RenewalReview",
+        verbose_name=_("renewal review"),
+        on_delete=models.PROTECT,
+        related_name="workflow_process",
+    )
+
+    class Meta:
+        verbose_name = _("renewal review process")
+        verbose_name_plural = _("renewal review processes")
+
+    def __str__(self) -> str:
+        return str(self.review)
+
+
+class DismissalProcess(Process):
+    """A dismissal case from its opening to its filing (``workflows.flows_term.DismissalFlow``)."""
+
+    case: "models.OneToOneField[DismissalCase, DismissalCase]" = models.OneToOneField(
+        "contracts.DismissalCase",
+        verbose_name=_("dismissal case"),
+        on_delete=models.PROTECT,
+        related_name="workflow_process",
+    )
+
+    class Meta:
+        verbose_name = _("dismissal case process")
+        verbose_name_plural = _("dismissal case processes")
+
+    def __str__(self) -> str:
+        return str(self.case)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "paperwork",
     "recruitment",
     "contracts",
+    "notifications",
     "workflows",
     "workdays",
     "web",

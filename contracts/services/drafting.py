@@ -1,4 +1,4 @@
-"""Writing contracts. The recruitment issue drafts them; signing and what follows come next."""
+"""Drafting a confirmed hire's contract."""
 
 import datetime
 
@@ -10,6 +10,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record, snapshot
 from contracts.constants import ContractState
 from contracts.models import Contract
+from contracts.signals import contract_drafted
 from organisation.constants import PostStatus
 from policy.selectors import policy_in_force
 from workdays.calendar import add_years
@@ -76,4 +77,5 @@ def contract_draft(*, application, person, post, start_date: datetime.date, by) 
         transition="draft",
         after=snapshot(contract),
     )
+    contract_drafted.send(sender=Contract, contract=contract)
     return contract

@@ -1,0 +1,9 @@
+"""In-app notifications: a message for one user with a link, read or unread."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")

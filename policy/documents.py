@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from contracts.constants import RenewalMode
 from core.education import Education
 from paperwork.models import Document
 from paperwork.selectors import document_current
@@ -94,6 +95,13 @@ def grade_lines(policy: Policy) -> list[Line]:
     return lines
 
 
+# How the sheet, printed in Chinese whatever the reader's language, names the renewal mode.
+RENEWAL_MODE_CN: dict[str, str] = {
+    RenewalMode.RESELECTION: "按原条件和程序重新选聘",
+    RenewalMode.COMMITTEE_REVIEW: "由乡镇选聘工作领导小组审核决定",
+}
+
+
 def policy_sheet_context(*, policy: Policy) -> dict:
     return {
         "policy": policy,
@@ -104,6 +112,7 @@ def policy_sheet_context(*, policy: Policy) -> dict:
         "min_education": EDUCATION_CN.get(policy.min_education, policy.min_education),
         "written_pass_line": _number(policy.written_pass_line),
         "composite_pass_line": _number(policy.composite_pass_line),
+        "renewal_mode": RENEWAL_MODE_CN[policy.renewal_mode],
     }
 
 

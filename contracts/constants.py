@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from policy.constants import RenewalMode  # noqa: F401  (the policy chooses it; named here too)
+
 
 class ContractState(models.TextChoices):
     DRAFTED = "drafted", _("Drafted, waiting for signature")
@@ -83,11 +85,6 @@ class ResignationState(models.TextChoices):
     REQUESTED = "requested", _("Requested, waiting for the township")
     ACCEPTED = "accepted", _("Accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class RenewalMode(models.TextChoices):
-    RESELECTION = "reselection", _("Re-selection under the same conditions and procedure")
-    COMMITTEE_REVIEW = "committee_review", _("Review by the township committee")
 
 
 class RenewalState(models.TextChoices):

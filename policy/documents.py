@@ -5,11 +5,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from contracts.constants import RenewalMode
 from core.education import Education
 from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
+from policy.constants import RenewalMode
 from policy.kinds import POLICY_SHEET
 from policy.models import Policy
 

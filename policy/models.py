@@ -14,9 +14,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.display import AuditValue, listing
-from contracts.constants import RenewalMode
 from core.education import Education
 from core.scoping import ScopePaths
+from policy.constants import RenewalMode
 from policy.validation import validate_policy
 
 

@@ -15,6 +15,7 @@ LAYERS = [
     "core",
     "audit",
     "accounts",
+    "notifications",
     "workdays",
     "paperwork",
     "policy",

@@ -496,3 +496,34 @@ def test_the_page_is_refused_to_other_roles(client, county, township, role):
     response = post_file(client, "directors.csv", csv_bytes([HEADER, row()]))
     assert response.status_code == 403
     assert state() == before
+
+
+# The demo county ------------------------------------------------------------------------------
+
+
+def test_the_demo_county_has_imported_directors_two_years_into_their_term():
+    from demo.directors import IMPORTED, demo_directors_load, two_years_ago
+    from demo.services import demo_load
+
+    demo_load()
+    assert demo_directors_load() == len(IMPORTED)
+    contracts = Contract.objects.filter(origin=ContractOrigin.IMPORT).select_related(
+        "person", "post__village__township"
+    )
+    assert {c.person.name for c in contracts} == {d.name for d in IMPORTED}
+    for contract in contracts:
+        assert contract.state == ContractState.ACTIVE
+        assert contract.start_date == two_years_ago(TODAY) == datetime.date(2024, 6, 1)
+        assert contract.end_date == datetime.date(2027, 5, 31)
+        assert contract.post.holder == contract.person
+        assert contract.township.name != "花江镇"
+        village = contract.post.village.name
+        assert contract.person.household_registration.endswith(
+            (f"{village}3组", f"{village}第3居民小组")
+        )
+    # The other vacant posts of their villages are vacant at import; a second load does
+    # nothing.
+    assert Vacancy.objects.filter(cause=VacancyCause.AT_IMPORT).exists()
+    before = state()
+    assert demo_directors_load() == 0
+    assert state() == before

@@ -77,20 +77,20 @@ def _rows(today: datetime.date) -> list[list[str]] | None:
         first.setdefault(township, village)
     rows = []
     for director in IMPORTED:
-        village = first.get(director.township)
-        if village is None:
+        seat = first.get(director.township)
+        if seat is None:
             return None
         rows.append(
             [
                 director.township,
-                village,
+                seat,
                 director.name,
                 _id_number(director.birth_date, director.order),
                 director.phone,
                 director.education,
                 start.isoformat(),
                 end.isoformat(),
-                _household(director.township, village, 3),
+                _household(director.township, seat, 3),
             ]
         )
     return rows

@@ -1,4 +1,4 @@
-"""Importing the directors a county already has in post (在岗专干) from a spreadsheet.
+"""Importing the directors a county already has in post (在岗村级人口主任) from a spreadsheet.
 
 A county that starts with the product already has directors serving a term. County HR lists
 them one a row: township, village, name, ID number, mobile number, education, and the start
@@ -66,7 +66,7 @@ HOUSEHOLD_MAX_LENGTH = Person._meta.get_field("household_registration").max_leng
 HEADERS: dict[str, tuple[str, ...]] = {
     "township": village_importing.HEADERS["township"],
     "village": village_importing.HEADERS["village"],
-    "name": ("姓名", "专干姓名", "name"),
+    "name": ("姓名", "人口主任姓名", "专干姓名", "name"),
     "id_number": (
         "身份证号码",
         "身份证号",

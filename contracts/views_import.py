@@ -99,6 +99,6 @@ def directors_import_template(request):
     ``?format=xlsx``; written through ``core.exports``."""
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            [TEMPLATE_HEADER], filename="directors-template.xlsx", sheet_title="在岗专干"
+            [TEMPLATE_HEADER], filename="directors-template.xlsx", sheet_title="在岗村级人口主任"
         )
     return csv_response([TEMPLATE_HEADER], filename="directors-template.csv")

@@ -29,7 +29,7 @@ from demo.services import _household, _id_number
 from organisation.constants import PostStatus
 from organisation.models import Post
 
-FILE_NAME = "在岗专干名册（演示县）.csv"
+FILE_NAME = "在岗村级人口主任名册（演示县）.csv"
 
 
 @dataclass(frozen=True)

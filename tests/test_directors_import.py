@@ -175,7 +175,8 @@ def test_a_valid_file_creates_persons_contracts_in_force_occupied_posts_and_vaca
 
     imports = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT)
     assert imports.filter(transition="import").count() == 2
-    assert all("导入在岗专干" in entry.reason for entry in imports.filter(transition="import"))
+    reasons = [entry.reason for entry in imports.filter(transition="import")]
+    assert all("导入在岗村级人口主任" in reason for reason in reasons)
     assert imports.filter(reason__contains="directors.csv").count() == 3  # and the county's
 
 
@@ -213,7 +214,7 @@ def test_xlsx_with_dates_numbers_full_width_digits_and_invisible_characters(hr, 
     full_width = ID_A.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     content = xlsx_bytes(
         [
-            ["在岗专干名册"],
+            ["在岗村级人口主任名册"],
             HEADER,
             [
                 "关索\u200b街道",
@@ -440,7 +441,7 @@ def test_the_page_shows_the_layout_and_the_template_links(client, hr):
     response = client.get(reverse("contracts_import:import"))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "导入在岗专干" in text and "聘期开始日期" in text
+    assert "导入在岗村级人口主任" in text and "聘期开始日期" in text
     assert reverse("contracts_import:template") in text
 
 

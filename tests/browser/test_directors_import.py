@@ -30,8 +30,8 @@ BAD_ID_WU = ID_WU[:17] + ("0" if ID_WU[17] != "0" else "1")  # a wrong check dig
 class ImportPages(StaffPages):
     @step("open the directors import")
     def open_directors_import(self) -> None:
-        self.page.get_by_role("link", name="导入在岗专干", exact=True).click()
-        expect(self.heading()).to_have_text(f"导入{COUNTY}在岗专干")
+        self.page.get_by_role("link", name="导入在岗村级人口主任", exact=True).click()
+        expect(self.heading()).to_have_text(f"导入{COUNTY}在岗村级人口主任")
 
     @step("upload a file of directors")
     def import_directors(self, name: str, content: bytes) -> int:
@@ -44,7 +44,7 @@ class ImportPages(StaffPages):
             }
         )
         status = self.submit(form.get_by_role("button", name="导入"))
-        expect(self.heading()).to_contain_text("在岗专干")
+        expect(self.heading()).to_contain_text("在岗村级人口主任")
         return status
 
 
@@ -72,20 +72,20 @@ def test_county_hr_imports_the_directors_in_post_after_correcting_a_bad_row(new_
              "2027-08-31", ""],
         ]  # fmt: skip
 
-    status = hr.import_directors("在岗专干.xlsx", filled(template, rows(BAD_ID_WU)))
+    status = hr.import_directors("在岗村级人口主任.xlsx", filled(template, rows(BAD_ID_WU)))
     assert status == 400, status
     problems = hr.section("未导入任何数据")
-    expect(problems).to_contain_text("在岗专干.xlsx 存在 1 处问题。请修改文件后重新上传")
+    expect(problems).to_contain_text("在岗村级人口主任.xlsx 存在 1 处问题。请修改文件后重新上传")
     expect(problems.locator("tbody tr")).to_have_count(1)
     expect(problems.locator("tbody tr")).to_contain_text("3\t身份证号码\t身份证号码校验位错误")
     assert not Contract.objects.exists()
     assert not Person.objects.filter(name__in=["罗小芬", "吴国强"]).exists()
 
     # The officer corrects the ID number and uploads the file again.
-    status = hr.import_directors("在岗专干.xlsx", filled(template, rows(ID_WU)))
+    status = hr.import_directors("在岗村级人口主任.xlsx", filled(template, rows(ID_WU)))
     assert status == 200, status
-    result = hr.section("在岗专干已导入")
-    expect(result).to_contain_text("在岗专干.xlsx：共读取 2 行。")
+    result = hr.section("在岗村级人口主任已导入")
+    expect(result).to_contain_text("在岗村级人口主任.xlsx：共读取 2 行。")
     expect(result.locator("li").filter(has_text="份有效合同已导入").locator("strong")).to_have_text(
         "2"
     )

@@ -528,3 +528,37 @@ def test_the_demo_county_has_imported_directors_two_years_into_their_term():
     before = state()
     assert demo_directors_load() == 0
     assert state() == before
+
+
+# Twenty imports of one file at once (PostgreSQL) ------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_imports_of_one_file_at_once_import_it_once(hr, places):
+    """The county is locked while the rows are checked and written: the first import creates
+    the contract, and every other one finds the person already in post and changes nothing
+    (never a second contract, never a 500)."""
+    from django.db import connections
+
+    from tests.test_hostile_races import race
+
+    content = csv_bytes([HEADER, row()])
+
+    def work(_i):
+        try:
+            by = type(hr).objects.select_related("county").get(pk=hr.pk)
+            return directors_import(file_name="directors.csv", content=content, by=by)
+        finally:
+            connections.close_all()
+
+    results = race(work)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert sum(report.ok for report in results) == 1
+    for report in results:
+        if not report.ok:
+            assert [(e.row, e.column) for e in report.errors] == [(2, "身份证号码")]
+            assert "已有有效的聘用合同" in report.errors[0].reason
+    assert Contract.objects.count() == 1
+    assert Person.objects.filter(id_number=ID_A).count() == 1
+    assert Vacancy.objects.count() == 1  # 新寨村's other post, opened once

@@ -300,6 +300,22 @@ def test_a_person_with_a_contract_in_force_is_refused(hr, places):
     assert state() == before
 
 
+def test_a_person_with_a_contract_waiting_to_start_is_refused_and_its_post_is_not_free(
+    hr, places, township
+):
+    from contracts.services import contract_draft
+
+    hired = PersonFactory(id_number=ID_B, township=township)
+    post = places["龙潭村"].posts.get()
+    contract_draft(application=None, person=hired, post=post, start_date=TODAY, by=hr)
+    before = state()
+    report = run(hr, [row(name="李芳", id=ID_B), row(village="龙潭村")])
+    assert [(e.row, e.column) for e in report.errors] == [(2, "身份证号码"), (3, "村(居、社区)")]
+    assert "尚待签订或备案" in report.errors[0].reason
+    assert "没有空余岗位" in report.errors[1].reason
+    assert state() == before
+
+
 def test_a_village_without_a_free_post_is_refused(hr, places):
     before = state()
     report = run(hr, [row(village="龙潭村"), row(name="李芳", id=ID_B, village="龙潭村")])

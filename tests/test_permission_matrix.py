@@ -308,6 +308,17 @@ MATRIX: list[Row] = [
         plain("organisation:import_template"),
         expect(admin=200, county=200, committee=403, office=403, village=403, director=403),
     ),
+    # The import of the directors in post: county HR only.
+    Row(
+        "contracts_import:import",
+        plain("contracts_import:import"),
+        expect(admin=200, county=200, committee=403, office=403, village=403, director=403),
+    ),
+    Row(
+        "contracts_import:template",
+        plain("contracts_import:template"),
+        expect(admin=200, county=200, committee=403, office=403, village=403, director=403),
+    ),
     # Policy (a foreign record is another county's version)
     Row("policy:list", plain("policy:list"), everyone(200)),
     Row(

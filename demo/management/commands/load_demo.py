@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
+from demo.directors import demo_directors_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
 from organisation.constants import PostStatus
@@ -28,6 +29,7 @@ def created_kind(kind: str) -> str:
         "villages": pgettext("demo records created", "villages"),
         "people": pgettext("demo records created", "people"),
         "directors seated": pgettext("demo records created", "directors seated"),
+        "directors imported": pgettext("demo records created", "directors imported"),
         "users": pgettext("demo records created", "users"),
         "leading-group heads": pgettext("demo records created", "leading-group heads"),
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
@@ -106,6 +108,8 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         result = demo_load(reset_passwords=reset_passwords)
+        if imported := demo_directors_load():
+            result.created["directors imported"] += imported
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)

@@ -1,0 +1,13 @@
+"""The import of the directors in post (``contracts.views_import``), mounted from
+``config/urls.py`` at ``contracts/import/``."""
+
+from django.urls import path
+
+from contracts import views_import
+
+app_name = "contracts_import"
+
+urlpatterns = [
+    path("", views_import.directors_import, name="import"),
+    path("template.csv", views_import.directors_import_template, name="template"),
+]

@@ -190,6 +190,11 @@ class Post(models.Model):
         self="holder",
     )
     audit_name_related = ("village__township",)  # named in audit entries (audit.display)
+    # Steps of contracts.services.posts: a contract comes into force or ends.
+    transition_labels = {
+        "occupy": _("The director takes up the post"),
+        "vacate": _("The post falls vacant"),
+    }
 
     class Meta:
         verbose_name = _("post")

@@ -325,7 +325,13 @@ def offer_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_service_error(exc)
+            if hasattr(exc, "error_dict"):
+                form.add_service_error(exc)
+            else:
+                # Not about what was typed (answered meanwhile, the vacancy filled): say so.
+                for problem in exc.messages:
+                    messages.error(request, problem)
+                return _back(vacancy)
         except RACE_ERRORS:
             return _race(request, vacancy)
         else:

@@ -1,15 +1,12 @@
-"""Forms of the vacancy pages (``contracts.views_vacancies``)."""
+"""The acting designation form of the vacancy page (``contracts.views_vacancies``); the
+reserve and refill forms are recruitment's (``recruitment.forms_reserve``)."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contracts.constants import OfferAnswer
 from core.forms import NormalisedForm
 from people.models import Person
-from recruitment.constants import CampaignState
-from recruitment.forms_campaign import ServiceErrorsMixin
-from recruitment.models import Campaign
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -22,12 +19,14 @@ class PersonChoiceField(forms.ModelChoiceField):
         )
 
 
-class ActingForm(ServiceErrorsMixin, NormalisedForm):
+class ActingForm(NormalisedForm):
     """Who acts for the vacant post, from when. The choices are the township's people, in
     pinyin order."""
 
     person = PersonChoiceField(label=_("Acting person"), queryset=Person.objects.none())
-    on = forms.DateField(label=_("Acting from"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("Acting from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, vacancy, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,45 +37,10 @@ class ActingForm(ServiceErrorsMixin, NormalisedForm):
         )
         self.fields["on"].initial = timezone.localdate()
 
-
-class AnswerForm(ServiceErrorsMixin, NormalisedForm):
-    answer = forms.ChoiceField(
-        label=_("Answer"),
-        choices=[
-            (OfferAnswer.ACCEPTED, _("Accepted: hire and draft the contract")),
-            (OfferAnswer.DECLINED, _("Declined")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    on = forms.DateField(label=_("Answered on"), widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
-
-    @property
-    def accepted(self) -> bool:
-        return self.cleaned_data["answer"] == OfferAnswer.ACCEPTED
-
-
-class CampaignChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.title}（{obj.get_state_display()}）"
-
-
-class RefillCampaignForm(ServiceErrorsMixin, NormalisedForm):
-    """A running campaign of the township that offers the vacant post's village."""
-
-    campaign = CampaignChoiceField(label=_("Refill campaign"), queryset=Campaign.objects.none())
-
-    def __init__(self, *args, vacancy, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = (  # type: ignore[attr-defined]
-            Campaign.objects.filter(
-                township_id=vacancy.township_id, offers__village_id=vacancy.post.village_id
-            )
-            .exclude(state__in=[CampaignState.CANCELLED, CampaignState.CONCLUDED])
-            .order_by("-created_at", "-pk")
-            .distinct()
-        )
+    def add_service_error(self, error) -> None:
+        """Attach the service's ValidationError to the fields it names, the rest to the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)

@@ -28,19 +28,20 @@ from viewflow.workflow.models import Task
 from accounts.scoping import can_see, get_scoped_or_404, scoped
 from contracts.constants import OPEN_VACANCY_STATES, OfferAnswer
 from contracts.dates import refill_rule_text
-from contracts.forms_vacancies import ActingForm, AnswerForm, RefillCampaignForm
+from contracts.forms_vacancies import ActingForm
 from contracts.models import Contract, ReserveOffer, Vacancy
-from contracts.services.vacancies import (
-    reserve_list,
-    reserve_offer_answer,
-    reserve_offer_make,
-    vacancy_designate_acting,
-    vacancy_start_refill,
-)
+from contracts.services.vacancies import vacancy_designate_acting
 from core.pagination import paginate
 from organisation.models import Township
 from paperwork.selectors import documents_visible_to
+from recruitment.forms_reserve import AnswerForm, RefillCampaignForm
 from recruitment.selectors import documents_named
+from recruitment.services.reserve import (
+    reserve_list,
+    reserve_offer_answer,
+    reserve_offer_make,
+    vacancy_start_refill,
+)
 
 VIEW_VACANCY = "contracts.view_vacancy"
 MANAGE_TERM = "contracts.manage_term"

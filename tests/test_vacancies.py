@@ -16,13 +16,8 @@ from contracts.models import Contract, ReserveOffer, Vacancy
 from contracts.services.posts import vacancy_open
 from contracts.services.vacancies import (
     escalate_overdue_vacancies,
-    reserve_candidates,
-    reserve_list,
-    reserve_offer_answer,
-    reserve_offer_make,
     vacancy_designate_acting,
     vacancy_escalate_overdue,
-    vacancy_start_refill,
 )
 from contracts.sweep import sweep
 from notifications.models import Notification
@@ -30,6 +25,13 @@ from paperwork.models import Document
 from people.models import Person
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.kinds import HIRING_NOTICE
+from recruitment.services.reserve import (
+    reserve_candidates,
+    reserve_list,
+    reserve_offer_answer,
+    reserve_offer_make,
+    vacancy_start_refill,
+)
 from tests.builders import at, committee_member, make_campaign, moment
 from tests.factories import (
     CountyFactory,
@@ -243,7 +245,7 @@ def test_expired_reserve_list_is_refused(rw, committee):
 
 
 def test_accepting_is_atomic(rw, committee, monkeypatch):
-    from contracts.services import vacancies
+    from recruitment.services import reserve as vacancies
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

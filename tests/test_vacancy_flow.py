@@ -14,11 +14,8 @@ from audit.models import AuditEntry
 from contracts.constants import VacancyState
 from contracts.models import Contract
 from contracts.services.posts import post_occupy
-from contracts.services.vacancies import (
-    reserve_offer_answer,
-    reserve_offer_make,
-    vacancy_designate_acting,
-)
+from contracts.services.vacancies import vacancy_designate_acting
+from recruitment.services.reserve import reserve_offer_answer, reserve_offer_make
 from tests.builders import at, moment
 from tests.factories import PersonFactory
 from tests.vacancy_support import activate, reserve_world

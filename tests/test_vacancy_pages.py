@@ -3,6 +3,7 @@ Chinese: the list (overdue first, the rule beside the deadline, days left, escal
 acting designation and the reserve call on the vacancy's page."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -159,3 +160,15 @@ def test_expired_reserve_list_says_so(client, rw, committee):
         assert "通知王芳递补" not in page
         refused = client.post(reverse("vacancies:offer", args=[rw.vacancy.pk]), follow=True)
     assert "的备选名单已于" in refused.content.decode()
+
+
+def test_a_refill_campaign_opens_with_the_village_offered(client, rw, committee):
+    on = rw.vacancy.opened_on
+    with at(moment(on)):
+        client.force_login(committee)
+        page = client.get(reverse("vacancies:detail", args=[rw.vacancy.pk])).content.decode()
+        start = reverse("campaign:start:execute") + f"?village={rw.vacancy.post.village_id}"
+        assert start in page
+        form = client.get(start).content.decode()
+    field = re.search(rf'<input[^>]*name="seats_{rw.vacancy.post.village_id}"[^>]*>', form)
+    assert field is not None and 'value="1"' in field.group(0)

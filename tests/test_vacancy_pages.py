@@ -172,3 +172,15 @@ def test_a_refill_campaign_opens_with_the_village_offered(client, rw, committee)
         form = client.get(start).content.decode()
     field = re.search(rf'<input[^>]*name="seats_{rw.vacancy.post.village_id}"[^>]*>', form)
     assert field is not None and 'value="1"' in field.group(0)
+
+
+def test_county_dashboard_counts_the_overdue_vacancies(client, township, committee, hr):
+    vacancies(township, committee, ["坝湾村"], datetime.date(2026, 6, 1))
+    vacancies(township, committee, ["板贵村"], datetime.date(2026, 11, 2))
+    with at(moment(datetime.date(2026, 8, 3))):  # the first one's last day: not overdue yet
+        client.force_login(hr)
+        assert "未按期补聘" not in client.get(reverse("web:dashboard")).content.decode()
+    with at(moment(datetime.date(2026, 11, 29))):
+        client.force_login(hr)
+        page = client.get(reverse("web:dashboard")).content.decode()
+    assert "1 个空岗未按期补聘" in page and reverse("vacancies:list") in page

@@ -77,6 +77,7 @@ def test_committee_designates_and_calls_the_reserve_then_county_sees_it_overdue(
     clock.move_to(at(late, 9))
     officer = StaffPages(new_page("county_hr"), steps, "county_hr")
     officer.sign_in(PASSWORD)
+    officer.see("1 个空岗未按期补聘")
     officer.open_menu("空岗")
     row = officer.main().locator("tr", has_text="新寨村")
     expect(row).to_contain_text("已逾期 1 天")

@@ -23,7 +23,16 @@ class ActingForm(NormalisedForm):
     """Who acts for the vacant post, from when. The choices are the township's people, in
     pinyin order."""
 
-    person = PersonChoiceField(label=_("Acting person"), queryset=Person.objects.none())
+    person = PersonChoiceField(
+        label=_("Acting person"),
+        queryset=Person.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "Choose someone on the records of the vacant post's township: an acting person "
+                "from another township cannot be designated."
+            )
+        },
+    )
     on = forms.DateField(
         label=_("Acting from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

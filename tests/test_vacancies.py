@@ -332,3 +332,19 @@ def test_sweep_after_a_gap_catches_up_and_skips_filled(rw, hr, committee, townsh
     assert sweep(today=late)["vacancies_overdue"] == 1
     filled.refresh_from_db()
     assert filled.escalated_on is None
+
+
+def test_designation_is_atomic(rw, committee, township, monkeypatch):
+    from contracts.services import vacancies
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(vacancies, "issue_acting_designation", broken)
+    with at(moment(rw.vacancy.opened_on)), pytest.raises(RuntimeError):
+        vacancy_designate_acting(
+            vacancy=rw.vacancy, person=person_of(township), on=rw.vacancy.opened_on, by=committee
+        )
+    rw.vacancy.refresh_from_db()
+    assert rw.vacancy.state == VacancyState.OPEN and rw.vacancy.acting_person is None
+    assert not AuditEntry.objects.filter(transition="designate_acting").exists()

@@ -96,7 +96,7 @@ def test_committee_designates_on_the_vacancy_page(client, rw, committee, townshi
             {"person": stranger.pk, "on": on.isoformat()},
         )
         assert refused.status_code == 400
-        assert "选择一个有效的选项" in refused.content.decode()
+        assert "另一乡镇（街道）的人员不能指定为代行职责人员" in refused.content.decode()
         done = client.post(
             reverse("vacancies:acting", args=[rw.vacancy.pk]),
             {"person": acting.pk, "on": on.isoformat()},

@@ -26,7 +26,7 @@ from django_fsm import ConcurrentTransition
 from viewflow.workflow.models import Task
 
 from accounts.scoping import can_see, get_scoped_or_404, scoped
-from contracts.constants import OPEN_VACANCY_STATES, OfferAnswer
+from contracts.constants import OPEN_VACANCY_STATES, VacancyState
 from contracts.dates import refill_rule_text
 from contracts.forms_vacancies import ActingForm
 from contracts.models import Contract, ReserveOffer, Vacancy
@@ -213,13 +213,14 @@ def _detail(
         "answer_form": answer_form or (AnswerForm() if manage and pending else None),
         "refill_form": refill_form
         or (
-            RefillCampaignForm(vacancy=vacancy) if manage and vacancy.state != "refilling" else None
+            RefillCampaignForm(vacancy=vacancy)
+            if manage and vacancy.state != VacancyState.REFILLING
+            else None
         ),
         "campaign_start_url": _campaign_start_url(request.user) if manage else None,
         "tasks": _open_tasks(vacancy),
         "documents": _documents(request.user, vacancy, offers),
         "today": today,
-        "OfferAnswer": OfferAnswer,
     }
     return render(request, "contracts/vacancies/detail.html", context, status=status)
 

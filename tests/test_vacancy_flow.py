@@ -103,3 +103,18 @@ def test_the_process_ends_when_the_vacancy_is_filled(rw, committee, township):
     assert not Task.objects.filter(
         process=process, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED]
     ).exists()
+
+
+def test_the_task_waits_in_its_own_townships_queue_only(rw, committee, foreign_committee, hr):
+    process = VacancyProcess.objects.get(vacancy=rw.vacancy)
+    task = open_task(process, VacancyFlow.designate_acting)
+
+    def queue(user):
+        return set(
+            Task.objects.user_queue(user, flow_class=VacancyFlow).values_list("pk", flat=True)
+        )
+
+    assert task.pk in queue(committee)
+    assert task.pk not in queue(foreign_committee) and task.pk not in queue(hr)
+    fire_timers(task.leading.get().scheduled + datetime.timedelta(minutes=1))
+    assert task.pk in queue(hr) and task.pk not in queue(committee)

@@ -29,7 +29,6 @@ from notifications.services import notify
 from people.models import Person
 
 MANAGE_TERM = "contracts.manage_term"
-ONE_DAY = datetime.timedelta(days=1)
 
 
 def today() -> datetime.date:

@@ -39,8 +39,16 @@ class ActingForm(NormalisedForm):
 
     def __init__(self, *args, vacancy, **kwargs):
         super().__init__(*args, **kwargs)
+        # Not the director whose contract ended, nor who already acts for this post.
+        ended = vacancy.ended_contract
+        excluded = [
+            pk
+            for pk in (ended.person_id if ended else None, vacancy.acting_person_id)
+            if pk is not None
+        ]
         self.fields["person"].queryset = (  # type: ignore[attr-defined]
             Person.objects.filter(township_id=vacancy.township_id)
+            .exclude(pk__in=excluded)
             .select_related("village")
             .order_by("name_pinyin", "pk")
         )

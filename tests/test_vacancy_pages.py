@@ -91,6 +91,8 @@ def test_committee_designates_on_the_vacancy_page(client, rw, committee, townshi
         page = client.get(url).content.decode()
         # The township's people, in pinyin order; nobody of another township.
         assert page.index("阿宝") < page.index("李春梅") and "杨光" not in page
+        # The director whose contract ended is not offered either.
+        assert "罗昇（新寨村" not in page
         refused = client.post(
             reverse("vacancies:acting", args=[rw.vacancy.pk]),
             {"person": stranger.pk, "on": on.isoformat()},

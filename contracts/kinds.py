@@ -13,4 +13,15 @@ CONTRACT = Kind(
     version=2,
 )
 
+# Seed 001, 空岗: the township designates at once who acts for a vacant post
+# (contracts.services.vacancies.vacancy_designate_acting).
+ACTING_DESIGNATION = Kind(
+    "acting_designation",
+    printed_title="关于指定村级人口主任代行职责人员的通知",
+    label=_("Acting designation"),
+    template="paperwork/contracts/acting_designation.html",
+    version=1,
+)
+
 register(CONTRACT)
+register(ACTING_DESIGNATION)

@@ -470,6 +470,10 @@ class ReserveOffer(models.Model):
         village="vacancy__post__village",
         self="application__person",
     )
+    transition_labels = {
+        "offer": _("Offer the post to a reserve candidate"),
+        "answer": _("Record the reserve candidate's answer"),
+    }
     audit_name_related = ("vacancy",)
 
     class Meta:

@@ -386,7 +386,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
     - ranked: composite score and rank computed.
     - proposed: among the top of the village's ranking; published in the public notice.
     - hired / not_hired / reserve: the outcome; reserve candidates may be called within
-      the reserve period (calling them is part of refilling a vacancy, not yet built).
+      the reserve period to refill a vacancy (``contracts.services.vacancies``).
     - withdrawn: the applicant withdrew on the public status page before the written exam
       (``recruitment.services.applications.application_withdraw``).
 
@@ -523,6 +523,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         "hire": _("Hire"),
         "reject": _("Not hired"),
         "keep_in_reserve": _("Put on the reserve list"),
+        "hire_from_reserve": _("Hired from the reserve list"),
         "withdraw": _("Withdrawn by the applicant"),
     }
     audit_values = {
@@ -672,6 +673,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=ApplicationState.RANKED, target=ApplicationState.RESERVE)
     def keep_in_reserve(self, *, until: datetime.date) -> None:
         self.reserve_until = until
+
+    @transition(field=state, source=ApplicationState.RESERVE, target=ApplicationState.HIRED)
+    def hire_from_reserve(self) -> None:
+        """Accepted the post of a vacancy offered from the reserve list
+        (``contracts.services.vacancies.reserve_offer_answer``)."""
 
 
 # The formats an upload is stored in (recruitment.services.applications), as people say them.

@@ -521,6 +521,70 @@ def project_url_names() -> set[str]:
     return names
 
 
+# Vacancies (vacancies/): county HR, the township committee and office read them (scoped);
+# the township committee acts on its own township's (contracts.manage_term). The action URLs
+# answer GET with a redirect to the vacancy's page.
+def vacancy_of(world: World, side: str):
+    from contracts.constants import OPEN_VACANCY_STATES, VacancyCause
+    from contracts.models import Vacancy
+    from contracts.services.posts import vacancy_open
+
+    post = world.side(side).post
+    found = Vacancy.objects.filter(post=post, state__in=OPEN_VACANCY_STATES).first()
+    return found or vacancy_open(
+        post=post, on=timezone.localdate(), by=None, cause=VacancyCause.NEW_POST
+    )
+
+
+def vacancy_url(name: str) -> URLBuilder:
+    return lambda world, side: reverse(name, args=[vacancy_of(world, side).pk])
+
+
+def offer_url(world: World, side: str) -> str:
+    from contracts.models import ReserveOffer
+
+    vacancy = vacancy_of(world, side)
+    offer, _ = ReserveOffer.objects.get_or_create(
+        vacancy=vacancy,
+        application=world.recruitment(side).application,
+        defaults={"offered_on": timezone.localdate(), "offered_by": world.users[COMMITTEE]},
+    )
+    return reverse("vacancies:answer", args=[offer.pk])
+
+
+def acting_data(world: World, side: str) -> dict:
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(township=world.side(side).township)
+    return {"person": person.pk, "on": timezone.localdate().isoformat()}
+
+
+VACANCY_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=SCOPED, village=403, director=403
+)
+VACANCY_ACTION = expect(
+    admin=REDIRECT, county=403, committee=(REDIRECT, 404), office=403, village=403, director=403
+)
+MATRIX += [
+    Row(
+        "vacancies:list",
+        plain("vacancies:list"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+    Row("vacancies:detail", vacancy_url("vacancies:detail"), VACANCY_READER),
+    Row(
+        "vacancies:acting",
+        vacancy_url("vacancies:acting"),
+        VACANCY_ACTION,
+        method="post",
+        data=acting_data,
+    ),
+    Row("vacancies:offer", vacancy_url("vacancies:offer"), VACANCY_ACTION),
+    Row("vacancies:answer", offer_url, VACANCY_ACTION),
+    Row("vacancies:refill", vacancy_url("vacancies:refill"), VACANCY_ACTION),
+]
+
+
 MATRIX += flow_rows()
 ROWS = {row.name: row for row in MATRIX}
 

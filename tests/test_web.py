@@ -245,9 +245,10 @@ def grow(world, *, townships: int) -> None:
         # session, user, (permissions ×2 unless superuser), then the dashboard's own reads;
         # the recruitment work adds my tasks, the queue, (county HR) escalated tasks, the
         # campaigns under way and their count (tests/test_ui_dashboard.py grows those); the
-        # county's dashboard counts the waivers waiting for a decision
-        (Role.ADMINISTRATOR, 11),
-        (Role.COUNTY_HR, 13),
+        # county's dashboard counts the waivers waiting for a decision and the vacancies past
+        # their refill deadline
+        (Role.ADMINISTRATOR, 12),
+        (Role.COUNTY_HR, 14),
         (Role.TOWNSHIP_COMMITTEE, 12),
         (Role.TOWNSHIP_OFFICE, 11),
         (Role.VILLAGE_COMMITTEE, 6),

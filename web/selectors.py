@@ -13,6 +13,8 @@ from viewflow.workflow.status import STATUS
 
 from accounts.scoping import scoped
 from audit.models import AuditEntry
+from contracts.constants import OPEN_VACANCY_STATES
+from contracts.models import Vacancy
 from organisation.constants import PostStatus
 from organisation.models import Post, Township, Village
 from paperwork.models import Document
@@ -267,6 +269,17 @@ class CountyDashboard:
     recent: list[AuditEntry] = field(default_factory=list)
     work: Work = field(default_factory=Work)
     waivers_pending: int = 0
+    vacancies_overdue: int = 0
+
+
+def vacancies_overdue(user) -> int:
+    """Open vacancies of the user's scope past their refill deadline (the sweep escalates
+    them to the county)."""
+    return (
+        scoped(Vacancy.objects.all(), user)
+        .filter(state__in=OPEN_VACANCY_STATES, refill_due__lt=timezone.localdate())
+        .count()
+    )
 
 
 def county_dashboard(user) -> CountyDashboard:
@@ -284,7 +297,13 @@ def county_dashboard(user) -> CountyDashboard:
         policy = None
     waivers = waivers_pending(user).count() if user.has_perm(APPROVE_WAIVER) else 0
     return CountyDashboard(
-        townships, totals, policy, recent_audit_entries(user), work_for(user), waivers
+        townships,
+        totals,
+        policy,
+        recent_audit_entries(user),
+        work_for(user),
+        waivers,
+        vacancies_overdue(user),
     )
 
 

@@ -145,6 +145,18 @@ class CunpinSite(Site):
         menu_url_name="recruitment:campaign_list",
         menu_permission="recruitment.view_campaign",
     )
+    # Vacant posts, their acting persons and refills (contracts.views_vacancies).
+    vacancies_path = route(
+        "vacancies/",
+        StaffSection(
+            app_name="vacancies",
+            title=_("Vacancies"),
+            icon="event_busy",
+            urls_module="contracts.urls_vacancies",
+            menu_url_name="vacancies:list",
+            menu_permission="contracts.view_vacancy",
+        ),
+    )
     # The recruitment flow (workflows.flows): my tasks, the queue, each campaign's process.
     campaigns_path = route(
         "campaigns/",

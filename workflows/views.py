@@ -274,6 +274,14 @@ class CampaignStartView(generic.FormView):
         kwargs["township"] = self.township
         return kwargs
 
+    def get_initial(self):
+        """Opened from a vacancy's page (``?village=<id>``): one post of that village offered."""
+        initial = super().get_initial()
+        village = self.request.GET.get("village", "")
+        if village.isdigit():
+            initial[f"seats_{village}"] = 1
+        return initial
+
     def form_valid(self, form):
         activation: Any = self.request.activation  # type: ignore[attr-defined]
         try:

@@ -7,7 +7,7 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     # Modules that register steps of the daily sweep (contracts.sweep).
-    sweep_modules: tuple[str, ...] = ()
+    sweep_modules: tuple[str, ...] = ("contracts.sweep_steps",)
 
     def ready(self) -> None:
         import importlib

@@ -13,4 +13,12 @@ CONTRACT = Kind(
     version=2,
 )
 
-register(CONTRACT)
+RENEWAL_NOTICE = Kind(
+    "renewal_notice",
+    printed_title="村级人口主任续聘通知书",
+    label=_("Renewal notice"),
+    template="paperwork/contracts/renewal_notice.html",
+    version=1,
+)
+
+register(CONTRACT, RENEWAL_NOTICE)

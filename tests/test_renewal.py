@@ -436,7 +436,7 @@ def test_the_command_prints_what_each_step_did_in_chinese(contract, people):
     call_command("sweep", "--date", days_before_end(90).isoformat(), stdout=out)
     text = out.getvalue()
     assert "2026年10月2日" in text
-    assert "开启续聘审查：1" in text
+    assert "启动续聘审核：1" in text
     assert "发送到期提醒：3" in text
     assert "到期终止合同：0" in text
 

@@ -2,8 +2,10 @@
 them (state active, the person the post's holder), until that flow is merged."""
 
 import datetime
+from typing import cast
 
 from accounts.constants import Role
+from accounts.models import User
 from contracts.constants import ContractState
 from contracts.models import Contract
 from contracts.services.drafting import contract_end_date
@@ -90,7 +92,11 @@ def side_notification(world, side: str):
 
     notifications = world.__dict__.setdefault("_notifications", {})
     if side not in notifications:
-        owner = world.users[Role.DIRECTOR] if side == "own" else UserFactory(role=Role.COUNTY_HR)
+        owner = (
+            world.users[Role.DIRECTOR]
+            if side == "own"
+            else cast(User, UserFactory(role=Role.COUNTY_HR))
+        )
         notifications[side] = Notification.objects.create(
             user=owner, key=f"matrix:{side}", text="测试通知"
         )

@@ -1,6 +1,7 @@
 """The renewal review pages and the notifications pages, as their users work them."""
 
 import datetime
+from typing import cast
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
+from accounts.models import User
 from contracts.constants import ContractOrigin, ContractState, RenewalState
 from contracts.models import Contract, RenewalReview
 from contracts.sweep import sweep
@@ -176,7 +178,7 @@ def test_mark_all_read(client, committee):
 
 
 def test_the_unread_count_costs_the_same_queries_for_any_number(client, county, policy):
-    user = UserFactory(role=Role.COUNTY_HR, county=county)
+    user = cast(User, UserFactory(role=Role.COUNTY_HR, county=county))
     client.force_login(user)
     url = reverse("notifications:list")
     Notification.objects.create(user=user, key="first", text="通知")

@@ -471,3 +471,22 @@ def test_an_overdue_decision_goes_to_the_county(contract, people):
     complete_task(task, people["committee"])
     task.refresh_from_db()
     assert task.status == STATUS.DONE
+
+
+def test_the_sweep_bench_runs_on_a_small_county():
+    from bench import term
+    from bench.__main__ import format_figure
+
+    figures = list(term.run(contracts=400, database=False))
+    assert [(name, unit) for name, _value, unit in figures] == [("term.sweep_400_s", "s")]
+    assert figures[0][1] > 0
+    assert format_figure(*figures[0]).startswith("term.sweep_400_s: ")
+    # The catch-up day opened every review within 90 days (the one of the contract that
+    # expired on the measured day too), the measured day the next ones.
+    assert (
+        RenewalReview.objects.count()
+        == Contract.objects.filter(
+            state__in=[ContractState.EXPIRING, ContractState.EXPIRED]
+        ).count()
+    )
+    assert Contract.objects.filter(state=ContractState.EXPIRED).count() == 1

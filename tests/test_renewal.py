@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -33,6 +33,8 @@ from paperwork.models import Document
 from tests.builders import committee_member
 from tests.renewal_support import active_contract
 from tests.test_paperwork import pdf_text, stored_bytes
+from tests.workflow_support import fire_timers
+from workdays.calendar import add_working_days
 from workflows.flows_renewal import RenewalFlow, renewal_task_escalate
 from workflows.models import RenewalProcess
 
@@ -452,21 +454,36 @@ def test_the_command_refuses_a_bad_date():
 
 
 def test_an_overdue_decision_goes_to_the_county(contract, people):
-    review = open_review(contract)
+    """The decision is due in 30 working days; the timer fired after it (``manage.py
+    workflow_timers``) hands the task to the county's HR officers, who are told."""
+    opened = days_before_end(90)
+    with time_machine.travel(datetime.datetime(2026, 10, 2, 1, 0, tzinfo=datetime.UTC)):
+        review = open_review(contract)
     task = Task.objects.get(process__renewalprocess__review=review, flow_task=RenewalFlow.decide)
     timer = Task.objects.get(previous=task, flow_task_type="TIMER")
     assert timer.scheduled is not None
-    renewal_task_escalate(task=task)
+    due_day = timezone.localdate(timer.scheduled)
+    assert due_day == add_working_days(opened, 30) + DAY
+    fire_timers(timer.scheduled - datetime.timedelta(hours=1))
+    task.refresh_from_db()
+    assert task.data.get("escalated") is None
+    fire_timers(timer.scheduled + datetime.timedelta(minutes=1))
     task.refresh_from_db()
     assert task.owner_permission == f"workflows.county_hr@{contract.township.county_id}"
     assert task.data["escalated"] is True
     assert Notification.objects.filter(user=people["hr"], key=f"renewal:{review.pk}:overdue")
     assert AuditEntry.objects.filter(transition="escalate", object_id=review.pk).exists()
+    renewal_task_escalate(task=task)  # a second time changes nothing
+    assert AuditEntry.objects.filter(transition="escalate", object_id=review.pk).count() == 1
     # The committee still decides, and the decision completes the task.
     from workflows.views_renewal import complete_task
 
     renewal_decide(
-        review=review, renew=False, reasons="不续聘", by=people["committee"], on=days_before_end(40)
+        review=review,
+        renew=False,
+        reasons="不续聘",
+        by=people["committee"],
+        on=days_before_end(40),
     )
     complete_task(task, people["committee"])
     task.refresh_from_db()

@@ -99,7 +99,7 @@ def renewal_task_escalate(*, task: Task) -> Task:
     each, and an entry on the review's audit trail."""
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.status not in OPEN_STATUSES:
+        if task.status not in OPEN_STATUSES or (task.data or {}).get("escalated"):
             return task
         review = (
             RenewalProcess.objects.select_related(

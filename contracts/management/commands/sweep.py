@@ -3,6 +3,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         else:
             today = timezone.localdate()
         failed = []
-        with translation.override("zh-hans"):
+        with translation.override(settings.LANGUAGE_CODE):
             self.stdout.write(_("Daily sweep for %(date)s") % {"date": _cn(today)})
             for step in steps():
                 try:

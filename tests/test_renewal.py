@@ -507,3 +507,28 @@ def test_the_sweep_bench_runs_on_a_small_county():
         ).count()
     )
     assert Contract.objects.filter(state=ContractState.EXPIRED).count() == 1
+
+
+def test_a_decision_that_fails_while_printing_leaves_nothing_behind(contract, people, monkeypatch):
+    review = open_review(contract)
+    audit = AuditEntry.objects.count()
+
+    def broken(review, *, by):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("contracts.services.renewal.issue_renewal_notice", broken)
+    with pytest.raises(OSError):
+        renewal_decide(
+            review=review,
+            renew=True,
+            reasons="续聘",
+            reselected=True,
+            by=people["committee"],
+            on=days_before_end(60),
+        )
+    review.refresh_from_db()
+    assert review.state == RenewalState.OPEN
+    assert review.new_contract is None
+    assert not Contract.objects.filter(origin=ContractOrigin.RENEWAL).exists()
+    assert AuditEntry.objects.count() == audit
+    assert not Notification.objects.filter(key__contains="decided").exists()

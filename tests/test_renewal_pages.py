@@ -191,3 +191,17 @@ def test_the_unread_count_costs_the_same_queries_for_any_number(client, county, 
         html = client.get(url).content.decode()
     assert 'data-unread="30"' in html
     assert len(many) == len(one)
+
+
+def test_a_review_left_undecided_when_the_term_ends_can_no_longer_be_decided(
+    client, committee, review
+):
+    sweep(today=datetime.date(2027, 1, 1))  # the contract expired undecided
+    client.force_login(committee)
+    url = reverse("renewals:review", args=[review.pk])
+    html = client.get(url).content.decode()
+    assert "聘期已于2026年12月31日届满，未作续聘决定；合同现为“已到期”。" in html
+    assert 'name="reasons"' not in html
+    response = client.post(url, {"decision": "renew", "reselected": "on", "reasons": "续聘"})
+    assert response.status_code == 302
+    assert not Contract.objects.filter(origin=ContractOrigin.RENEWAL).exists()

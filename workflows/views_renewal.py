@@ -25,7 +25,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.scoping import scoped
-from contracts.constants import RenewalMode, RenewalState
+from contracts.constants import ContractState, RenewalMode, RenewalState
 from contracts.kinds import RENEWAL_NOTICE
 from contracts.models import RenewalReview
 from contracts.services.renewal import MANAGE_TERM, renewal_decide
@@ -133,8 +133,10 @@ class RenewalDecideView(LoginRequiredMixin, generic.View):
             raise Http404 from None
 
     def can_decide(self, review: RenewalReview) -> bool:
-        return review.state == RenewalState.OPEN and self.request.user.has_perm(
-            MANAGE_TERM, review.contract
+        return (
+            review.state == RenewalState.OPEN
+            and review.contract.state == ContractState.EXPIRING
+            and self.request.user.has_perm(MANAGE_TERM, review.contract)
         )
 
     def get(self, request, *args, **kwargs):
@@ -148,6 +150,11 @@ class RenewalDecideView(LoginRequiredMixin, generic.View):
         review = self.get_review()
         if review.state != RenewalState.OPEN:
             messages.info(request, _("This renewal review has already been decided."))
+            return redirect(review_link(review))
+        if review.contract.state != ContractState.EXPIRING:
+            messages.info(
+                request, _("The term has ended without a renewal decision; nothing was changed.")
+            )
             return redirect(review_link(review))
         if not self.can_decide(review):
             raise PermissionDenied
@@ -217,6 +224,8 @@ class RenewalDecideView(LoginRequiredMixin, generic.View):
                 "days_left": contract.days_left(timezone.localdate()),
                 "reselection": review.mode == RenewalMode.RESELECTION,
                 "due": task_due(task),
+                "lapsed": review.state == RenewalState.OPEN
+                and contract.state != ContractState.EXPIRING,
                 "escalated": bool(task is not None and (task.data or {}).get("escalated")),
                 "notice": notice,
                 "form": form,

@@ -433,7 +433,8 @@ def test_the_sweep_twice_on_a_day_changes_nothing(township, people):
     assert (ending.state, ended.state) == (ContractState.EXPIRING, ContractState.EXPIRED)
 
 
-def test_the_command_prints_what_each_step_did_in_chinese(contract, people):
+def test_the_command_prints_what_each_step_did_in_chinese(contract, people, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # the office's language, as configured
     out = io.StringIO()
     call_command("sweep", "--date", days_before_end(90).isoformat(), stdout=out)
     text = out.getvalue()

@@ -84,8 +84,11 @@ def contract_link(contract: Contract) -> str:
 
 
 def _reminder_text(contract: Contract, days: int) -> str:
+    """``days``: from today to the end date (90, 30 or 7 on the reminders' days); the lists'
+    "days left" (``Contract.days_left``) count the end date too, one more."""
     return _(
-        "The contract of %(name)s, director of %(village)s, ends on %(end)s (%(days)s days left)."
+        "The contract of %(name)s, director of %(village)s, ends on %(end)s, %(days)s days "
+        "from today."
     ) % {
         "name": contract.person.name,
         "village": contract.post.village.name,

@@ -404,7 +404,7 @@ def test_reminders_at_90_30_and_7_days_each_once(contract, people):
             "7": days_before_end(7),
         }
     text = Notification.objects.filter(user=director, key__endswith=":expiry:7").get().text
-    assert "(7 days left)" in text
+    assert "7 days from today" in text
 
 
 def test_after_a_gap_only_the_nearest_threshold_passed_is_sent(contract, people):

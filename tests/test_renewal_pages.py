@@ -152,7 +152,7 @@ def test_the_director_reads_the_reminder_and_marks_it_read(client, review):
     director = review.contract.person.user
     client.force_login(director)
     html = client.get(reverse("notifications:list")).content.decode()
-    assert "罗春梅的聘用合同将于2026年12月31日届满（还有90天）" in html
+    assert "罗春梅的聘用合同将于2026年12月31日届满，距今还有90天" in html
     assert 'data-unread="1"' in html  # the top bar
     notification = Notification.objects.get(user=director)
     response = client.post(reverse("notifications:read", args=[notification.pk]))

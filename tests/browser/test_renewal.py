@@ -49,7 +49,7 @@ def test_a_committee_member_renews_and_the_director_reads_the_notifications(staf
     bell = member.page.locator("a.cunpin-notifications")
     expect(bell.locator("[data-unread]")).to_have_text("1")
     bell.click()
-    member.see("城内村人口主任王堃的聘用合同将于2026年10月30日届满（还有59天）。")
+    member.see("城内村人口主任王堃的聘用合同将于2026年10月30日届满，距今还有59天。")
     member.main().get_by_role("button", name="查看").click()
 
     # The review: the facts as they stand, no made-up records, seed 001's rule.
@@ -79,7 +79,7 @@ def test_a_committee_member_renews_and_the_director_reads_the_notifications(staf
     expect(bell.locator("[data-unread]")).to_have_text("2")
     bell.click()
     director.see(
-        "城内村人口主任王堃的聘用合同将于2026年10月30日届满（还有59天）。",
+        "城内村人口主任王堃的聘用合同将于2026年10月30日届满，距今还有59天。",
         "王堃续聘，新聘期自2026年10月31日起至2029年10月30日止。",
     )
     director.main().get_by_role("button", name="全部标为已读").click()

@@ -244,6 +244,9 @@ def test_committee_review_mode_renews_without_re_selection(contract, people, pol
     review.refresh_from_db()
     assert review.state == RenewalState.RENEW
     assert review.reselected is False
+    text = pdf_text(stored_bytes(Document.objects.get(kind=RENEWAL_NOTICE)))
+    assert "村级人口主任选聘工作领导小组审核" in text
+    assert "重新选聘" not in text
 
 
 def test_renewing_someone_over_the_renewal_age_is_refused(township, people):

@@ -7,7 +7,7 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     # Modules that register steps of the daily sweep (contracts.sweep).
-    sweep_modules: tuple[str, ...] = ("contracts.services.vacancies",)
+    sweep_modules: tuple[str, ...] = ("contracts.services.vacancies", "contracts.sweep_steps")
 
     def ready(self) -> None:
         import importlib

@@ -23,5 +23,12 @@ ACTING_DESIGNATION = Kind(
     version=1,
 )
 
-register(CONTRACT)
-register(ACTING_DESIGNATION)
+RENEWAL_NOTICE = Kind(
+    "renewal_notice",
+    printed_title="村级人口主任续聘通知书",
+    label=_("Renewal notice"),
+    template="paperwork/contracts/renewal_notice.html",
+    version=1,
+)
+
+register(CONTRACT, ACTING_DESIGNATION, RENEWAL_NOTICE)

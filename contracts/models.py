@@ -617,6 +617,11 @@ class RenewalReview(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     reasons = models.TextField(_("reasons"), blank=True)
+    # Renewal by re-selection (seed 001: 按选聘条件和选聘程序重新聘用): the committee records
+    # that the director was re-selected under the same conditions and procedure.
+    reselected = models.BooleanField(
+        _("re-selected under the same conditions and procedure"), default=False
+    )
     new_contract = models.OneToOneField(
         Contract,
         verbose_name=_("new contract"),

@@ -17,16 +17,21 @@ class Step:
     name: str
     order: int
     run: Callable[..., int]
+    # What the step does, as ``manage.py sweep`` prints it (translatable).
+    label: object = None
 
 
 _steps: dict[str, Step] = {}
 
 
-def sweep_step(name: str, order: int) -> Callable[[Callable[..., int]], Callable[..., int]]:
-    """Register a step of the sweep; steps run by ``order`` (lower first)."""
+def sweep_step(
+    name: str, order: int, label: object = None
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """Register a step of the sweep; steps run by ``order`` (lower first). ``label`` says
+    what it did, with ``%(count)s``, as the command prints it."""
 
     def register(func: Callable[..., int]) -> Callable[..., int]:
-        _steps[name] = Step(name, order, func)
+        _steps[name] = Step(name, order, func, label)
         return func
 
     return register

@@ -28,7 +28,11 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint("user", "key", name="notification_once_per_user_key")
         ]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            # The daily sweep looks up which reminders were sent by key alone.
+            models.Index(fields=["key"], name="notification_key"),
+        ]
 
     def __str__(self) -> str:
         return self.text

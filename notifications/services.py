@@ -26,3 +26,25 @@ def notify(*, users: Iterable, key: str, text: str, url: str = "") -> int:
         ]
         Notification.objects.bulk_create(fresh, ignore_conflicts=True)
     return len(fresh)
+
+
+def notify_each(messages: Iterable[tuple[Iterable, str, str, str]]) -> int:
+    """``notify`` for many messages at once, ``(users, key, text, url)`` each, in one
+    transaction and a fixed number of queries (the daily sweep sends hundreds)."""
+    wanted: dict[tuple[int, str], Notification] = {}
+    for users, key, text, url in messages:
+        for user in users:
+            if user is not None and user.is_active:
+                wanted.setdefault(
+                    (user.pk, key), Notification(user_id=user.pk, key=key, text=text[:300], url=url)
+                )
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        keys = {key for _pk, key in wanted}
+        already = set(
+            Notification.objects.filter(key__in=keys).values_list("user_id", "key").iterator()
+        )
+        fresh = [n for pair, n in wanted.items() if pair not in already]
+        Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    return len(fresh)

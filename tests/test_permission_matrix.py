@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
+from tests.renewal_support import side_notification, side_review
 
 pytestmark = pytest.mark.django_db
 
@@ -348,6 +349,34 @@ MATRIX: list[Row] = [
         expect(
             admin=200, county=200, committee=SCOPED, office=SCOPED, village=SCOPED, director=SCOPED
         ),
+    ),
+    # Renewal reviews (workflows.views_renewal): the township committee decides, county HR
+    # oversees; the office, villages and directors do not see them.
+    Row(
+        "renewals:list",
+        plain("renewals:list"),
+        expect(admin=200, county=200, committee=200, office=403, village=403, director=403),
+    ),
+    Row(
+        "renewals:review",
+        lambda world, side: reverse("renewals:review", args=[side_review(world, side).pk]),
+        expect(admin=200, county=200, committee=SCOPED, office=403, village=403, director=403),
+    ),
+    # Notifications: each user's own
+    Row("notifications:list", plain("notifications:list"), everyone(200)),
+    Row(
+        "notifications:read",
+        lambda world, side: reverse("notifications:read", args=[side_notification(world, side).pk]),
+        expect(
+            admin=404, county=404, committee=404, office=404, village=404, director=(REDIRECT, 404)
+        ),
+        method="post",
+    ),
+    Row(
+        "notifications:read_all",
+        plain("notifications:read_all"),
+        everyone(REDIRECT),
+        method="post",
     ),
     # Recruitment: campaigns, objections
     Row(

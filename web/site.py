@@ -169,6 +169,25 @@ class CunpinSite(Site):
             menu_template_name="web/includes/flow_menu.html",
         ),
     )
+    # The township committee's renewal reviews (workflows.flows_renewal).
+    renewals_path = route(
+        "renewals/",
+        StaffSection(
+            app_name="renewals",
+            title=_("Renewal reviews"),
+            icon="autorenew",
+            urls_module="workflows.urls_renewal",
+            menu_url_name="renewals:list",
+            menu_permission="contracts.view_renewalreview",
+        ),
+    )
+    notifications_path = section(
+        "notifications/",
+        "notifications",
+        _("Notifications"),
+        "notifications",
+        menu_url_name="notifications:list",
+    )
     policy_path = section(
         "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"
     )

@@ -11,5 +11,8 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         # Flow classes register their nodes (and the manage_ permission of the process model)
         # when imported; import them before migrate or the timer command needs them.
-        import workflows.flows_vacancy  # noqa: F401
-        from workflows import flows  # noqa: F401
+        from workflows import (
+            flows,  # noqa: F401
+            flows_renewal,  # noqa: F401
+            flows_vacancy,  # noqa: F401
+        )

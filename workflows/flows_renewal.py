@@ -1,0 +1,144 @@
+"""The renewal review flow (续聘): the township committee decides, by a time limit.
+
+One process per renewal review (``RenewalProcess``), started when the sweep opens the review
+(``contracts.signals.renewal_review_opened``):
+
+    start (the review opened) → decide (township committee: renew or not, with reasons)
+    → end
+
+The decision is the service ``contracts.services.renewal.renewal_decide``, called by the task
+view ``workflows.views_renewal.RenewalDecideView`` (the review's page) before it completes
+the task. The task's time limit is the policy's ``due_renewal_decision_days`` working days;
+when it passes the task is handed to the county's HR officers (their queue permission), who
+are told, and the review's page says it is overdue. The committee still decides: only it
+holds ``contracts.manage_term``.
+"""
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from accounts.backends import COUNTY_HR_PERMISSION, TOWNSHIP_COMMITTEE_PERMISSION
+from accounts.constants import Role
+from accounts.models import User
+from audit.models import AuditEntry
+from audit.services import audit_record
+from contracts.models import RenewalReview
+from contracts.signals import renewal_review_opened
+from notifications.services import notify
+from workflows import views_renewal
+from workflows.deadlines import due_after_working_days
+from workflows.models import RenewalProcess
+
+OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def committee_permission(activation) -> str:
+    return TOWNSHIP_COMMITTEE_PERMISSION.format(
+        township_id=activation.process.review.contract.township_id
+    )
+
+
+class RenewalFlow(flow.Flow):
+    """Renewal review"""
+
+    process_class = RenewalProcess
+    lock_impl = lock.SelectForUpdateLock(nowait=False)
+    process_title = gettext_lazy("Renewal review")
+    process_description = gettext_lazy(
+        "The township committee decides whether a director's contract is renewed."
+    )
+    process_summary_template = "{{ process.review }}"
+
+    start = (
+        flow.StartHandle(this.begin)
+        .Annotation(title=gettext_lazy("Renewal review opened"))
+        .Next(this.decide)
+    )
+    decide = (
+        flow.View(views_renewal.RenewalDecideView.as_view())
+        .Annotation(
+            title=gettext_lazy("Decide the renewal"),
+            summary_template="{{ process.review }}",
+        )
+        .Permission(committee_permission)
+        .OnTimeout(
+            this.decision_due,
+            this.escalate,
+            interrupting=False,
+            title=gettext_lazy("Time limit of the renewal decision"),
+        )
+        .Next(this.end)
+    )
+    escalate = flow.Function(this.escalate_overdue_task).Annotation(
+        title=gettext_lazy("Escalate to the county")
+    )
+    end = flow.End().Annotation(title=gettext_lazy("Decided"))
+
+    def begin(self, activation, review):
+        activation.process.review = review
+
+    def decision_due(self, activation):
+        days = activation.process.review.policy.due_renewal_decision_days
+        return due_after_working_days(timezone.localdate(), days)
+
+    def escalate_overdue_task(self, activation):
+        boundary = activation.task.previous.get()
+        host = boundary.previous.get()
+        renewal_task_escalate(task=host)
+
+
+def renewal_task_escalate(*, task: Task) -> Task:
+    """Hand the overdue decision to the county's HR officers: their queue, a notification
+    each, and an entry on the review's audit trail."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.status not in OPEN_STATUSES or (task.data or {}).get("escalated"):
+            return task
+        review = (
+            RenewalProcess.objects.select_related(
+                "review__contract__township", "review__contract__person"
+            )
+            .get(pk=task.process_id)
+            .review
+        )
+        county_id = review.contract.township.county_id
+        task.data = {
+            **(task.data or {}),
+            "escalated": True,
+            "escalated_from_owner": task.owner_id,
+            "escalated_from_permission": task.owner_permission,
+        }
+        task.owner = None
+        task.status = STATUS.NEW
+        task.owner_permission = COUNTY_HR_PERMISSION.format(county_id=county_id)
+        task.save()
+        reason = _(
+            "The renewal decision on %(name)s is overdue and was escalated to the county's HR "
+            "officers."
+        ) % {"name": review.contract.person.name}
+        audit_record(
+            obj=review,
+            action=AuditEntry.Action.UPDATE,
+            by=None,
+            transition="escalate",
+            reason=reason,
+        )
+        notify(
+            users=User.objects.filter(role=Role.COUNTY_HR, county_id=county_id),
+            key=f"renewal:{review.pk}:overdue",
+            text=reason,
+            url=views_renewal.review_link(review),
+        )
+        return task
+
+
+@receiver(renewal_review_opened, dispatch_uid="workflows.flows_renewal.start")
+def start_renewal_flow(sender, review: RenewalReview, **kwargs) -> None:
+    RenewalFlow.start.run(review=review)

@@ -224,7 +224,7 @@ def test_induction_then_filing_puts_the_contract_in_force_and_fills_the_vacancy(
     induct(contract, hr)  # before signing: recorded, not in force
     contract.refresh_from_db()
     assert contract.state == ContractState.DRAFTED
-    sign(contract, committee)
+    contract = sign(contract, committee)
     file(contract, hr)
     contract.refresh_from_db()
     assert contract.state == ContractState.ACTIVE
@@ -299,7 +299,7 @@ def test_a_renewal_needs_no_induction_and_ends_the_old_contract(
         renewal.save()
     with pytest.raises(ValidationError, match="does not take induction training again"):
         induct(renewal, hr)
-    sign(renewal, committee)
+    renewal = sign(renewal, committee)
     file(renewal, hr)
     renewal.refresh_from_db()
     old.refresh_from_db()

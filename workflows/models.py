@@ -34,6 +34,11 @@ class CampaignProcess(Process):
     def __str__(self) -> str:
         return str(self.campaign)
 
+    @property
+    def subject(self) -> "Campaign":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.campaign
+
 
 class ContractProcess(Process):
     """Signing and filing of one contract (``workflows.flows_term.ContractFlow``): the
@@ -53,6 +58,11 @@ class ContractProcess(Process):
 
     def __str__(self) -> str:
         return str(self.contract)
+
+    @property
+    def subject(self) -> "Contract":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.contract
 
 
 class VacancyProcess(Process):

@@ -35,7 +35,10 @@ def _day(value: datetime.date) -> str:
 
 def _locked(contract: Contract) -> Contract:
     """Lock the contract's row and refuse a submission made on a stale copy: someone else
-    changed its state since the page was read. Then bring the copy up to date."""
+    changed its state since the page was read. The service goes on with the row as locked
+    (returned): ``refresh_from_db`` of a protected FSM field is not thread-safe in
+    django-fsm-2 (its mixin switches the field's protection off and on for every instance of
+    the model), so the caller's copy is left as it was."""
     current = Contract.objects.select_for_update().get(pk=contract.pk)
     if current.state != contract.state:
         raise ValidationError(
@@ -45,8 +48,7 @@ def _locked(contract: Contract) -> Contract:
             )
             % {"state": current.get_state_display()}
         )
-    contract.refresh_from_db()
-    return contract
+    return current
 
 
 def _check_day(value, *, field: str, label: str, not_before: datetime.date, today) -> None:
@@ -91,7 +93,7 @@ def contract_sign(
             _("Only a committee member of %(township)s may sign its contracts.")
             % {"township": contract.township.name}
         )
-    _locked(contract)
+    contract = _locked(contract)
     if contract.state != ContractState.DRAFTED:
         raise ValidationError(
             _("Only a drafted contract can be signed; this one is “%(state)s”.")
@@ -140,7 +142,7 @@ def contract_file(*, contract: Contract, by, filing_number: str = "") -> Contrac
     Only a county HR officer of the contract's county files."""
     if not by.has_perm(FILE_PERMISSION, contract):
         raise PermissionDenied(_("Only a county HR officer may file contracts with the county."))
-    _locked(contract)
+    contract = _locked(contract)
     if contract.state != ContractState.SIGNED:
         raise ValidationError(
             _("Only a signed contract can be filed; this one is “%(state)s”.")
@@ -186,7 +188,7 @@ def contract_record_induction(
     into force. Only a county HR officer records it."""
     if not by.has_perm(FILE_PERMISSION, contract):
         raise PermissionDenied(_("Only a county HR officer may record induction training."))
-    _locked(contract)
+    contract = _locked(contract)
     if contract.state not in (ContractState.DRAFTED, ContractState.SIGNED):
         raise ValidationError(
             _(

@@ -762,6 +762,8 @@ def replay_huajiang_contracts(browser: Browser, cast: Cast, campaign: Campaign) 
 
     committee = cast.committee
     campaign.refresh_from_db()
+    if campaign.notice_ends_on is None:
+        raise DemoReplayError(f"{campaign} has no public notice.")
     hires_day = add_working_days(campaign.notice_ends_on, 1)
     with on(at(hires_day, 9, 30)):
         browser.finish(campaign, CampaignFlow.handle_objections, committee, {"confirm": "on"})

@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
-from viewflow.workflow.flow import FlowViewset
+from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -154,10 +154,17 @@ def contract_tasks(flow_class, user):
     return mine, pool
 
 
-class ContractFlowViewset(FlowViewset):
-    """The contract flow's task pages and its task list."""
+class ContractFlowViewset(FlowAppViewset):
+    """The contract flow's task pages and its task list, a section of the staff site."""
 
+    base_template_name = "base.html"
+    menu_template_name = None  # the site menu is the only menu
     # Only the nodes' pages and the list below: the contract's page shows its process.
+    inbox_path = None
+    queue_path = None
+    archive_path = None
+    tasks_assign_path = None
+    tasks_unassign_path = None
     process_list_path = None
     process_detail_path = None
     process_cancel_path = None
@@ -199,6 +206,9 @@ class ContractFlowViewset(FlowViewset):
 
     def _get_urls(self):
         return wrap_patterns(super()._get_urls())
+
+    def get_context_data(self, request):
+        return {}
 
     def menu_visible(self, user) -> bool:
         return user.is_authenticated and user.has_perm(VIEW_PERMISSION)

@@ -34,6 +34,7 @@ pytestmark = [
         reason="races need PostgreSQL: run with DATABASE_URL=postgres://…",
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("english_messages"),
 ]
 
 

@@ -192,3 +192,25 @@ def test_the_contract_page_links_the_open_task(client, contract, committee):
     assert page.status_code == 200
     sign = open_task(contract, ContractFlow.sign)
     assert task_url(sign) in page.content.decode()
+
+
+def test_a_step_done_elsewhere_closes_its_task(client, contract, committee):
+    """The contract was signed by the service meanwhile (another page, a second tab): the
+    signing task closes instead of refusing, and the flow goes on to the filing."""
+    from contracts.services.signing import contract_sign
+
+    with at(datetime.date(2026, 11, 24)):
+        contract_sign(
+            contract=contract,
+            signatory="李强",
+            township_on=datetime.date(2026, 11, 24),
+            director_on=datetime.date(2026, 11, 24),
+            by=committee,
+        )
+        client.force_login(committee)
+        sign = open_task(contract, ContractFlow.sign)
+        response = client.post(task_url(sign, "execute"), {})
+    assert response.status_code == 302
+    sign.refresh_from_db()
+    assert sign.status == STATUS.DONE
+    assert open_task(contract, ContractFlow.file).owner is None

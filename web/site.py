@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site, route
 from viewflow.urls.base import Route
 
+from accounts.constants import Role
 from workflows.flows import CampaignFlow
 from workflows.flows_contract import ContractFlow
 from workflows.viewsets import CampaignFlowViewset
@@ -168,7 +169,7 @@ class CunpinSite(Site):
         "badge",
         menu_url_name="contracts:list",
         menu_permission=lambda user: (
-            user.has_perm("contracts.view_contract") and getattr(user, "role", "") != "director"
+            user.has_perm("contracts.view_contract") and getattr(user, "role", "") != Role.DIRECTOR
         ),
     )
     contract_tasks_path = route(
@@ -183,7 +184,7 @@ class CunpinSite(Site):
             icon="badge",
             urls_module="contracts.urls_mine",
             menu_url_name="my_term:index",
-            menu_permission=lambda user: getattr(user, "role", "") == "director",
+            menu_permission=lambda user: getattr(user, "role", "") == Role.DIRECTOR,
         ),
     )
     policy_path = section(

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from accounts.constants import Role
-from contracts.constants import InductionSource
+from contracts.constants import ContractState, InductionSource
+from contracts.models import Contract
 from contracts.services.signing import contract_file, contract_record_induction, contract_sign
 from core.forms import NormalisedForm
 from workflows import nodes
@@ -108,6 +109,10 @@ class ContractTaskView(generic.FormView):
     def perform(self, form) -> None:
         """Call the step's service; it raises to refuse."""
 
+    def already_done(self, contract) -> bool:
+        """Whether the step's work was done meanwhile elsewhere (the contract as stored)."""
+        return False
+
     def run_service(self, form) -> list[str]:
         try:
             with transaction.atomic():
@@ -128,6 +133,12 @@ class ContractTaskView(generic.FormView):
                 return HttpResponseRedirect(request.path)
             task_return_to_township(task=self.activation.task, note=note, by=request.user)
             messages.success(request, _("The task is back with the township."))
+            return HttpResponseRedirect(self.contract_url())
+        stored = Contract.objects.get(pk=self.contract.pk)
+        if self.already_done(stored):
+            # Nothing left to do: the task closes and the flow goes on.
+            self.activation.execute()
+            messages.info(request, _("This step was already done; the task is closed."))
             return HttpResponseRedirect(self.contract_url())
         return super().post(request, *args, **kwargs)
 
@@ -178,6 +189,9 @@ class SignContractView(ContractTaskView):
         today = timezone.localdate()
         return {"township_on": today, "director_on": today}
 
+    def already_done(self, contract) -> bool:
+        return contract.state != ContractState.DRAFTED and contract.township_signed_on is not None
+
     def perform(self, form) -> None:
         data = form.cleaned_data
         contract_sign(
@@ -199,6 +213,9 @@ class FileContractView(ContractTaskView):
         "issued; the contract comes into force once induction training is recorded."
     )
 
+    def already_done(self, contract) -> bool:
+        return contract.is_filed()
+
     def perform(self, form) -> None:
         contract_file(
             contract=self.contract,
@@ -219,6 +236,9 @@ class RecordInductionView(ContractTaskView):
 
     def get_initial(self):
         return {"on": timezone.localdate()}
+
+    def already_done(self, contract) -> bool:
+        return contract.has_induction()
 
     def perform(self, form) -> None:
         on: datetime.date = form.cleaned_data["on"]

@@ -128,25 +128,27 @@ def list_queries(client, user, query: str = "") -> int:
     return len(captured.captured_queries)
 
 
-def measure() -> Iterator[tuple[str, float, str]]:
+def measure(counts: tuple[int, ...] = (10, 1000)) -> Iterator[tuple[str, float, str]]:
     from django.test import Client
 
     rng = random.Random(SEED)
     client = Client(HTTP_HOST="localhost")  # an allowed host outside the test runner
-    for count in (10, 1000):
+    for count in counts:
         township, policy, committee = _world()
         add_contracts(township, policy, count, rng=rng)
         yield f"term.contract_list_queries_{count}", list_queries(client, committee), "queries"
 
 
-def run(*, database: bool = True) -> Iterator[tuple[str, float, str]]:
+def run(
+    *, database: bool = True, counts: tuple[int, ...] = (10, 1000)
+) -> Iterator[tuple[str, float, str]]:
     """``database=False`` uses the database already set up (in a test)."""
     from django.conf import settings
 
     debug, settings.DEBUG = settings.DEBUG, False
     try:
         if not database:
-            yield from measure()
+            yield from measure(counts)
             return
         from django.db import connection
 
@@ -154,7 +156,7 @@ def run(*, database: bool = True) -> Iterator[tuple[str, float, str]]:
             verbosity=0, autoclobber=True, serialize=False
         )
         try:
-            yield from measure()
+            yield from measure(counts)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     finally:

@@ -214,3 +214,15 @@ def test_a_step_done_elsewhere_closes_its_task(client, contract, committee):
     sign.refresh_from_db()
     assert sign.status == STATUS.DONE
     assert open_task(contract, ContractFlow.file).owner is None
+
+
+def test_the_contract_tasks_page_lists_my_task_and_the_county_queue(client, contract, hr):
+    from workflows.flows_contract import ContractFlow as Flow
+
+    client.force_login(contract.created_by)
+    page = client.get(reverse("contract:index"))
+    assert page.status_code == 200
+    assert [row[0] for row in page.context["mine"]] == [open_task(contract, Flow.sign)]
+    assert page.context["pool"] == []
+    client.force_login(hr)
+    assert client.get(reverse("contract:index")).context["mine"] == []

@@ -181,3 +181,15 @@ def test_the_staff_pages_send_a_director_to_their_record(client, director, contr
 def test_staff_have_no_own_record(client, committee):
     client.force_login(committee)
     assert client.get(reverse("my_term:index")).status_code == 403
+
+
+def test_the_bench_counts_the_list_queries_at_two_sizes(settings):
+    from bench import term_lists
+
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    figures = list(term_lists.run(database=False, counts=(10, 70)))
+    assert [name for name, _value, _unit in figures] == [
+        "term.contract_list_queries_10",
+        "term.contract_list_queries_70",
+    ]
+    assert figures[0][1] == figures[1][1]

@@ -226,3 +226,22 @@ def test_the_contract_tasks_page_lists_my_task_and_the_county_queue(client, cont
     assert page.context["pool"] == []
     client.force_login(hr)
     assert client.get(reverse("contract:index")).context["mine"] == []
+
+
+def test_the_contracts_audit_trail_names_every_step(client, contract, committee):
+    """Signing on the task page records the task's completion and the signature on the
+    contract, each by its name, never by its code."""
+    from audit.display import describe_entries
+    from audit.models import AuditEntry
+
+    with at(datetime.date(2026, 11, 24)):
+        client.force_login(committee)
+        sign = open_task(contract, ContractFlow.sign)
+        client.post(
+            task_url(sign, "execute"),
+            {"signatory": "李强", "township_on": "2026-11-24", "director_on": "2026-11-24"},
+        )
+    entries = AuditEntry.objects.filter(object_id=contract.pk, content_type__model="contract")
+    steps = {view.what.split(" · ")[-1] for view in describe_entries(entries)}
+    assert {"Draft the contract", "Sign the contract", "Complete a task"} <= steps
+    assert not steps & {"sign", "task_complete", "draft"}

@@ -12,8 +12,11 @@ audit rows and documents are therefore the ones a real campaign leaves behind.
   days, interview in 8. The registration timer fires at the real now (``workflow_timers``),
   so the review task waits for ``guansuo_committee``.
 - 花江镇: reviewed, examined, ranked and publicised, with one objection recorded and
-  dismissed; the public notice (working days on the Chinese calendar) ended yesterday, so the
-  "handle objections" task waits for ``huajiang_committee``, who then confirms the hires.
+  dismissed; the public notice (working days on the Chinese calendar) ended three weeks ago.
+  The next working day ``huajiang_committee`` handled the objections and confirmed the hires;
+  each new director's contract was then signed on its task page (by the committee member),
+  filed with the county and its induction training recorded (by ``county_hr``), so the
+  contracts are in force and the three posts occupied (``workflows.flows_contract``).
 
 Each title carries the year the campaign is opened in ("2026年关索街道…" in 2026). A campaign
 with its demo title of any year already in its township is left alone, so a second run makes
@@ -620,13 +623,19 @@ def replay_guansuo(cast: Cast, today: datetime.date, taken: set[str]) -> Campaig
     return campaign
 
 
+# The 花江镇 public notice ended this long before today, so that its hires have since been
+# confirmed, signed, filed and put in force.
+HUAJIANG_NOTICE_AGO = datetime.timedelta(days=21)
+
+
 def replay_huajiang(cast: Cast, today: datetime.date, taken: set[str]) -> Campaign:
-    """From the announcement to the public notice, which ended yesterday (or on the last
-    working day before), with one objection recorded and dismissed."""
+    """From the announcement to the public notice, which ended three weeks ago (or on the
+    last working day before), with one objection recorded and dismissed; then the hires, and
+    their contracts signed, filed and in force (``replay_huajiang_contracts``)."""
     spec = HUAJIANG
     rng = random.Random(spec.seed * 7)
     policy = policy_in_force(county=cast.township.county, on=today)
-    published = publication_day(today - ONE_DAY, policy.public_notice_working_days)
+    published = publication_day(today - HUAJIANG_NOTICE_AGO, policy.public_notice_working_days)
     interview = working_day_before(working_day_before(published))
     written = interview - datetime.timedelta(days=7)
     scores_day = min(add_working_days(written, 2), interview - ONE_DAY)
@@ -739,7 +748,97 @@ def replay_huajiang(cast: Cast, today: datetime.date, taken: set[str]) -> Campai
             },
             as_user=committee,
         )
+    replay_huajiang_contracts(browser, cast, campaign)
     return campaign
+
+
+def replay_huajiang_contracts(browser: Browser, cast: Cast, campaign: Campaign) -> None:
+    """The working day after the notice the committee member handles the objections and
+    confirms the hires (contracts from three days later); the next working day each contract
+    is signed on its task page, and three working days after that ``county_hr`` records the
+    induction training of the day before and files each contract, which comes into force."""
+    from contracts.models import Contract
+    from workflows.flows_contract import ContractFlow, contract_flow_start
+
+    committee = cast.committee
+    campaign.refresh_from_db()
+    if campaign.notice_ends_on is None:
+        raise DemoReplayError(f"{campaign} has no public notice.")
+    hires_day = add_working_days(campaign.notice_ends_on, 1)
+    with on(at(hires_day, 9, 30)):
+        browser.finish(campaign, CampaignFlow.handle_objections, committee, {"confirm": "on"})
+    start = hires_day + datetime.timedelta(days=3)
+    with on(at(hires_day, 10, 30)):
+        browser.finish(
+            campaign,
+            CampaignFlow.confirm_hires,
+            committee,
+            {"start_date": start.isoformat(), "confirm": "on"},
+        )
+    _expect(campaign, CampaignState.CONCLUDED)
+    contracts = list(
+        Contract.objects.filter(application__campaign=campaign)
+        .select_related("person")
+        .order_by("post__village__name_pinyin", "pk")
+    )
+    with on(at(hires_day, 10, 31)):
+        # The flows start when the hiring transaction commits; the replay is one transaction.
+        for contract in contracts:
+            contract_flow_start(contract)
+    signing_day = add_working_days(hires_day, 1)
+    head = cast.head
+    signatory = f"{head.last_name}{head.first_name}"
+    for n, contract in enumerate(contracts):
+        with on(at(signing_day, 10) + datetime.timedelta(minutes=20 * n)):
+            _contract_task(
+                browser,
+                contract,
+                ContractFlow.sign,
+                committee,
+                {
+                    "signatory": signatory,
+                    "township_on": signing_day.isoformat(),
+                    "director_on": signing_day.isoformat(),
+                },
+            )
+    hr = User.objects.get(username="county_hr")
+    filing_day = add_working_days(signing_day, 3)
+    trained = filing_day - ONE_DAY
+    for n, contract in enumerate(contracts, start=1):
+        with on(at(filing_day, 9, 30) + datetime.timedelta(minutes=10 * n)):
+            _contract_task(
+                browser,
+                contract,
+                ContractFlow.file,
+                hr,
+                {"filing_number": f"关卫健备〔{filing_day.year}〕{n}号"},
+            )
+        with on(at(filing_day, 14, 30) + datetime.timedelta(minutes=10 * n)):
+            _contract_task(
+                browser,
+                contract,
+                ContractFlow.record_induction,
+                hr,
+                {"on": trained.isoformat(), "note": "全县村级人口主任初任培训班"},
+            )
+    for contract in contracts:
+        if Contract.objects.get(pk=contract.pk).state != "active":
+            raise DemoReplayError(f"The contract of {contract.person.name} is not in force.")
+
+
+def _contract_task(browser: Browser, contract, node, user: User, payload: dict) -> None:
+    """Take ``user``'s task at ``node`` of the contract's flow if it waits in a queue, then do
+    it on its execute page."""
+    task = Task.objects.get(
+        process__contractprocess__contract=contract,
+        flow_task=node,
+        status__in=OPEN_TASK_STATUSES,
+    )
+    if task.owner_id is None:
+        browser.post(task.reverse("assign"), {}, as_user=user)
+    elif task.owner_id != user.pk:
+        raise DemoReplayError(f"{node.name} of {contract} is not assigned to {user}.")
+    browser.post(task.reverse("execute"), payload, as_user=user)
 
 
 REPLAYS = {GUANSUO.township: replay_guansuo, HUAJIANG.township: replay_huajiang}

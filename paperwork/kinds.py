@@ -41,6 +41,11 @@ class Kind(str):
     """The name shown in the interface (translatable; the Chinese catalogue gives ``title``)."""
     template: str
     version: int
+    carries_full_id: bool
+    """The document prints the person's full ID number (a contract: an instrument between
+    two parties). ``document_issue`` refuses a full number in every other kind; downloading
+    one needs ``people.view_full_identity`` or being its person, and is logged
+    (``paperwork.views.document_download``); the public verify page never serves it."""
 
     def __new__(
         cls,
@@ -50,12 +55,14 @@ class Kind(str):
         label: "str | Promise",
         template: str,
         version: int,
+        carries_full_id: bool = False,
     ) -> "Kind":
         self = super().__new__(cls, code)
         self.printed_title = printed_title
         self.label = label
         self.template = template
         self.version = version
+        self.carries_full_id = carries_full_id
         return self
 
     def __repr__(self) -> str:
@@ -66,12 +73,20 @@ class Kind(str):
         return (str, (str(self),))
 
     def same_as(self, other: "Kind") -> bool:
-        return (str(self), self.printed_title, str(self.label), self.template, self.version) == (
+        return (
+            str(self),
+            self.printed_title,
+            str(self.label),
+            self.template,
+            self.version,
+            self.carries_full_id,
+        ) == (
             str(other),
             other.printed_title,
             str(other.label),
             other.template,
             other.version,
+            other.carries_full_id,
         )
 
 

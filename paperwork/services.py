@@ -114,7 +114,9 @@ def _fresh_code() -> str:
 
 
 def _refuse_full_id_numbers(html: str) -> None:
-    """Documents print masked ID numbers only; a valid full number in the HTML is a bug."""
+    """Documents print masked ID numbers only, except the kinds that carry the full number
+    (``Kind.carries_full_id``: the contract); a valid full number in the HTML of any other
+    kind is a bug."""
     for match in _ID_NUMBER.finditer(html):
         number = match.group(1).upper()
         if check_digit(number[:17]) == number[17]:
@@ -199,7 +201,8 @@ def document_issue(
                 policy_version=policy.version if policy is not None else None,
             )
             html = document_html(spec, context, paper)
-            _refuse_full_id_numbers(html)
+            if not spec.carries_full_id:
+                _refuse_full_id_numbers(html)
             _refuse_unprintable(html)
             pdf = html_to_pdf(html)
 

@@ -10,9 +10,12 @@ types the code printed on a paper and is taken to that page. Staff pages go thro
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -22,12 +25,14 @@ from core.normalise import search_term
 from core.pagination import paginate
 from paperwork import kinds
 from paperwork.selectors import document_by_code, document_visible_or_404, documents_visible_to
-from people.models import Person
+from people.models import IdentityAccess, Person
 from people.search import name_condition
+from people.services import identity_access_record
 from recruitment.models import Application
 from recruitment.selectors import documents_named
 
 VIEW_DOCUMENT = "paperwork.view_document"
+VIEW_FULL_IDENTITY = "people.view_full_identity"
 CODE_MAX_LENGTH = 32  # generous: people type spaces and hyphens between the characters
 
 
@@ -176,13 +181,42 @@ def document_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def may_download_full_id(user, document) -> bool:
+    """A document that prints a full ID number (``Kind.carries_full_id``: the contract) is
+    for those who may see full numbers and for its own person (a director's own account)."""
+    if user.has_perm(VIEW_FULL_IDENTITY):
+        return True
+    return document.person_id is not None and getattr(user, "person_id", None) == document.person_id
+
+
 @login_required
 @permission_required(VIEW_DOCUMENT, raise_exception=True)
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The PDF of a document in the user's scope. One that prints a full ID number needs
+    ``people.view_full_identity`` or being its person, and each download is logged as an
+    ``IdentityAccess`` (its person, the ID number, the document's code)."""
     document = document_visible_or_404(request.user, pk=pk)
-    return FileResponse(
+    if kinds.get(document.kind).carries_full_id:
+        if not may_download_full_id(request.user, document):
+            raise PermissionDenied(
+                gettext(
+                    "This document carries the full ID number: only its own person and those "
+                    "allowed to see full ID numbers may download it."
+                )
+            )
+        if document.person is not None:
+            with transaction.atomic():
+                identity_access_record(
+                    person=document.person,
+                    field=IdentityAccess.Field.ID_NUMBER,
+                    by=request.user,
+                    reason=gettext("Downloaded the document %(code)s, which prints it in full")
+                    % {"code": document.verification_code},
+                )
+    response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
         filename=f"{document.title}-{document.verification_code}.pdf",
         content_type="application/pdf",
     )
+    return response

@@ -85,3 +85,9 @@ def person_reveal(*, person: Person, field: str, by, reason: str) -> str:
         raise ValidationError({"field": _("Unknown field.")})
     IdentityAccess.objects.create(user=by, person=person, field=field, reason=reason[:200])
     return getattr(person, field)
+
+
+def identity_access_record(*, person: Person, field: str, by, reason: str) -> IdentityAccess:
+    """Log that ``by`` saw ``person``'s full ``field`` other than through ``person_reveal``:
+    downloading a document that prints it (a contract). The caller has checked the right."""
+    return IdentityAccess.objects.create(user=by, person=person, field=field, reason=reason[:200])

@@ -15,6 +15,7 @@ the matrix's committee user).
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,8 @@ from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
 from accounts.models import User
+from contracts.constants import ContractState
+from contracts.models import Contract
 from organisation.models import County, Post, Township, Village
 from paperwork.models import Document, DocumentKind
 from paperwork.selectors import document_current
@@ -54,7 +57,7 @@ from tests.factories import (
     VillageFactory,
 )
 from workdays.models import DayOverride
-from workflows.models import CampaignProcess
+from workflows.models import CampaignProcess, ContractProcess
 
 PASSWORD = "pass-Word-2026"
 ANONYMOUS = "anonymous"
@@ -97,6 +100,16 @@ class Recruitment:
 
 
 @dataclass
+class Term:
+    """An active contract of the side's director on the side's post, and a contract flow
+    process with one task at every node of ``ContractFlow`` (``every_contract_task``)."""
+
+    contract: Contract
+    process: ContractProcess
+    tasks: dict[str, Task]
+
+
+@dataclass
 class World:
     county: County
     policy: Policy
@@ -107,6 +120,13 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     _recruitment: dict[str, Recruitment] = field(default_factory=dict)
     _override: DayOverride | None = None
+    _term: dict[str, Term] = field(default_factory=dict)
+
+    def term(self, name: str) -> Term:
+        """Built on first use: the side's contract and its flow's tasks."""
+        if name not in self._term:
+            self._term[name] = make_term(self, name)
+        return self._term[name]
 
     def side(self, name: str) -> Side:
         return self.own if name == "own" else self.foreign
@@ -254,6 +274,52 @@ def every_task(campaign: Campaign, committee: User) -> tuple[CampaignProcess, di
         task.save()
         tasks[node.name] = task
     return process, tasks
+
+
+def make_term(world: World, name: str) -> Term:
+    """The side's director holds an active contract on the side's post. Its process has a task
+    at every node: the township's signing task assigned to the own committee member (the
+    foreign side's to a member of that township), the county's tasks to the county HR user."""
+    from workflows.flows_contract import ContractFlow
+
+    side = world.side(name)
+    committee = world.users[Role.TOWNSHIP_COMMITTEE]
+    if name != "own":
+        committee = make_user(Role.TOWNSHIP_COMMITTEE, world, username="term_foreign_committee")
+        committee.township = side.township
+        committee.save(update_fields=["township"])
+    contract = Contract.objects.create(
+        person=side.person,
+        post=side.post,
+        township=side.township,
+        policy=world.policy,
+        state=ContractState.ACTIVE,
+        term_years=3,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        monthly_pay=Decimal("1700.00"),
+        activated_on=datetime.date(2025, 1, 1),
+        created_by=committee,
+    )
+    process = ContractProcess.objects.create(flow_class=ContractFlow, contract=contract)
+    county_hr = world.users[Role.COUNTY_HR]
+    tasks = {}
+    for node in ContractFlow.instance.nodes():
+        task = Task(process=process, flow_task=node, flow_task_type=node.task_type)
+        if node.task_type == "HUMAN":
+            task.status = STATUS.ASSIGNED
+            if node is ContractFlow.sign:
+                task.owner = committee
+                task.owner_permission = f"workflows.township_committee@{side.township.pk}"
+            else:
+                task.owner = county_hr
+                task.owner_permission = f"workflows.county_hr@{world.county.pk}"
+        else:
+            task.status = STATUS.DONE
+            task.finished = timezone.now()
+        task.save()
+        tasks[node.name] = task
+    return Term(contract, process, tasks)
 
 
 def make_world() -> World:

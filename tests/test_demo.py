@@ -333,12 +333,12 @@ class TestDemoCampaigns(TestCase):
     # Both campaigns ---------------------------------------------------------------------
 
     def test_both_campaigns_are_replayed_through_the_flow(self):
-        for campaign, committee, head in (
-            (self.guansuo, "guansuo_committee", "guansuo_head"),
-            (self.huajiang, "huajiang_committee", "huajiang_head"),
+        for campaign, committee, head, status in (
+            (self.guansuo, "guansuo_committee", "guansuo_head", PROCESS.NEW),
+            (self.huajiang, "huajiang_committee", "huajiang_head", PROCESS.DONE),
         ):
             process = campaign.workflow_process
-            assert process.status == PROCESS.NEW
+            assert process.status == status
             tasks = Task.objects.filter(process=process)
             owners = {t.flow_task.name: t.owner.username for t in tasks if t.owner}
             assert owners["start"] == committee
@@ -398,13 +398,14 @@ class TestDemoCampaigns(TestCase):
         assert {"application/pdf", "image/jpeg"} <= types
         assert _documents(campaign, DocumentKind.RECRUITMENT_ANNOUNCEMENT).count() == 1
 
-    def test_huajiang_notice_ended_yesterday_and_the_objections_step_waits(self):
-        campaign, yesterday = self.huajiang, self.today - datetime.timedelta(days=1)
+    def test_huajiang_notice_ended_three_weeks_ago_and_the_hires_were_confirmed(self):
+        campaign = self.huajiang
+        notice_end = self.today - datetime.timedelta(days=21)
         opened = timezone.localdate(campaign.created_at)
         assert campaign.title == f"{opened.year}年花江镇村级人口主任公开选聘"
-        assert campaign.state == CampaignState.PUBLICISED
-        # The notice ends yesterday, or on the last working day before it.
-        last_working_day = yesterday
+        assert campaign.state == CampaignState.CONCLUDED
+        # The notice ended three weeks ago, or on the last working day before it.
+        last_working_day = notice_end
         while not is_working_day(last_working_day):
             last_working_day -= datetime.timedelta(days=1)
         assert campaign.notice_ends_on == last_working_day
@@ -412,9 +413,7 @@ class TestDemoCampaigns(TestCase):
         assert add_working_days(published, campaign.notice_working_days) == last_working_day
         publicised = AuditEntry.objects.get(object_id=campaign.pk, transition="publicise")
         assert timezone.localdate(publicised.at) == published
-        task = _open_tasks(campaign).get()
-        assert task.flow_task == CampaignFlow.handle_objections
-        assert task.status == STATUS.ASSIGNED and task.owner.username == "huajiang_committee"
+        assert not _open_tasks(campaign).exists()
         done = Task.objects.filter(process=campaign.workflow_process, flow_task_type="HUMAN")
         assert {t.flow_task.name for t in done.filter(status=STATUS.DONE)} == {
             "approve_announcement",
@@ -422,14 +421,47 @@ class TestDemoCampaigns(TestCase):
             "enter_written_scores",
             "enter_interview_marks",
             "confirm_ranking",
+            "handle_objections",
+            "confirm_hires",
         }
+        hires_day = add_working_days(last_working_day, 1)
+        assert timezone.localdate(campaign.concluded_at) == hires_day
+
+    def test_huajiang_hires_are_signed_filed_and_in_force_with_their_posts_occupied(self):
+        from contracts.kinds import CONTRACT, COUNTY_FILING_FORM, INDUCTION_CERTIFICATE
+        from contracts.models import Contract
+        from workflows.flows_contract import ContractFlow
+
+        contracts = list(
+            Contract.objects.filter(application__campaign=self.huajiang).select_related(
+                "post", "person", "signed_by", "filed_by"
+            )
+        )
+        assert len(contracts) == 3
+        for contract in contracts:
+            assert contract.state == "active"
+            assert contract.post.holder_id == contract.person_id
+            assert contract.signed_by.username == "huajiang_committee"
+            assert contract.township_signatory == "梁文斌"  # the leading group's head
+            assert contract.filed_by.username == "county_hr"
+            assert contract.filing_number.startswith("关卫健备〔")
+            assert contract.induction_on is not None and contract.activated_on <= self.today
+            signed = _documents(contract, CONTRACT)
+            assert signed.count() == 2  # drafted, then signed (superseding it)
+            assert signed.filter(transition="sign", superseded_by__isnull=True).exists()
+            assert _documents(contract, COUNTY_FILING_FORM).count() == 1
+            assert _documents(contract, INDUCTION_CERTIFICATE).count() == 1
+            process = contract.workflow_process
+            assert process.status == PROCESS.DONE
+            steps = {t.flow_task for t in process.task_set.filter(status=STATUS.DONE)}
+            assert {ContractFlow.sign, ContractFlow.file, ContractFlow.record_induction} <= steps
 
     def test_huajiang_was_reviewed_examined_ranked_with_one_objection_dismissed(self):
         campaign = self.huajiang
         states = Counter(campaign.applications.values_list("state", flat=True))
         assert states == {
-            ApplicationState.PROPOSED: 3,  # the best of each village
-            ApplicationState.RANKED: 5,  # the reserve, once the hires are confirmed
+            ApplicationState.HIRED: 3,  # the best of each village
+            ApplicationState.RESERVE: 5,  # ranked above the pass line
             ApplicationState.NOT_HIRED: 2,  # below the written pass line, not shortlisted
             ApplicationState.ABSENT: 2,  # from the written exam, from the interview
             ApplicationState.INELIGIBLE: 2,  # household registered elsewhere
@@ -437,12 +469,12 @@ class TestDemoCampaigns(TestCase):
         for application in campaign.applications.filter(state=ApplicationState.INELIGIBLE):
             failed = [c["rule"] for c in application.checks if not c["passed"]]
             assert failed == ["household"] and application.review_note
-        proposed = campaign.applications.filter(state=ApplicationState.PROPOSED)
-        assert {a.offer_id for a in proposed} == set(campaign.offers.values_list("pk", flat=True))
-        assert all(a.rank == 1 for a in proposed)
+        hired = campaign.applications.filter(state=ApplicationState.HIRED)
+        assert {a.offer_id for a in hired} == set(campaign.offers.values_list("pk", flat=True))
+        assert all(a.rank == 1 for a in hired)
         objection = Objection.objects.get(application__campaign=campaign)
         assert objection.decision == ObjectionDecision.DISMISSED
-        assert objection.application.state == ApplicationState.PROPOSED
+        assert objection.application.state == ApplicationState.HIRED
         assert campaign.notice_starts_on <= objection.received_on <= campaign.notice_ends_on
         assert objection.decided_by is not None
         assert objection.decided_by.username == "huajiang_committee"
@@ -463,26 +495,6 @@ class TestDemoCampaigns(TestCase):
             assert ticket == (application.state != ApplicationState.INELIGIBLE)
         for document in Document.objects.all():
             assert document.file.size > 1000, document
-
-    def test_huajiang_committee_confirms_the_hires_in_the_browser_today(self):
-        campaign = self.huajiang
-        user = User.objects.get(username="huajiang_committee")
-        client = Client()
-        client.force_login(user)
-        task = _open_tasks(campaign).get()
-        page = client.get(task.reverse("execute"))
-        assert page.status_code == 200 and page.context["can_finish"]
-        assert client.post(task.reverse("execute"), {"confirm": "on"}).status_code == 302
-        task = _open_tasks(campaign).get()
-        assert task.flow_task == CampaignFlow.confirm_hires and task.owner == user
-        start = self.today + datetime.timedelta(days=7)
-        response = client.post(
-            task.reverse("execute"), {"start_date": start.isoformat(), "confirm": "on"}
-        )
-        assert response.status_code == 302
-        campaign.refresh_from_db()
-        assert campaign.state == CampaignState.CONCLUDED
-        assert campaign.applications.filter(state=ApplicationState.HIRED).count() == 3
 
     def test_guansuo_committee_reviews_in_the_browser_today(self):
         campaign = self.guansuo
@@ -517,7 +529,7 @@ class TestDemoCampaigns(TestCase):
             assert "Registration closed" in lines[0]
             assert "guansuo_committee" in lines[0] and "Review the applications" in lines[0]
             assert lines[1].startswith(f"花江镇 · {self.huajiang.title} · ")
-            assert "huajiang_committee" in lines[1] and "Handle objections" in lines[1]
+            assert "Concluded" in lines[1] and "nothing waits" in lines[1]
 
     def test_second_load_creates_nothing(self):
         assert _campaign_counts() == self.counts_after_first

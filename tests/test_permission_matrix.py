@@ -205,6 +205,87 @@ def flow_rows() -> list[Row]:
     return rows
 
 
+def term_url(name: str) -> URLBuilder:
+    """``contracts:detail`` and the like: the side's contract (``World.term``)."""
+    return lambda world, side: reverse(name, args=[world.term(side).contract.pk])
+
+
+def contract_task_url(name: str) -> URLBuilder:
+    """``contract:<node>:<action>`` of the side's contract task at that node."""
+    node = name.split(":")[1]
+
+    def build(world: World, side: str) -> str:
+        term = world.term(side)
+        return reverse(name, args=[term.process.pk, term.tasks[node].pk])
+
+    return build
+
+
+# The contract term: contracts are read by every staff role within its scope; a director's
+# pages are their own record (the staff pages send them there).
+CONTRACT_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=SCOPED, village=SCOPED, director=(REDIRECT, 404)
+)
+CONTRACT_FLOW_PAGE = expect(
+    admin=200, county=200, committee=200, office=403, village=403, director=403
+)
+
+
+def contract_flow_rows() -> list[Row]:
+    """One row per URL of the contract flow."""
+    from workflows.flows_contract import ContractFlow
+
+    rows = [Row("contract:index", plain("contract:index"), CONTRACT_FLOW_PAGE)]
+    for name in sorted(project_url_names()):
+        parts = name.split(":")
+        if len(parts) != 3 or parts[0] != "contract":
+            continue
+        node, action = parts[1], parts[2]
+        assert ContractFlow.instance.node(node, no_obsolete=True) is not None, name
+        county_step = node in ("file", "record_induction")
+        rows.append(Row(name, contract_task_url(name), contract_task_expected(action, county_step)))
+    return rows
+
+
+def contract_task_expected(action: str, county_step: bool) -> dict[str, object]:
+    """The signing task is the own committee member's, the county's tasks (filing, induction)
+    the county HR user's: only the owner works it; an assigned task cannot be taken; the
+    flow's pages need ``workflows.view_contractprocess`` (not the office, village or
+    director)."""
+    reader = expect(admin=200, county=200, committee=SCOPED, office=403, village=403, director=403)
+    index = expect(
+        admin=REDIRECT,
+        county=REDIRECT,
+        committee=(REDIRECT, 404),
+        office=403,
+        village=403,
+        director=403,
+    )
+    if action == "execute":
+        if county_step:
+            return expect(
+                admin=403, county=200, committee=(403, 404), office=403, village=403, director=403
+            )
+        return expect(
+            admin=403, county=403, committee=(200, 404), office=403, village=403, director=403
+        )
+    if action == "assign":
+        return expect(
+            admin=403, county=403, committee=(403, 404), office=403, village=403, director=403
+        )
+    if action == "unassign":
+        if county_step:
+            return expect(
+                admin=200, county=200, committee=(403, 404), office=403, village=403, director=403
+            )
+        return expect(
+            admin=200, county=403, committee=(200, 404), office=403, village=403, director=403
+        )
+    if action == "detail":
+        return reader
+    return index
+
+
 MATRIX: list[Row] = [
     # Sign-in and the shell
     Row("login", plain("login"), everyone(200, anonymous=200)),
@@ -340,6 +421,18 @@ MATRIX: list[Row] = [
             director=403,
         ),
         method="post",
+    ),
+    # The contract term
+    Row(
+        "contracts:list",
+        plain("contracts:list"),
+        expect(admin=200, county=200, committee=200, office=200, village=200, director=REDIRECT),
+    ),
+    Row("contracts:detail", term_url("contracts:detail"), CONTRACT_READER),
+    Row(
+        "my_term:index",
+        plain("my_term:index"),
+        expect(admin=403, county=403, committee=403, office=403, village=403, director=200),
     ),
     # Documents
     Row("paperwork:list", plain("paperwork:list"), everyone(200)),
@@ -615,6 +708,7 @@ MATRIX += [
 
 
 MATRIX += flow_rows()
+MATRIX += contract_flow_rows()
 ROWS = {row.name: row for row in MATRIX}
 
 

@@ -738,7 +738,7 @@ def test_confirm_hires(world, publicised, ranked):
     assert contract_doc.person == existing
     text = pdf_text(contract_doc)
     for expected in [
-        "甲方（聘用单位）：永宁镇人民政府", "王芳", wang.masked_id_number,
+        "甲方（聘用单位）：永宁镇人民政府", "王芳", wang.id_number,  # the full number
         "自2026年11月1日起至2029年10月31日止", "坝湾村", "1700元",
         "月督查、月通报，月考核、月排序", "工作责任心不强，人口计生工作连续2年落后的",
         "有贪污、受贿等违法违纪行为的", "连续两年未参加知识更新培训的", "定期入户随访",

@@ -12,14 +12,16 @@ from viewflow.workflow.status import STATUS
 
 from accounts.backends import COUNTY_HR_PERMISSION, HEAD_PREFIX
 from audit.display import AuditValue, Ref, register
+from contracts.models import Contract
 from recruitment.models import Campaign
 from workflows.flows import CampaignFlow
+from workflows.flows_contract import ContractFlow
 
 COUNTY_PREFIX = COUNTY_HR_PERMISSION.split("{", 1)[0]
 
 
-def task_title(name) -> str:
-    node = getattr(CampaignFlow, str(name), None)
+def task_title(name, flow_class=CampaignFlow) -> str:
+    node = getattr(flow_class, str(name), None)
     title = getattr(node, "task_title", "") if node is not None else ""
     return str(title or name)
 
@@ -52,6 +54,26 @@ def register_flow_labels() -> None:
         },
         values={
             "task": AuditValue(_("task"), show=task_title),
+            "task_id": AuditValue(hidden=True),
+            "owner_id": AuditValue(_("assigned to"), show=lambda pk: Ref("accounts.user", pk)),
+            "owner_permission": AuditValue(_("waiting for"), show=task_queue),
+            "status": AuditValue(_("task status"), show=task_status),
+        },
+    )
+
+    # The contract flow's tasks are recorded on the contract (``workflows.services.subject_of``).
+    register(
+        Contract,
+        transitions={
+            "escalate": _("Overdue task handed to the county"),
+            "return_to_township": _("Task handed back to the township"),
+            "task_assign": _("Take a task"),
+            "task_unassign": _("Give a task back"),
+            "task_complete": _("Complete a task"),
+            "task_release": _("Task returned to the township's pool"),
+        },
+        values={
+            "task": AuditValue(_("task"), show=lambda name: task_title(name, ContractFlow)),
             "task_id": AuditValue(hidden=True),
             "owner_id": AuditValue(_("assigned to"), show=lambda pk: Ref("accounts.user", pk)),
             "owner_permission": AuditValue(_("waiting for"), show=task_queue),

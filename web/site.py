@@ -23,8 +23,11 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site, route
 from viewflow.urls.base import Route
 
+from accounts.constants import Role
 from workflows.flows import CampaignFlow
+from workflows.flows_contract import ContractFlow
 from workflows.viewsets import CampaignFlowViewset
+from workflows.viewsets_contract import ContractFlowViewset
 
 
 def _first_plain_route(patterns, prefix: str = "") -> str | None:
@@ -167,6 +170,33 @@ class CunpinSite(Site):
             # One 工作台 in the navigation: the section's own menu names its first page the
             # overview of campaign tasks, not viewflow's "Dashboard".
             menu_template_name="web/includes/flow_menu.html",
+        ),
+    )
+    # The contract term (contracts.views): the contracts of a township or the county, the
+    # contract flow's tasks, and a director's own record.
+    contracts_path = section(
+        "contracts/",
+        "contracts",
+        _("Contracts"),
+        "badge",
+        menu_url_name="contracts:list",
+        menu_permission=lambda user: (
+            user.has_perm("contracts.view_contract") and getattr(user, "role", "") != Role.DIRECTOR
+        ),
+    )
+    contract_tasks_path = route(
+        "contract-tasks/",
+        ContractFlowViewset(ContractFlow, icon="draw", title=_("Contract tasks")),
+    )
+    my_term_path = route(
+        "my-term/",
+        StaffSection(
+            app_name="my_term",
+            title=_("My term"),
+            icon="badge",
+            urls_module="contracts.urls_mine",
+            menu_url_name="my_term:index",
+            menu_permission=lambda user: getattr(user, "role", "") == Role.DIRECTOR,
         ),
     )
     # The township committee's renewal reviews (workflows.flows_renewal).

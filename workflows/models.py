@@ -34,6 +34,11 @@ class CampaignProcess(Process):
     def __str__(self) -> str:
         return str(self.campaign)
 
+    @property
+    def subject(self) -> "Campaign":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.campaign
+
 
 class ContractProcess(Process):
     """Signing and filing of one contract (``workflows.flows_term.ContractFlow``): the
@@ -54,6 +59,11 @@ class ContractProcess(Process):
     def __str__(self) -> str:
         return str(self.contract)
 
+    @property
+    def subject(self) -> "Contract":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.contract
+
 
 class VacancyProcess(Process):
     """A vacancy from the day the post fell vacant until it is filled: acting designation,
@@ -72,6 +82,11 @@ class VacancyProcess(Process):
 
     def __str__(self) -> str:
         return str(self.vacancy)
+
+    @property
+    def subject(self) -> "Vacancy":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.vacancy
 
 
 class ResignationProcess(Process):
@@ -92,6 +107,11 @@ class ResignationProcess(Process):
     def __str__(self) -> str:
         return str(self.resignation)
 
+    @property
+    def subject(self) -> "Resignation":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.resignation
+
 
 class RenewalProcess(Process):
     """A renewal review waiting for the township's decision
@@ -111,6 +131,11 @@ class RenewalProcess(Process):
     def __str__(self) -> str:
         return str(self.review)
 
+    @property
+    def subject(self) -> "RenewalReview":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.review
+
 
 class DismissalProcess(Process):
     """A dismissal case from its opening to its filing (``workflows.flows_term.DismissalFlow``)."""
@@ -128,3 +153,8 @@ class DismissalProcess(Process):
 
     def __str__(self) -> str:
         return str(self.case)
+
+    @property
+    def subject(self) -> "DismissalCase":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.case

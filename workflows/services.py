@@ -30,6 +30,7 @@ from accounts.models import User
 from audit.models import AuditEntry
 from audit.services import audit_record
 from recruitment.constants import CampaignState
+from recruitment.models import Campaign
 from recruitment.services.campaigns import campaign_cancel
 from workflows.models import CampaignProcess
 
@@ -76,9 +77,17 @@ def campaign_of(task: Task):
     )
 
 
+def subject_of(task: Task):
+    """The business record of the task's process (a campaign, a contract, …): its audit
+    trail records the task's people, and its township and county scope the task. Each process
+    model names it in its ``subject`` property."""
+    process_class = task.process.flow_class.process_class
+    return process_class._default_manager.get(pk=task.process_id).subject
+
+
 def _record(task: Task, *, transition: str, by, reason: str) -> AuditEntry:
     return audit_record(
-        obj=campaign_of(task),
+        obj=subject_of(task),
         action=AuditEntry.Action.UPDATE,
         by=by,
         reason=reason,
@@ -107,8 +116,8 @@ def task_record(*, task: Task, event: TaskEvent, by, owner=None) -> AuditEntry:
             else:
                 reason = _("%(person)s gave the task “%(task)s” back to the pool.") % values
         elif event == TaskEvent.COMPLETE:
-            campaign = campaign_of(task)
-            if campaign.state == CampaignState.CANCELLED:
+            subject = subject_of(task)
+            if isinstance(subject, Campaign) and subject.state == CampaignState.CANCELLED:
                 reason = (
                     _("%(person)s closed the task “%(task)s”: the campaign was cancelled.") % values
                 )
@@ -130,7 +139,7 @@ def task_escalate(*, task: Task, by=None) -> Task:
         task = _fresh(task)
         if task.status not in OPEN_STATUSES:
             return task
-        campaign = campaign_of(task)
+        township = subject_of(task).township
         owner = task.owner
         task.data = {
             **(task.data or {}),
@@ -140,7 +149,7 @@ def task_escalate(*, task: Task, by=None) -> Task:
         }
         task.owner = None
         task.status = STATUS.NEW
-        task.owner_permission = COUNTY_HR_PERMISSION.format(county_id=campaign.township.county_id)
+        task.owner_permission = COUNTY_HR_PERMISSION.format(county_id=township.county_id)
         task.save()
         with _office_language():
             values = {"task": task.flow_task.task_title, "owner": person(owner)}
@@ -174,8 +183,7 @@ def task_return_to_township(*, task: Task, note: str, by) -> Task:
         data = task.data or {}
         if task.status not in OPEN_STATUSES or not data.get("escalated"):
             raise PermissionDenied(_("This task was not escalated to the county."))
-        campaign = campaign_of(task)
-        if campaign.township.county_id != by.county_id:
+        if subject_of(task).township.county_id != by.county_id:
             raise PermissionDenied(_("This campaign is not in your county."))
         task.owner_permission = data.get("escalated_from_permission") or task.owner_permission
         task.owner_id = data.get("escalated_from_owner")

@@ -1,0 +1,219 @@
+"""Staff and director pages of the contract term, mounted at /contracts/ (``contracts:``) and
+/my-term/ (``my_term:``).
+
+- the contract list of a township (its committee and office, its village's committee) or of
+  the county (county HR): filter by state and "ending within N days", in pinyin order of the
+  directors' names or by end date, paged; a fixed number of queries whatever the data;
+- one contract's page: its state in words, term, days left, signing, filing, induction, its
+  documents and the open tasks of its flow;
+- the director's own record (我的聘期): their contract, acting designations, open dismissal
+  cases and documents. Directors see only their own records; the contract pages send them
+  there.
+
+Every record goes through ``accounts.scoping``: a contract out of the user's scope is 404.
+"""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from accounts.constants import Role
+from accounts.scoping import get_scoped_or_404, scoped
+from contracts.constants import (
+    IN_FORCE_STATES,
+    OPEN_VACANCY_STATES,
+    PENDING_STATES,
+    CaseState,
+    ContractState,
+)
+from contracts.models import Contract, DismissalCase, Vacancy
+from core.pagination import paginate
+from paperwork.models import Document
+from paperwork.selectors import documents_visible_to
+
+VIEW_CONTRACT = "contracts.view_contract"
+MAX_WITHIN_DAYS = 3660
+OPEN_CASE_STATES = [CaseState.OPENED, CaseState.HEARD, CaseState.DECIDED]
+
+ORDERS = {
+    "name": (gettext_lazy("Name (pinyin)"), ("person__name_pinyin", "pk")),
+    "end": (gettext_lazy("End date"), ("end_date", "person__name_pinyin", "pk")),
+}
+
+
+def _require_staff(user) -> None:
+    if not user.has_perm(VIEW_CONTRACT):
+        raise PermissionDenied(_("You may not see contracts."))
+
+
+def _within_days(raw: str | None) -> int | None:
+    try:
+        days = int(raw or "")
+    except ValueError:
+        return None
+    return days if 0 < days <= MAX_WITHIN_DAYS else None
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    """The contracts the user sees: a township's, or the county's for county HR."""
+    user = request.user
+    if getattr(user, "role", "") == Role.DIRECTOR:
+        return redirect("my_term:index")
+    _require_staff(user)
+    contracts = scoped(Contract.objects.all(), user).select_related(
+        "person", "post__village", "township"
+    )
+    state = request.GET.get("state", "")
+    if state in ContractState.values:
+        contracts = contracts.filter(state=state)
+    else:
+        state = ""
+    today = timezone.localdate()
+    within = _within_days(request.GET.get("within"))
+    if within is not None:
+        contracts = contracts.filter(
+            state__in=IN_FORCE_STATES,
+            end_date__gte=today,
+            end_date__lte=today + datetime.timedelta(days=within - 1),
+        )
+    order = request.GET.get("order", "name")
+    if order not in ORDERS:
+        order = "name"
+    page = paginate(request, contracts.order_by(*ORDERS[order][1]))
+    rows = [(contract, contract.days_left(today)) for contract in page.object_list]
+    return render(
+        request,
+        "contracts/contract_list.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "states": ContractState.choices,
+            "state": state,
+            "within": within or "",
+            "orders": [(key, label) for key, (label, _fields) in ORDERS.items()],
+            "order": order,
+        },
+    )
+
+
+def open_tasks(contract: Contract, user) -> list[tuple[Task, str, bool]]:
+    """The open human tasks of the contract's flow: (task, its page, whether ``user`` may
+    work or take it)."""
+    tasks = (
+        Task.objects.filter(
+            process__contractprocess__contract=contract,
+            flow_task_type="HUMAN",
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        )
+        .select_related("owner")
+        .order_by("created", "pk")
+    )
+    rows = []
+    for task in tasks:
+        mine = (task.owner_id == user.pk) or (
+            task.owner_id is None
+            and bool(task.owner_permission)
+            and user.has_perm(task.owner_permission)
+        )
+        rows.append((task, task.flow_task.reverse("index", args=[task.process_id, task.pk]), mine))
+    return rows
+
+
+def contract_documents(contract: Contract, user):
+    return (
+        documents_visible_to(user)
+        .filter(
+            content_type=ContentType.objects.get_for_model(Contract),
+            object_id=contract.pk,
+        )
+        .select_related("superseded_by")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_staff(user)
+    contract = get_scoped_or_404(
+        Contract.objects.select_related(
+            "person", "post__village", "township__county", "signed_by", "filed_by", "policy"
+        ),
+        user,
+        pk=pk,
+    )
+    if getattr(user, "role", "") == Role.DIRECTOR:
+        return redirect("my_term:index")
+    today = timezone.localdate()
+    return render(
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "today": today,
+            "days_left": contract.days_left(today),
+            "in_force": contract.state in IN_FORCE_STATES,
+            "pending": contract.state in PENDING_STATES,
+            "documents": contract_documents(contract, user),
+            "tasks": open_tasks(contract, user),
+        },
+    )
+
+
+@login_required
+def my_term(request: HttpRequest) -> HttpResponse:
+    """The director's own record: their contract, acting designation, open cases and their
+    documents. Only for a director's account with its person record."""
+    user = request.user
+    person = getattr(user, "person", None)
+    if getattr(user, "role", "") != Role.DIRECTOR or person is None:
+        raise PermissionDenied(_("This page is a director's own record."))
+    today = timezone.localdate()
+    contracts = list(
+        Contract.objects.filter(person=person)
+        .select_related("post__village", "township")
+        .order_by("-start_date", "-pk")
+    )
+    current = next(
+        (c for c in contracts if c.state in IN_FORCE_STATES + PENDING_STATES),
+        contracts[0] if contracts else None,
+    )
+    acting = (
+        Vacancy.objects.filter(acting_person=person, state__in=OPEN_VACANCY_STATES)
+        .select_related("post__village")
+        .order_by("refill_due", "pk")
+    )
+    cases = (
+        DismissalCase.objects.filter(contract__person=person, state__in=OPEN_CASE_STATES)
+        .select_related("contract")
+        .order_by("opened_on", "pk")
+    )
+    documents = (
+        Document.objects.filter(person=person)
+        .select_related("superseded_by")
+        .order_by("-issued_at", "-pk")
+    )
+    return render(
+        request,
+        "contracts/my_term.html",
+        {
+            "person": person,
+            "contract": current,
+            "earlier": [c for c in contracts if c is not current],
+            "days_left": current.days_left(today) if current is not None else None,
+            "in_force": current is not None and current.state in IN_FORCE_STATES,
+            "acting": acting,
+            "cases": cases,
+            "documents": documents,
+        },
+    )

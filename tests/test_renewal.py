@@ -23,7 +23,8 @@ from contracts.constants import (
 )
 from contracts.kinds import RENEWAL_NOTICE
 from contracts.models import Contract, RenewalReview, Vacancy
-from contracts.services.renewal import renewal_decide, renewal_review_open, renewal_take_effect
+from contracts.services.renewal import renewal_decide, renewal_review_open
+from contracts.services.signing import contract_file, contract_sign
 from contracts.signals import contract_drafted
 from contracts.sweep import sweep
 from contracts.term_records import register_term_records
@@ -315,11 +316,21 @@ def test_the_renewal_contract_coming_into_force_ends_the_old_one_as_renewed(cont
         on=days_before_end(60),
     )
     review.refresh_from_db()
-    old = renewal_take_effect(new_contract=review.new_contract, by=None)
-    assert old == contract
+    new = review.new_contract
+    day = timezone.localdate(new.created_at)
+    new = contract_sign(
+        contract=new, signatory="李组长", township_on=day, director_on=day, by=people["committee"]
+    )
+    contract.refresh_from_db()
+    assert contract.state == ContractState.EXPIRING  # in force until the new one is
+
+    new = contract_file(contract=new, by=people["hr"])  # no induction for a renewal
+
+    assert new.state == ContractState.ACTIVE
     contract.refresh_from_db()
     assert contract.state == ContractState.RENEWED
     assert contract.ended_on == END
+    assert contract.post.holder == contract.person
 
 
 # --- expiry -------------------------------------------------------------------------------

@@ -4,9 +4,9 @@
   before the end date, with the facts the committee needs recorded as they stand.
 - ``renewal_decide``: the committee renews (the renewal notice and a new contract drafted for
   the next term) or does not (the contract expires on its end date: ``contracts.sweep_steps``).
-- ``renewal_take_effect``: the renewal contract comes into force; the old one ends as renewed.
-  The signing flow calls it in the transaction that activates a contract of origin RENEWAL,
-  before ``Contract.activate`` (one contract in force per post and per person).
+
+The renewal contract is then signed and filed like any other; the transaction that puts it in
+force ends the old one as renewed (``contracts.services.signing``).
 """
 
 import datetime
@@ -237,17 +237,3 @@ def renewal_decide(
     if renew:
         contract_drafted.send(sender=Contract, contract=review.new_contract)
     return review
-
-
-def renewal_take_effect(*, new_contract: Contract, by) -> Contract | None:
-    """The renewal contract ``new_contract`` is about to come into force: the contract it
-    renews ends as renewed (the post keeps its director). Call inside the activating
-    transaction, before ``new_contract.activate``; returns the old contract."""
-    if new_contract.origin != ContractOrigin.RENEWAL or new_contract.renews_id is None:
-        return None
-    old = Contract.objects.select_for_update().get(pk=new_contract.renews_id)
-    if old.state != ContractState.EXPIRING:
-        return old
-    with audited_transition(old, "renew", by=by):
-        old.renew()
-    return old

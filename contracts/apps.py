@@ -7,7 +7,10 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     # Modules that register steps of the daily sweep (contracts.sweep).
-    sweep_modules: tuple[str, ...] = ()
+    sweep_modules: tuple[str, ...] = (
+        "contracts.services.endings",
+        "contracts.detectors",
+    )
 
     def ready(self) -> None:
         import importlib

@@ -157,6 +157,25 @@ class CunpinSite(Site):
             menu_template_name="web/includes/flow_menu.html",
         ),
     )
+    # Resignation, termination and dismissal cases (contracts.urls_endings).
+    endings_path = route(
+        "term/",
+        StaffSection(
+            app_name="endings",
+            title=_("Resignation and dismissal"),
+            icon="logout",
+            urls_module="contracts.urls_endings",
+            menu_url_name="endings:index",
+            menu_permission=lambda user: any(
+                user.has_perm(p)
+                for p in (
+                    "contracts.view_dismissalcase",
+                    "contracts.view_resignation",
+                    "contracts.view_birthrecord",
+                )
+            ),
+        ),
+    )
     policy_path = section(
         "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"
     )

@@ -29,10 +29,17 @@ from django.utils.translation import gettext as _
 from accounts.constants import Role
 from accounts.models import User
 from audit.models import AuditEntry
-from audit.services import audit_record, audited_transition, snapshot
+from audit.services import audit_record, audited_transition, audited_update, snapshot
 from contracts.constants import IN_FORCE_STATES, CaseDecision, CaseState
 from contracts.documents.endings import issue_dismissal_notice
-from contracts.models import CaseEvidence, CaseGround, Contract, DismissalCase, DismissalGround
+from contracts.models import (
+    BirthRecord,
+    CaseEvidence,
+    CaseGround,
+    Contract,
+    DismissalCase,
+    DismissalGround,
+)
 from contracts.services.posts import post_vacate
 from contracts.signals import dismissal_case_opened
 from core.files import save_on_commit
@@ -386,3 +393,28 @@ def case_file(*, case: DismissalCase, by, on: datetime.date) -> DismissalCase:
     with audited_transition(case, "file", by=by):
         case.file(on=on, by=by)
     return case
+
+
+@transaction.atomic
+def birth_record_save(*, village, year: int, violations: int, note: str, by):
+    """Record (or correct) the births against the rule in ``village`` in ``year``: one row
+    per village and year, the detectors' input."""
+    require_permission(
+        by,
+        "contracts.add_birthrecord",
+        village,
+        message=_("Only the township's office and committee record its villages' births."),
+    )
+    if violations < 0:
+        raise ValidationError({"violations": _("The number of births cannot be negative.")})
+    record = BirthRecord.objects.select_for_update().filter(village=village, year=year).first()
+    note = (note or "").strip()
+    if record is None:
+        record = BirthRecord(
+            village=village, year=year, violations=violations, note=note, recorded_by=by
+        )
+        record.save()
+        audit_record(obj=record, action=AuditEntry.Action.CREATE, by=by, after=snapshot(record))
+    else:
+        audited_update(record, {"violations": violations, "note": note, "recorded_by": by}, by=by)
+    return record

@@ -61,3 +61,61 @@ def active_contract(
 
 def director_of(contract: Contract):
     return Person.objects.get(pk=contract.person_id).user
+
+
+# --- the permission matrix's records -----------------------------------------------------------
+
+
+class EndingsRecords:
+    """One side's records for the pages of ``contracts.urls_endings``: the side's post holder's
+    contract in force, a resignation waiting, and a case opened with an evidence file."""
+
+    def __init__(self, world, side_name: str):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from contracts.models import DismissalGround
+        from contracts.services.dismissal import Evidence, case_open
+        from contracts.services.endings import resignation_request
+        from tests.builders import committee_member
+        from tests.factories import make_pdf
+
+        side = world.side(side_name)
+        start = datetime.date(2025, 1, 1)
+        self.contract = Contract(
+            person=side.person,
+            post=side.post,
+            township=side.township,
+            policy=world.policy,
+            state=ContractState.ACTIVE,
+            term_years=3,
+            start_date=start,
+            end_date=contract_end_date(start, 3),
+            monthly_pay=world.policy.monthly_pay,
+            activated_on=start,
+            filed_on=start,
+        )
+        self.contract.save()
+        member = committee_member(side.township, username=f"endings-{side_name}")
+        today = datetime.date(2026, 3, 2)
+        self.resignation = resignation_request(
+            contract=self.contract, by=member, reason="", on=today
+        )
+        scan = SimpleUploadedFile("记录.pdf", make_pdf(), content_type="application/pdf")
+        self.case = case_open(
+            contract=self.contract,
+            grounds=[DismissalGround.objects.get(code="major_error")],
+            period=2026,
+            summary="事实",
+            evidence=[Evidence(file=scan)],
+            by=member,
+            on=today,
+        )
+        self.evidence = self.case.evidence.get()
+
+
+def endings_records(world, side: str) -> EndingsRecords:
+    """Built on first use, once per side of the world."""
+    cache = world.__dict__.setdefault("_endings", {})
+    if side not in cache:
+        cache[side] = EndingsRecords(world, side)
+    return cache[side]

@@ -39,10 +39,14 @@ def test_a_director_requests_to_resign_from_their_own_login(client, contract):
     assert resignation.requested_by == director_of(contract)
     assert resignation.notice_ends_on == datetime.date(2026, 4, 1)
     # the director sees their own request, not someone else's
-    assert client.get(reverse("endings:resignation_detail", args=[resignation.pk])).status_code == 200
+    assert (
+        client.get(reverse("endings:resignation_detail", args=[resignation.pk])).status_code == 200
+    )
     other = active_contract(contract.township, name="李四")
     client.force_login(director_of(other))
-    assert client.get(reverse("endings:resignation_detail", args=[resignation.pk])).status_code == 404
+    assert (
+        client.get(reverse("endings:resignation_detail", args=[resignation.pk])).status_code == 404
+    )
 
 
 def test_the_committee_accepts_and_an_end_inside_the_notice_is_shown_on_the_field(

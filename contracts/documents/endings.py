@@ -11,7 +11,17 @@ from contracts.models import Contract, DismissalCase, Resignation
 from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
-from recruitment.documents.campaign import numbered
+
+CN_NUMERALS = "零一二三四五六七八九十"
+
+
+def cn_ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二 (numbered grounds; there are nine)."""
+    if n <= 10:
+        return CN_NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return f"{CN_NUMERALS[tens] if tens > 1 else ''}十{CN_NUMERALS[ones] if ones else ''}"
+
 
 # How the certificate states the reason (seed 001's 解聘 grounds).
 REASON_CN: dict[str, str] = {
@@ -95,12 +105,7 @@ def dismissal_context(case: DismissalCase) -> dict:
         "township": township,
         "county": township.county,
         "village": contract.post.village,
-        "grounds": [
-            (number, ground)
-            for (number, _text), ground in zip(
-                numbered([g.ground.text for g in grounds]), grounds, strict=True
-            )
-        ],
+        "grounds": [(cn_ordinal(i), ground) for i, ground in enumerate(grounds, start=1)],
     }
 
 

@@ -32,6 +32,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition, audited_update, snapshot
 from contracts.constants import IN_FORCE_STATES, CaseDecision, CaseState
 from contracts.documents.endings import issue_dismissal_notice
+from contracts.evidence import check_evidence_file
 from contracts.models import (
     BirthRecord,
     CaseEvidence,
@@ -46,7 +47,6 @@ from core.files import save_on_commit
 from core.services import lock, require_permission, require_state
 from notifications.services import notify
 from policy.selectors import policy_in_force
-from recruitment.services.applications import check_scan
 from workdays.calendar import period_end
 
 OPEN_CASE = "contracts.open_dismissalcase"
@@ -148,7 +148,7 @@ def _checked_evidence(evidence: Sequence[Evidence]) -> list[tuple[str, Any, str]
                 checked.append((text, None, ""))
             continue
         try:
-            scan = check_scan(piece.file, kind="evidence", number=number)
+            scan = check_evidence_file(piece.file, number=number)
         except ValidationError as exc:
             raise ValidationError({"evidence": exc.messages}) from exc
         original = str(getattr(piece.file, "name", "") or scan.name)[:200]

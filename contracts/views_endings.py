@@ -27,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from viewflow.workflow.exceptions import FlowLockFailed
 
 from accounts.constants import Role
 from accounts.scoping import get_scoped_or_404, scoped
@@ -38,6 +39,15 @@ from contracts.services import dismissal, endings
 from organisation.models import Village
 from paperwork.models import Document
 from policy.selectors import policy_in_force
+from workflows.deadlines import deadline_text
+from workflows.flows_endings import (
+    DismissalFlow,
+    ResignationFlow,
+    case_process,
+    complete_step,
+    due_of,
+    resignation_process,
+)
 
 VIEW_CASE = "contracts.view_dismissalcase"
 VIEW_RESIGNATION = "contracts.view_resignation"
@@ -58,6 +68,19 @@ def page(request, template: str, context: dict | None = None, status: int = 200)
     return render(request, template, context, status=status)
 
 
+CASE_STEPS = {
+    "hear": DismissalFlow.hear,
+    "decide": DismissalFlow.decide,
+    "file": DismissalFlow.file,
+}
+
+
+def _due_text(process, node) -> str:
+    """The last day of the step's task, as every page says it ("" without a time limit)."""
+    due = due_of(process, node)
+    return deadline_text(due, explain=True) if due is not None else ""
+
+
 def _require(user, perm: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied
@@ -75,6 +98,10 @@ def _run(form, call) -> bool:
     except django_fsm.ConcurrentTransition:
         form.add_error(
             None, _("Someone else changed this record meanwhile. Reload the page and try again.")
+        )
+    except FlowLockFailed:
+        form.add_error(
+            None, _("Someone is completing this step at this moment; reload the page shortly.")
         )
     except IntegrityError:
         form.add_error(
@@ -286,16 +313,20 @@ def resignation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             today = timezone.localdate()
-            done = _run(
-                form,
-                lambda: endings.resignation_accept(
+
+            def accept():
+                endings.resignation_accept(
                     resignation=resignation,
                     end_date=data["end_date"],
                     agreed_earlier=data["agreed_earlier"],
                     by=request.user,
                     on=today,
-                ),
-            )
+                )
+                complete_step(
+                    resignation_process(resignation), ResignationFlow.answer, request.user
+                )
+
+            done = _run(form, accept)
             if done:
                 messages.success(
                     request,
@@ -312,6 +343,7 @@ def resignation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contract": contract,
             "form": form,
             "notice_rule": endings.notice_explanation(resignation),
+            "due": _due_text(resignation_process(resignation), ResignationFlow.answer),
             "documents": _documents(contract),
         },
     )
@@ -470,23 +502,33 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("endings:case_detail", case.pk)
         if form.is_valid():
             data = form.cleaned_data
-            if step == "hear":
-                call = lambda: dismissal.case_hear(  # noqa: E731
-                    case=case,
-                    statement=data["statement"],
-                    declined=data["declined"],
-                    by=user,
-                    on=today,
-                )
-                done_text = _("The hearing is recorded.")
-            elif step == "decide":
-                call = lambda: dismissal.case_decide(  # noqa: E731
-                    case=case, decision=data["decision"], reasons=data["reasons"], by=user, on=today
-                )
-                done_text = _("The decision is recorded.")
-            else:
-                call = lambda: dismissal.case_file(case=case, by=user, on=today)  # noqa: E731
-                done_text = _("The case is filed with the county.")
+
+            def call():
+                if step == "hear":
+                    dismissal.case_hear(
+                        case=case,
+                        statement=data["statement"],
+                        declined=data["declined"],
+                        by=user,
+                        on=today,
+                    )
+                elif step == "decide":
+                    dismissal.case_decide(
+                        case=case,
+                        decision=data["decision"],
+                        reasons=data["reasons"],
+                        by=user,
+                        on=today,
+                    )
+                else:
+                    dismissal.case_file(case=case, by=user, on=today)
+                complete_step(case_process(case), CASE_STEPS[step], user)
+
+            done_text = {
+                "hear": _("The hearing is recorded."),
+                "decide": _("The decision is recorded."),
+                "file": _("The case is filed with the county."),
+            }[step]
             if _run(form, call):
                 messages.success(request, done_text)
                 return redirect("endings:case_detail", case.pk)
@@ -501,6 +543,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "step": step,
             "form": form,
             "statement_open": case.statement_due is not None and today <= case.statement_due,
+            "due": _due_text(case_process(case), CASE_STEPS[step]) if step else "",
         },
     )
 

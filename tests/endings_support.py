@@ -111,6 +111,54 @@ class EndingsRecords:
             on=today,
         )
         self.evidence = self.case.evidence.get()
+        # Two more cases, waiting for the decision and for the filing (each step's task).
+        from contracts.constants import CaseDecision
+        from contracts.services.dismissal import case_decide, case_hear
+        from workflows.flows_endings import DismissalFlow, case_process, complete_step
+
+        def heard(code: str):
+            case = case_open(
+                contract=self.contract,
+                grounds=[DismissalGround.objects.get(code=code)],
+                period=2026,
+                summary="事实",
+                by=member,
+                on=today,
+            )
+            case_hear(case=case, statement="陈述", declined=False, by=member, on=today)
+            complete_step(case_process(case), DismissalFlow.hear, member)
+            return case
+
+        self.heard_case = heard("ledger_disorder")
+        self.decided_case = heard("false_information")
+        case_decide(
+            case=self.decided_case,
+            decision=CaseDecision.CLOSE,
+            reasons="不予辞退",
+            by=member,
+            on=today,
+        )
+        complete_step(case_process(self.decided_case), DismissalFlow.decide, member)
+
+    def task(self, node):
+        """The open task of ``node`` in this side's records."""
+        from viewflow.workflow.models import Task
+
+        return Task.objects.get(
+            flow_task=node,
+            status__in=["NEW", "ASSIGNED"],
+            process__in=[p for p in self._processes()],
+        )
+
+    def _processes(self):
+        from workflows.models import DismissalProcess, ResignationProcess
+
+        return [
+            *ResignationProcess.objects.filter(resignation=self.resignation),
+            *DismissalProcess.objects.filter(
+                case__in=[self.case, self.heard_case, self.decided_case]
+            ),
+        ]
 
 
 def endings_records(world, side: str) -> EndingsRecords:

@@ -537,6 +537,28 @@ def endings_plain(name: str) -> URLBuilder:
     return build
 
 
+def endings_task_url(name: str) -> URLBuilder:
+    """The link of a task of the resignation or dismissal flow, at the node the name says."""
+
+    def build(world: World, side: str) -> str:
+        from workflows.flows_endings import DismissalFlow, ResignationFlow
+
+        flow_class = ResignationFlow if name.startswith("resignation:") else DismissalFlow
+        task = endings_records(world, side).task(getattr(flow_class, name.split(":")[1]))
+        return reverse(name, args=[task.process_id, task.pk])
+
+    return build
+
+
+# A task's link sends whoever may read the record to its page.
+FLOW_LINK = expect(
+    admin=REDIRECT,
+    county=REDIRECT,
+    committee=(REDIRECT, 404),
+    office=403,
+    village=403,
+    director=(REDIRECT, 404),
+)
 TERM_MANAGER = expect(
     admin=200, county=403, committee=SCOPED, office=403, village=403, director=403
 )
@@ -587,6 +609,15 @@ MATRIX += [
         endings_url("endings:evidence_file", "case", "evidence"),
         CASE_READER,
     ),
+    *[
+        Row(name, endings_task_url(name), FLOW_LINK)
+        for name in (
+            "resignation:answer:index",
+            "dismissal:hear:index",
+            "dismissal:decide:index",
+            "dismissal:file:index",
+        )
+    ],
     Row(
         "endings:births",
         endings_plain("endings:births"),

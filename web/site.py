@@ -24,7 +24,9 @@ from viewflow.urls import Application, Site, route
 from viewflow.urls.base import Route
 
 from workflows.flows import CampaignFlow
+from workflows.flows_endings import DismissalFlow, ResignationFlow
 from workflows.viewsets import CampaignFlowViewset
+from workflows.viewsets_endings import EndingsFlowViewset
 
 
 def _first_plain_route(patterns, prefix: str = "") -> str | None:
@@ -176,6 +178,11 @@ class CunpinSite(Site):
             ),
         ),
     )
+    # Their flows' task links (workflows.flows_endings): no menu entry of their own.
+    resignation_flow_path = route(
+        "term/resignation-tasks/", EndingsFlowViewset(ResignationFlow, icon="logout")
+    )
+    dismissal_flow_path = route("term/case-tasks/", EndingsFlowViewset(DismissalFlow, icon="gavel"))
     policy_path = section(
         "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"
     )

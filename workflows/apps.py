@@ -11,4 +11,7 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         # Flow classes register their nodes (and the manage_ permission of the process model)
         # when imported; import them before migrate or the timer command needs them.
-        from workflows import flows  # noqa: F401
+        from workflows import (
+            flows,  # noqa: F401
+            flows_endings,  # noqa: F401
+        )

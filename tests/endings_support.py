@@ -5,6 +5,9 @@ directly (``state=ACTIVE`` in the constructor) and its post's holder set, as the
 would be after filing and induction."""
 
 import datetime
+import importlib
+
+from django.apps import apps as django_apps
 
 from accounts.constants import Role
 from contracts.constants import ContractState
@@ -14,6 +17,13 @@ from organisation.models import Post, Township, Village
 from people.models import Person
 from policy.selectors import policy_in_force
 from tests.factories import PersonFactory, PostFactory, UserFactory, VillageFactory, make_id_number
+
+
+def seed_grounds() -> None:
+    """The nine grounds of seed 001 as migration 0004 seeds them. A test after a
+    transactional one (the browser tests flush the database) would find none."""
+    seed = importlib.import_module("contracts.migrations.0004_dismissal_grounds")
+    seed.add_grounds(django_apps, None)
 
 
 def active_contract(
@@ -79,6 +89,7 @@ class EndingsRecords:
         from tests.builders import committee_member
         from tests.factories import make_pdf
 
+        seed_grounds()
         side = world.side(side_name)
         start = datetime.date(2025, 1, 1)
         self.contract = Contract(

@@ -28,7 +28,7 @@ from notifications.models import Notification
 from organisation.models import Post
 from paperwork.models import Document
 from tests.builders import committee_member
-from tests.endings_support import active_contract, director_of
+from tests.endings_support import active_contract, director_of, seed_grounds
 from tests.factories import make_pdf
 from tests.test_endings import pdf_text
 
@@ -39,6 +39,11 @@ D = datetime.date
 
 def ground(code: str) -> DismissalGround:
     return DismissalGround.objects.get(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _grounds(db):
+    seed_grounds()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from contracts.models import DismissalGround
 from contracts.services.dismissal import case_open
 from contracts.services.endings import resignation_request
 from notifications.models import Notification
-from tests.endings_support import active_contract, director_of
+from tests.endings_support import active_contract, director_of, seed_grounds
 from tests.workflow_support import fire_timers
 from workflows.deadlines import last_day
 from workflows.flows_endings import (
@@ -36,6 +36,11 @@ NOW = datetime.datetime(2026, 3, 2, 10, tzinfo=SHANGHAI)  # Monday
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _grounds(db):
+    seed_grounds()
 
 
 @pytest.fixture

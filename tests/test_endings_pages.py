@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from contracts.constants import CaseState, ContractState, ResignationState
 from contracts.models import BirthRecord, DismissalCase, DismissalGround, Resignation
-from tests.endings_support import active_contract, director_of
+from tests.endings_support import active_contract, director_of, seed_grounds
 from tests.factories import make_pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
@@ -21,6 +21,11 @@ NOW = datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC)
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _grounds(db):
+    seed_grounds()
 
 
 @pytest.fixture

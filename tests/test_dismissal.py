@@ -320,3 +320,28 @@ def test_only_the_committee_is_notified_of_detection(contract, committee, office
     births(contract.post.village, 2025, 2, committee)
     dismissal_detectors(today=D(2026, 1, 5))
     assert not Notification.objects.filter(user=office).exists()
+
+
+def test_a_notice_that_cannot_be_issued_leaves_the_director_in_post(
+    contract, committee, monkeypatch
+):
+    from contracts.services import dismissal
+    from paperwork.services import DocumentIssueError
+
+    case = open_case(contract, committee)
+    case_hear(case=case, statement="无", declined=False, by=committee, on=D(2026, 6, 3))
+
+    def fail(*args, **kwargs):
+        raise DocumentIssueError("disk full")
+
+    monkeypatch.setattr(dismissal, "issue_dismissal_notice", fail)
+    with pytest.raises(DocumentIssueError):
+        case_decide(
+            case=case, decision=CaseDecision.DISMISS, reasons="属实", by=committee, on=D(2026, 6, 4)
+        )
+    case.refresh_from_db()
+    contract.refresh_from_db()
+    assert case.state == CaseState.HEARD
+    assert contract.state == ContractState.ACTIVE
+    assert Post.objects.get(pk=contract.post_id).holder_id == contract.person_id
+    assert not Vacancy.objects.exists()

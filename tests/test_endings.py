@@ -301,3 +301,34 @@ def test_an_ended_contract_cannot_end_again(contract, committee):
         )
     with pytest.raises(ValidationError):
         request(contract, on=D(2026, 6, 1))
+
+
+# --- one transaction each ------------------------------------------------------------------
+
+
+def test_a_certificate_that_cannot_be_issued_leaves_nothing_half_done(
+    contract, committee, monkeypatch
+):
+    from contracts.services import endings
+    from paperwork.services import DocumentIssueError
+
+    resignation = request(contract, on=D(2026, 3, 2))
+
+    def fail(*args, **kwargs):
+        raise DocumentIssueError("disk full")
+
+    monkeypatch.setattr(endings, "issue_termination_certificate", fail)
+    with pytest.raises(DocumentIssueError):
+        resignation_accept(
+            resignation=resignation,
+            end_date=D(2026, 3, 5),
+            agreed_earlier=True,
+            by=committee,
+            on=D(2026, 3, 5),
+        )
+    resignation.refresh_from_db()
+    contract.refresh_from_db()
+    assert resignation.state == ResignationState.REQUESTED
+    assert contract.state == ContractState.ACTIVE
+    assert Post.objects.get(pk=contract.post_id).holder_id == contract.person_id
+    assert not Vacancy.objects.exists()

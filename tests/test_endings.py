@@ -332,3 +332,29 @@ def test_a_certificate_that_cannot_be_issued_leaves_nothing_half_done(
     assert contract.state == ContractState.ACTIVE
     assert Post.objects.get(pk=contract.post_id).holder_id == contract.person_id
     assert not Vacancy.objects.exists()
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 10), tick=False)
+def test_the_certificate_is_issued_again_from_the_records(contract, township, committee):
+    from contracts.documents.endings import issue_termination_certificate_again
+
+    contract_terminate(
+        contract=contract, reason=EndReason.HEALTH, on=D(2026, 6, 1), note="因病", by=committee
+    )
+    first = certificates(contract).get()
+    contract.refresh_from_db()
+    again = issue_termination_certificate_again(contract, by=committee)
+    assert again.supersedes == first and again.kind == TERMINATION_CERTIFICATE
+    assert "身体原因" in pdf_text(again)
+
+    resigned = active_contract(township, name="李四")
+    resignation = request(resigned, on=D(2026, 3, 2))
+    resignation_accept(
+        resignation=resignation,
+        end_date=D(2026, 4, 30),
+        agreed_earlier=False,
+        by=committee,
+        on=D(2026, 3, 5),
+    )
+    text = pdf_text(issue_termination_certificate_again(resigned, by=committee))
+    assert "2026年4月30日" in text and "2026年4月1日届满" in text

@@ -5,12 +5,13 @@ print the masked ID number only. The services of ``contracts.services.endings`` 
 
 import datetime
 
-from contracts.constants import EndReason
+from contracts.constants import EndReason, ResignationState
 from contracts.kinds import DISMISSAL_NOTICE, TERMINATION_CERTIFICATE
 from contracts.models import Contract, DismissalCase, Resignation
 from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
+from policy.selectors import policy_in_force
 
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -123,4 +124,37 @@ def issue_dismissal_notice(case: DismissalCase, *, by) -> Document:
         policy=case.policy,
         issuing_body=township.issuing_body,
         transition="decide",
+    )
+
+
+def issue_termination_certificate_again(contract: Contract, *, by) -> Document:
+    """The termination certificate from what the contract's records say, as
+    ``issue(subject, *, by)`` for a paperwork table: the accepted resignation's last day, or
+    the township's termination (its day, reason and note). It supersedes the current one."""
+    resignation = (
+        contract.resignations.filter(state=ResignationState.ACCEPTED)
+        .order_by("-decided_on", "-pk")
+        .first()
+    )
+    if contract.end_reason in ("", EndReason.RESIGNATION) and resignation is not None:
+        assert resignation.end_date is not None
+        policy = policy_in_force(county=contract.township.county, on=resignation.requested_on)
+        return issue_termination_certificate(
+            contract,
+            by=by,
+            end_date=resignation.end_date,
+            reason=EndReason.RESIGNATION,
+            resignation=resignation,
+            notice_days=policy.contract_notice_days,
+            transition="accept_resignation",
+        )
+    if contract.ended_on is None or contract.end_reason not in REASON_CN:
+        raise ValueError("This contract was neither resigned from nor terminated.")
+    return issue_termination_certificate(
+        contract,
+        by=by,
+        end_date=contract.ended_on,
+        reason=contract.end_reason,
+        note=contract.end_note,
+        transition="terminate",
     )

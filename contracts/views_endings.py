@@ -334,7 +334,14 @@ def resignation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("endings:resignation_detail", resignation.pk)
     elif request.method == "POST":
-        raise PermissionDenied
+        if not request.user.has_perm(endings.MANAGE_TERM, contract):
+            raise PermissionDenied
+        # A second submission after the answer (or a withdrawal): say so, change nothing.
+        messages.info(
+            request,
+            _("This resignation was already answered; it is shown as it stands."),
+        )
+        return redirect("endings:resignation_detail", resignation.pk)
     return page(
         request,
         "contracts/endings/resignation_detail.html",

@@ -143,3 +143,14 @@ def test_birth_records_page(client, contract, office, committee):
     client.post(url, {"village": village.pk, "year": 2025, "violations": 2, "note": "更正"})
     record = BirthRecord.objects.get()
     assert record.violations == 2 and record.note == "更正"
+
+
+def test_a_second_answer_is_told_not_refused(client, contract, committee):
+    client.force_login(committee)
+    client.post(reverse("endings:resignation_record", args=[contract.pk]), {"reason": ""})
+    url = reverse("endings:resignation_detail", args=[Resignation.objects.get().pk])
+    assert client.post(url, {"end_date": "2026-04-30"}).status_code == 302
+    again = client.post(url, {"end_date": "2026-05-30"}, follow=True)
+    assert again.status_code == 200
+    assert "already answered" in again.content.decode()
+    assert Resignation.objects.get().end_date == datetime.date(2026, 4, 30)

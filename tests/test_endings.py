@@ -358,3 +358,19 @@ def test_the_certificate_is_issued_again_from_the_records(contract, township, co
     )
     text = pdf_text(issue_termination_certificate_again(resigned, by=committee))
     assert "2026年4月30日" in text and "2026年4月1日届满" in text
+
+
+def test_the_committee_is_told_of_a_request_and_the_director_of_the_answer(contract, committee):
+    from notifications.models import Notification
+
+    resignation = request(contract, on=D(2026, 3, 2))
+    told = Notification.objects.get(user=committee)
+    assert "王晓燕" in told.text and str(resignation.pk) in told.url
+    resignation_accept(
+        resignation=resignation,
+        end_date=D(2026, 4, 30),
+        agreed_earlier=False,
+        by=committee,
+        on=D(2026, 3, 5),
+    )
+    assert Notification.objects.filter(user=director_of(contract)).count() == 1

@@ -18,11 +18,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.constants import Role
+from accounts.models import User
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition, snapshot
 from contracts.constants import (
@@ -39,6 +41,7 @@ from contracts.signals import resignation_requested
 from contracts.sweep import sweep_step
 from core.identity import age_on
 from core.services import lock, require_permission, require_state
+from notifications.services import notify
 from policy.selectors import policy_in_force
 
 MANAGE_TERM = "contracts.manage_term"
@@ -46,6 +49,13 @@ MANAGE_TERM = "contracts.manage_term"
 
 def day(value: datetime.date) -> str:
     return date_format(value, "DATE_FORMAT")
+
+
+def resignation_url(resignation: Resignation) -> str:
+    try:
+        return reverse("endings:resignation_detail", args=[resignation.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def is_own_contract(by, contract: Contract) -> bool:
@@ -136,6 +146,19 @@ def resignation_request(
         after=snapshot(resignation),
         reason=reason,
     )
+    notify(
+        users=User.objects.filter(
+            role=Role.TOWNSHIP_COMMITTEE, township_id=contract.township_id, is_active=True
+        ),
+        key=f"resignation-requested-{resignation.pk}",
+        text=_("%(name)s (%(village)s) asks to resign; the notice period ends on %(day)s.")
+        % {
+            "name": contract.person.name,
+            "village": contract.post.village.name,
+            "day": day(resignation.notice_ends_on),
+        },
+        url=resignation_url(resignation),
+    )
     resignation_requested.send(sender=Resignation, resignation=resignation)
     return resignation
 
@@ -211,6 +234,13 @@ def resignation_accept(
         resignation=resignation,
         notice_days=policy.contract_notice_days,
         transition="accept_resignation",
+    )
+    notify(
+        users=User.objects.filter(person_id=contract.person_id, is_active=True),
+        key=f"resignation-accepted-{resignation.pk}",
+        text=_("Your resignation is accepted; your last day of service is %(day)s.")
+        % {"day": day(end_date)},
+        url=resignation_url(resignation),
     )
     if end_date <= on:
         _end_contract(

@@ -21,17 +21,21 @@ the committee hears the director and decides.
 """
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from contracts.constants import IN_FORCE_STATES, GroundDetector
 from contracts.models import BirthRecord, CaseGround, Contract, DismissalGround
 from contracts.sweep import sweep_step
+
+logger = logging.getLogger(__name__)
 
 
 class YearFactsProvider(Protocol):
@@ -130,8 +134,10 @@ def _year_facts(
 
 def _births(contracts: list[Contract], since: dict[int, int], until: int) -> list[Finding]:
     by_village: dict[int, dict[int, int]] = defaultdict(dict)
+    # A subquery, not a list of ids: the sweep looks at every contract in force at once.
+    in_force = Contract.objects.filter(state__in=IN_FORCE_STATES)
     for village_id, year, count in BirthRecord.objects.filter(
-        village__in={c.post.village_id for c in contracts}, violations__gt=0, year__lte=until
+        village__in=in_force.values("post__village"), violations__gt=0, year__lte=until
     ).values_list("village_id", "year", "violations"):
         by_village[village_id][year] = count
     findings = []
@@ -174,8 +180,9 @@ def _service_start_years(contracts: list[Contract]) -> dict[int, int]:
     """The first year each director served on the contract's post (over renewals): only
     years in post count against them."""
     first: dict[tuple[int, int], int] = {}
+    in_force = Contract.objects.filter(state__in=IN_FORCE_STATES)
     for person_id, post_id, start in Contract.objects.filter(
-        person__in={c.person_id for c in contracts}
+        person__in=in_force.values("person")
     ).values_list("person_id", "post_id", "start_date"):
         key = (person_id, post_id)
         first[key] = min(first.get(key, start.year), start.year)
@@ -259,17 +266,20 @@ def dismissal_detectors(*, today: datetime.date) -> int:
             fresh[finding.contract_id].append(finding)
     opened = 0
     for contract_id, found in sorted(fresh.items()):
-        with transaction.atomic():
-            contract = Contract.objects.get(pk=contract_id)
-            claims = [
-                GroundClaim(ground=grounds[f.detector], period=f.period, detail=f.detail)
-                for f in found
-            ]
-            case_open_detected(
-                contract=contract,
-                claims=claims,
-                summary=SUMMARY.format("；".join(f.detail for f in found)),
-                on=today,
-            )
-            opened += 1
+        claims = [
+            GroundClaim(ground=grounds[f.detector], period=f.period, detail=f.detail) for f in found
+        ]
+        try:
+            with transaction.atomic():
+                case_open_detected(
+                    contract=Contract.objects.get(pk=contract_id),
+                    claims=claims,
+                    summary=SUMMARY.format("；".join(f.detail for f in found)),
+                    on=today,
+                )
+        except ValidationError:
+            # Ended, or opened by hand, meanwhile: the next run looks again.
+            logger.info("No case opened for contract %s: refused meanwhile", contract_id)
+            continue
+        opened += 1
     return opened

@@ -6,9 +6,9 @@ happens when late. Each starts from the signal its service sends.
         working days; escalated to the county on timeout) → end
 
     DismissalFlow (one per case, ``DismissalProcess``)
-        start (dismissal_case_opened) → hear (township committee; due the day after the
-        statement date) → decide (township committee; due_case_decision_days) → file (county
-        HR; due_case_filing_days) → end
+        start (dismissal_case_opened) → hear (township committee; due the first working
+        day after the statement date) → decide (township committee;
+        due_case_decision_days) → file (county HR; due_case_filing_days) → end
 
 A task's page is the record's page (``contracts.views_endings``): its form for the step calls
 the one service of the step, and then completes the task (``complete_step``), whether the
@@ -40,7 +40,7 @@ from audit.services import audit_record
 from contracts.models import DismissalCase, Resignation
 from contracts.signals import dismissal_case_opened, resignation_requested
 from notifications.services import notify
-from workflows.deadlines import at_start_of, due_after_working_days
+from workflows.deadlines import due_after_working_days
 from workflows.models import DismissalProcess, ResignationProcess
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -231,11 +231,12 @@ class DismissalFlow(flow.Flow):
         activation.process.case = case
 
     def statement_due(self, activation) -> datetime.datetime:
-        """The statement, or that the director gave none, is recorded by the day it is due
-        (the task is overdue from the next day)."""
+        """The statement is due on the case's statement date; that the director gave none can
+        be recorded only from the day after, so the task's last day is the first working day
+        after the statement date."""
         case = activation.process.case
         last = case.statement_due or timezone.localdate()
-        return at_start_of(last + datetime.timedelta(days=1))
+        return due_after_working_days(last, 1)
 
     def decision_due(self, activation) -> datetime.datetime:
         case = activation.process.case

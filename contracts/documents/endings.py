@@ -146,7 +146,7 @@ def issue_termination_certificate_again(contract: Contract, *, by) -> Document:
             reason=EndReason.RESIGNATION,
             resignation=resignation,
             notice_days=policy.contract_notice_days,
-            transition="accept_resignation",
+            transition="accept",
         )
     if contract.ended_on is None or contract.end_reason not in REASON_CN:
         raise ValueError("This contract was neither resigned from nor terminated.")

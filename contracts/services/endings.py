@@ -233,7 +233,7 @@ def resignation_accept(
         reason=EndReason.RESIGNATION,
         resignation=resignation,
         notice_days=policy.contract_notice_days,
-        transition="accept_resignation",
+        transition="accept",
     )
     notify(
         users=User.objects.filter(person_id=contract.person_id, is_active=True),

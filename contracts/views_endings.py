@@ -13,6 +13,7 @@ township's record answers 404, a director sees only their own). Each form calls 
 its refusal is shown on the form and nothing is changed.
 """
 
+import logging
 from typing import Any
 
 import django_fsm
@@ -20,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,6 +39,7 @@ from contracts.models import BirthRecord, CaseEvidence, Contract, DismissalCase,
 from contracts.services import dismissal, endings
 from organisation.models import Village
 from paperwork.models import Document
+from paperwork.services import DocumentIssueError
 from policy.selectors import policy_in_force
 from workflows.deadlines import deadline_text
 from workflows.flows_endings import (
@@ -48,6 +50,8 @@ from workflows.flows_endings import (
     due_of,
     resignation_process,
 )
+
+logger = logging.getLogger(__name__)
 
 VIEW_CASE = "contracts.view_dismissalcase"
 VIEW_RESIGNATION = "contracts.view_resignation"
@@ -106,6 +110,16 @@ def _run(form, call) -> bool:
     except IntegrityError:
         form.add_error(
             None, _("Someone else recorded the same meanwhile. Reload the page and check.")
+        )
+    except (DocumentIssueError, OSError, DatabaseError):
+        logger.exception("A step of a resignation, termination or case failed")
+        form.add_error(
+            None,
+            _(
+                "The step could not be completed because of a technical problem (a document "
+                "that could not be issued, the disk or the database). Nothing was changed; "
+                "try again, and tell the system administrator if it happens again."
+            ),
         )
     else:
         return True

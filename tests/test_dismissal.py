@@ -345,3 +345,35 @@ def test_a_notice_that_cannot_be_issued_leaves_the_director_in_post(
     assert contract.state == ContractState.ACTIVE
     assert Post.objects.get(pk=contract.post_id).holder_id == contract.person_id
     assert not Vacancy.objects.exists()
+
+
+def test_text_that_cannot_be_stored_or_printed_is_refused_by_its_field(contract, committee):
+    case = open_case(contract, committee)
+    with pytest.raises(ValidationError) as caught:
+        case_hear(
+            case=case, statement="台帐\x07已补齐", declined=False, by=committee, on=D(2026, 6, 3)
+        )
+    assert "statement" in caught.value.message_dict
+    case_hear(case=case, statement="台帐已补齐", declined=False, by=committee, on=D(2026, 6, 3))
+    with pytest.raises(ValidationError) as caught:
+        case_decide(
+            case=case,
+            decision=CaseDecision.DISMISS,
+            reasons="情节严重\ue000",
+            by=committee,
+            on=D(2026, 6, 4),
+        )
+    assert "reasons" in caught.value.message_dict
+    case.refresh_from_db()
+    contract.refresh_from_db()
+    assert case.state == CaseState.HEARD and contract.state == ContractState.ACTIVE
+    # full-width digits and letters are made plain once, before they are stored
+    case_decide(
+        case=case,
+        decision=CaseDecision.CLOSE,
+        reasons="２０２６年已整改",
+        by=committee,
+        on=D(2026, 6, 4),
+    )
+    case.refresh_from_db()
+    assert case.decision_reasons == "2026年已整改"

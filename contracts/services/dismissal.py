@@ -41,6 +41,7 @@ from contracts.models import (
     DismissalCase,
     DismissalGround,
 )
+from contracts.services.endings import clean
 from contracts.services.posts import post_vacate
 from contracts.signals import dismissal_case_opened
 from core.files import save_on_commit
@@ -142,7 +143,7 @@ def _checked_evidence(evidence: Sequence[Evidence]) -> list[tuple[str, Any, str]
         )
     checked: list[tuple[str, Any, str]] = []
     for number, piece in enumerate(evidence, start=1):
-        text = (piece.text or "").strip()
+        text = clean(piece.text, field="evidence_text", label=_("Evidence (description)"))
         if piece.file is None:
             if text:
                 checked.append((text, None, ""))
@@ -259,7 +260,8 @@ def case_open(
     for the year ``period``, with a summary of the facts and evidence."""
     contract = lock(contract, related=("township__county", "person", "post__village"))
     require_case_officer(by, contract)
-    if not (summary or "").strip():
+    summary = clean(summary, field="summary", label=_("Facts"))
+    if not summary:
         raise ValidationError({"summary": _("Describe the facts of the case.")})
     if not (1990 <= period <= on.year):
         raise ValidationError(
@@ -315,7 +317,7 @@ def case_hear(
     case = lock(case, related=("township", "contract__person"))
     require_case_officer(by, case)
     require_state(case, [CaseState.OPENED], action=_("Recording the director's statement"))
-    statement = (statement or "").strip()
+    statement = clean(statement, field="statement", label=_("The director's written statement"))
     if declined:
         if statement:
             raise ValidationError(
@@ -360,7 +362,7 @@ def case_decide(
             )
         )
     require_state(case, [CaseState.HEARD], action=_("Deciding a dismissal case"))
-    reasons = (reasons or "").strip()
+    reasons = clean(reasons, field="reasons", label=_("Reasons"))
     if decision not in CaseDecision.values:
         raise ValidationError({"decision": _("Choose to dismiss the director or close the case.")})
     if not reasons:
@@ -408,7 +410,7 @@ def birth_record_save(*, village, year: int, violations: int, note: str, by):
     if violations < 0:
         raise ValidationError({"violations": _("The number of births cannot be negative.")})
     record = BirthRecord.objects.select_for_update().filter(village=village, year=year).first()
-    note = (note or "").strip()
+    note = clean(note, field="note", label=_("Note"), multiline=False)
     if record is None:
         record = BirthRecord(
             village=village, year=year, violations=violations, note=note, recorded_by=by

@@ -40,6 +40,7 @@ from contracts.services.posts import post_vacate
 from contracts.signals import resignation_requested
 from contracts.sweep import sweep_step
 from core.identity import age_on
+from core.normalise import clean_text
 from core.services import lock, require_permission, require_state
 from notifications.services import notify
 from policy.selectors import policy_in_force
@@ -49,6 +50,15 @@ MANAGE_TERM = "contracts.manage_term"
 
 def day(value: datetime.date) -> str:
     return date_format(value, "DATE_FORMAT")
+
+
+def clean(value, *, field: str, label, multiline: bool = True) -> str:
+    """Text from a person, normalised (``core.normalise``); a character that cannot be stored
+    or printed on the documents is refused by the field's name."""
+    try:
+        return clean_text(value, label=label, multiline=multiline).strip()
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
 
 
 def resignation_url(resignation: Resignation) -> str:
@@ -114,7 +124,7 @@ def resignation_request(
     if not is_own_contract(by, contract):
         require_term_manager(by, contract)
     require_in_force(contract, _("Requesting to resign"))
-    reason = (reason or "").strip()
+    reason = clean(reason, field="reason", label=_("Reason for resigning"))
     if Resignation.objects.filter(contract=contract, state=ResignationState.REQUESTED).exists():
         raise ValidationError(
             _("A resignation of this contract is already waiting for the township's answer.")
@@ -295,7 +305,7 @@ def contract_terminate(
     contract = lock(contract, related=("township__county", "person", "post__village", "policy"))
     require_term_manager(by, contract)
     require_in_force(contract, _("Terminating a contract"))
-    note = (note or "").strip()
+    note = clean(note, field="note", label=_("The township's decision and its grounds"))
     if reason not in TERMINATION_REASONS:
         raise ValidationError(
             {"reason": _("Choose the reason: change of post, health or the renewal age.")}

@@ -46,7 +46,6 @@ from workflows.flows_endings import (
     DismissalFlow,
     ResignationFlow,
     case_process,
-    complete_step,
     due_of,
     resignation_process,
 )
@@ -336,9 +335,6 @@ def resignation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     on=today,
                 )
-                complete_step(
-                    resignation_process(resignation), ResignationFlow.answer, request.user
-                )
 
             done = _run(form, accept)
             if done:
@@ -543,7 +539,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 else:
                     dismissal.case_file(case=case, by=user, on=today)
-                complete_step(case_process(case), CASE_STEPS[step], user)
 
             done_text = {
                 "hear": _("The hearing is recorded."),

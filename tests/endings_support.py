@@ -125,7 +125,6 @@ class EndingsRecords:
         # Two more cases, waiting for the decision and for the filing (each step's task).
         from contracts.constants import CaseDecision
         from contracts.services.dismissal import case_decide, case_hear
-        from workflows.flows_endings import DismissalFlow, case_process, complete_step
 
         def heard(code: str):
             case = case_open(
@@ -137,7 +136,6 @@ class EndingsRecords:
                 on=today,
             )
             case_hear(case=case, statement="陈述", declined=False, by=member, on=today)
-            complete_step(case_process(case), DismissalFlow.hear, member)
             return case
 
         self.heard_case = heard("ledger_disorder")
@@ -149,7 +147,6 @@ class EndingsRecords:
             by=member,
             on=today,
         )
-        complete_step(case_process(self.decided_case), DismissalFlow.decide, member)
 
     def task(self, node):
         """The open task of ``node`` in this side's records."""

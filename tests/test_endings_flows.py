@@ -152,3 +152,33 @@ def test_a_task_link_of_another_township_is_not_found(client, contract, foreign_
     client.logout()
     response = client.get(reverse("resignation:answer:index", args=[process.pk, task.pk]))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_a_step_recorded_through_the_service_completes_its_task(contract, committee):
+    from contracts.constants import CaseDecision
+    from contracts.services.dismissal import case_decide, case_hear
+
+    case = case_open(
+        contract=contract,
+        grounds=[DismissalGround.objects.get(code="major_error")],
+        period=2026,
+        summary="事实",
+        by=committee,
+        on=datetime.date(2026, 3, 2),
+    )
+    process = case_process(case)
+    assert process is not None
+    case_hear(
+        case=case, statement="陈述", declined=False, by=committee, on=datetime.date(2026, 3, 3)
+    )
+    assert open_tasks(process).get().flow_task == DismissalFlow.decide
+    case_decide(
+        case=case,
+        decision=CaseDecision.CLOSE,
+        reasons="不予辞退",
+        by=committee,
+        on=datetime.date(2026, 3, 4),
+    )
+    decided = Task.objects.get(process=process, flow_task=DismissalFlow.decide)
+    assert decided.status == STATUS.DONE and decided.owner == committee
+    assert open_tasks(process).get().flow_task == DismissalFlow.file

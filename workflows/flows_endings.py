@@ -10,25 +10,31 @@ happens when late. Each starts from the signal its service sends.
         day after the statement date) → decide (township committee;
         due_case_decision_days) → file (county HR; due_case_filing_days) → end
 
-A task's page is the record's page (``contracts.views_endings``): its form for the step calls
-the one service of the step, and then completes the task (``complete_step``), whether the
-user came from the task or from the record. The flow never writes the record; it only says
-who acts and by when.
+A task's page is the record's page (``contracts.views_endings``), whose form for the step calls
+the one service of the step. A task is done the moment its fact is recorded, whoever recorded
+it and from whichever page: the django-fsm ``post_transition`` signal of the resignation or
+the case (sent inside the service's transaction) settles the step's task, so a step that fails
+leaves the flow as it was. The flow never writes the record; it only says who acts and by
+when.
 """
 
 import datetime
-from types import SimpleNamespace
 
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_fsm.signals import post_transition
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import task_finished
 from viewflow.workflow.status import STATUS
 
 from accounts.backends import COUNTY_HR_PERMISSION, TOWNSHIP_COMMITTEE_PERMISSION
@@ -66,6 +72,8 @@ def record_url(process) -> str:
 
 class HumanStep(flow.View):
     """A human step without the pages that would undo or cancel it by hand."""
+
+    activation_class: type = ViewActivation  # set to StepActivation below
 
     undo_view_class = None
     cancel_view_class = None
@@ -283,7 +291,38 @@ def start_dismissal_flow(sender, case: DismissalCase, **kwargs) -> None:
     DismissalFlow.start.run(case=case)
 
 
-# --- the step done on the record's page -----------------------------------------------------------
+# --- a step is done when its fact is recorded -------------------------------------------------
+
+
+class StepActivation(ViewActivation):
+    """A human step of these flows; ``settle`` completes it from code when its fact was
+    recorded (on the record's page, or by any other caller of the services)."""
+
+    @Activation.status.transition(
+        source=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED], target=STATUS.DONE
+    )
+    def settle(self, by=None):
+        if by is not None and getattr(by, "pk", None):
+            self.task.owner = by
+        self.task.started = self.task.started or now()
+        self.task.finished = now()
+        self.task.save()
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+def settle_step(process, node, by=None) -> bool:
+    """Complete the open task of ``node`` in ``process`` (the step's fact was recorded) and
+    move the flow on; False when there was none."""
+    if process is None:
+        return False
+    with process.flow_class.lock(process.pk):
+        task = open_task(process, node)
+        if task is None:
+            return False
+        activation = task.flow_task.activation_class(task)
+        activation.settle(by=by)
+        activation.activate_next()
+    return True
 
 
 def open_task(process, node) -> Task | None:
@@ -294,21 +333,23 @@ def open_task(process, node) -> Task | None:
     )
 
 
-def complete_step(process, node, user) -> bool:
-    """The step's service has done its work (on the record's page): complete the step's
-    open task as ``user``, which moves the flow on. False when there was none."""
-    task = open_task(process, node)
-    if task is None:
-        return False
-    with task.activation() as activation:
-        if activation.task.status == STATUS.NEW:
-            activation.assign(user)
-        elif activation.task.owner_id != user.pk:
-            activation.reassign(user)
-    with task.activation() as activation:
-        activation.start(SimpleNamespace(user=user))
-        activation.execute()
-    return True
+@receiver(post_transition, sender=Resignation, dispatch_uid="workflows.flows_endings.answer")
+def resignation_followed(sender, instance: Resignation, name: str, **kwargs) -> None:
+    """Accepting (or withdrawing) the resignation is the answer: its task is done."""
+    if name in ("accept", "withdraw"):
+        by = (kwargs.get("method_kwargs") or {}).get("by")
+        settle_step(resignation_process(instance), ResignationFlow.answer, by)
+
+
+CASE_STEPS = {"hear": "hear", "decide": "decide", "file": "file"}
+
+
+@receiver(post_transition, sender=DismissalCase, dispatch_uid="workflows.flows_endings.case")
+def case_followed(sender, instance: DismissalCase, name: str, **kwargs) -> None:
+    """Hearing, deciding and filing the case each complete their step."""
+    if name in CASE_STEPS:
+        by = (kwargs.get("method_kwargs") or {}).get("by")
+        settle_step(case_process(instance), getattr(DismissalFlow, CASE_STEPS[name]), by)
 
 
 def resignation_process(resignation: Resignation) -> ResignationProcess | None:
@@ -326,3 +367,6 @@ def due_of(process, node) -> datetime.datetime | None:
         return None
     timer = task.leading.filter(status=STATUS.SCHEDULED).order_by("scheduled").first()
     return timer.scheduled if timer is not None else None
+
+
+HumanStep.activation_class = StepActivation

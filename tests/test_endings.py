@@ -336,7 +336,7 @@ def test_a_certificate_that_cannot_be_issued_leaves_nothing_half_done(
 
 @time_machine.travel(datetime.datetime(2026, 6, 1, 10), tick=False)
 def test_the_certificate_is_issued_again_from_the_records(contract, township, committee):
-    from contracts.documents.endings import issue_termination_certificate_again
+    from contracts.endings_documents import issue_termination_certificate_again
 
     contract_terminate(
         contract=contract, reason=EndReason.HEALTH, on=D(2026, 6, 1), note="因病", by=committee

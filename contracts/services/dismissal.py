@@ -31,7 +31,7 @@ from accounts.models import User
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition, audited_update, snapshot
 from contracts.constants import IN_FORCE_STATES, CaseDecision, CaseState
-from contracts.documents.endings import issue_dismissal_notice
+from contracts.endings_documents import issue_dismissal_notice
 from contracts.evidence import check_evidence_file
 from contracts.models import (
     BirthRecord,

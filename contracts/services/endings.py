@@ -34,7 +34,7 @@ from contracts.constants import (
     ResignationState,
 )
 from contracts.dates import notice_ends_on, notice_rule_text
-from contracts.documents.endings import issue_termination_certificate
+from contracts.endings_documents import issue_termination_certificate
 from contracts.models import Contract, Resignation
 from contracts.services.posts import post_vacate
 from contracts.signals import resignation_requested

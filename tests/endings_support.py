@@ -91,21 +91,27 @@ class EndingsRecords:
 
         seed_grounds()
         side = world.side(side_name)
-        start = datetime.date(2025, 1, 1)
-        self.contract = Contract(
-            person=side.person,
-            post=side.post,
-            township=side.township,
-            policy=world.policy,
-            state=ContractState.ACTIVE,
-            term_years=3,
-            start_date=start,
-            end_date=contract_end_date(start, 3),
-            monthly_pay=world.policy.monthly_pay,
-            activated_on=start,
-            filed_on=start,
-        )
-        self.contract.save()
+        # The matrix's own contract of the side, where its world has one (``World.term``,
+        # with the signing work); otherwise one made here.
+        term = getattr(world, "term", None)
+        if term is not None:
+            self.contract = term(side_name).contract
+        else:
+            start = datetime.date(2025, 1, 1)
+            self.contract = Contract(
+                person=side.person,
+                post=side.post,
+                township=side.township,
+                policy=world.policy,
+                state=ContractState.ACTIVE,
+                term_years=3,
+                start_date=start,
+                end_date=contract_end_date(start, 3),
+                monthly_pay=world.policy.monthly_pay,
+                activated_on=start,
+                filed_on=start,
+            )
+            self.contract.save()
         member = committee_member(side.township, username=f"endings-{side_name}")
         today = datetime.date(2026, 3, 2)
         self.resignation = resignation_request(

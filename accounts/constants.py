@@ -138,6 +138,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "paperwork.view_document",
             "contracts.view_contract",
             "contracts.view_resignation",
+            "contracts.view_dismissalcase",
         }
     ),
 }

@@ -7,7 +7,12 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     # Modules that register steps of the daily sweep (contracts.sweep).
-    sweep_modules: tuple[str, ...] = ("contracts.services.vacancies", "contracts.sweep_steps")
+    sweep_modules: tuple[str, ...] = (
+        "contracts.services.endings",
+        "contracts.services.vacancies",
+        "contracts.sweep_steps",
+        "contracts.detectors",
+    )
 
     def ready(self) -> None:
         import importlib

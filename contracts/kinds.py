@@ -51,4 +51,31 @@ INDUCTION_CERTIFICATE = Kind(
     version=1,
 )
 
-register(CONTRACT, COUNTY_FILING_FORM, INDUCTION_CERTIFICATE, ACTING_DESIGNATION, RENEWAL_NOTICE)
+# The end of a contract (contracts.services.endings): a resignation accepted, or a township
+# decision to terminate (解聘) for change of post, health or the renewal age.
+TERMINATION_CERTIFICATE = Kind(
+    "termination_certificate",
+    printed_title="解除聘用合同证明书",
+    label=_("Termination certificate"),
+    template="paperwork/contracts/termination_certificate.html",
+    version=1,
+)
+
+# A dismissal case decided to dismiss (contracts.services.dismissal.case_decide).
+DISMISSAL_NOTICE = Kind(
+    "dismissal_notice",
+    printed_title="辞退通知书",
+    label=_("Dismissal notice"),
+    template="paperwork/contracts/dismissal_notice.html",
+    version=1,
+)
+
+register(
+    CONTRACT,
+    COUNTY_FILING_FORM,
+    INDUCTION_CERTIFICATE,
+    ACTING_DESIGNATION,
+    RENEWAL_NOTICE,
+    TERMINATION_CERTIFICATE,
+    DISMISSAL_NOTICE,
+)

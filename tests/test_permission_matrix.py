@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.constants import Role
+from tests.endings_support import endings_records
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
 from tests.renewal_support import side_notification, side_review
 
@@ -709,6 +710,118 @@ MATRIX += [
 
 MATRIX += flow_rows()
 MATRIX += contract_flow_rows()
+
+
+def endings_url(name: str, record: str, *extra: str) -> URLBuilder:
+    """The URL of a record of the pages of resignation, termination and dismissal
+    (``tests.endings_support.EndingsRecords``): contract, resignation or case."""
+
+    def build(world: World, side: str) -> str:
+        records = endings_records(world, side)
+        args = [getattr(records, record).pk] + [getattr(records, e).pk for e in extra]
+        return reverse(name, args=args)
+
+    return build
+
+
+def endings_plain(name: str) -> URLBuilder:
+    """A page without a record, with both sides' records in the world."""
+
+    def build(world: World, side: str) -> str:
+        endings_records(world, "own")
+        endings_records(world, "foreign")
+        return reverse(name)
+
+    return build
+
+
+def endings_task_url(name: str) -> URLBuilder:
+    """The link of a task of the resignation or dismissal flow, at the node the name says."""
+
+    def build(world: World, side: str) -> str:
+        from workflows.flows_endings import DismissalFlow, ResignationFlow
+
+        flow_class = ResignationFlow if name.startswith("resignation:") else DismissalFlow
+        task = endings_records(world, side).task(getattr(flow_class, name.split(":")[1]))
+        return reverse(name, args=[task.process_id, task.pk])
+
+    return build
+
+
+# A task's link sends whoever may read the record to its page.
+FLOW_LINK = expect(
+    admin=REDIRECT,
+    county=REDIRECT,
+    committee=(REDIRECT, 404),
+    office=403,
+    village=403,
+    director=(REDIRECT, 404),
+)
+TERM_MANAGER = expect(
+    admin=200, county=403, committee=SCOPED, office=403, village=403, director=403
+)
+CASE_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=403, village=403, director=SCOPED
+)
+MATRIX += [
+    Row(
+        "endings:index",
+        endings_plain("endings:index"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=200),
+    ),
+    Row(
+        "endings:in_post",
+        endings_plain("endings:in_post"),
+        expect(admin=200, county=403, committee=200, office=403, village=403, director=403),
+    ),
+    Row(
+        "endings:resign",
+        endings_plain("endings:resign"),
+        expect(admin=403, county=403, committee=403, office=403, village=403, director=200),
+    ),
+    Row(
+        "endings:resignation_record",
+        endings_url("endings:resignation_record", "contract"),
+        TERM_MANAGER,
+    ),
+    Row("endings:terminate", endings_url("endings:terminate", "contract"), TERM_MANAGER),
+    Row("endings:case_new", endings_url("endings:case_new", "contract"), TERM_MANAGER),
+    Row(
+        "endings:resignation_list",
+        endings_plain("endings:resignation_list"),
+        expect(admin=200, county=200, committee=200, office=403, village=403, director=200),
+    ),
+    Row(
+        "endings:resignation_detail",
+        endings_url("endings:resignation_detail", "resignation"),
+        CASE_READER,
+    ),
+    Row(
+        "endings:case_list",
+        endings_plain("endings:case_list"),
+        expect(admin=200, county=200, committee=200, office=403, village=403, director=200),
+    ),
+    Row("endings:case_detail", endings_url("endings:case_detail", "case"), CASE_READER),
+    Row(
+        "endings:evidence_file",
+        endings_url("endings:evidence_file", "case", "evidence"),
+        CASE_READER,
+    ),
+    *[
+        Row(name, endings_task_url(name), FLOW_LINK)
+        for name in (
+            "resignation:answer:index",
+            "dismissal:hear:index",
+            "dismissal:decide:index",
+            "dismissal:file:index",
+        )
+    ],
+    Row(
+        "endings:births",
+        endings_plain("endings:births"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+]
 ROWS = {row.name: row for row in MATRIX}
 
 

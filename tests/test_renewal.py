@@ -317,6 +317,7 @@ def test_the_renewal_contract_coming_into_force_ends_the_old_one_as_renewed(cont
     )
     review.refresh_from_db()
     new = review.new_contract
+    assert new is not None
     day = timezone.localdate(new.created_at)
     new = contract_sign(
         contract=new, signatory="李组长", township_on=day, director_on=day, by=people["committee"]

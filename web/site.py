@@ -26,8 +26,10 @@ from viewflow.urls.base import Route
 from accounts.constants import Role
 from workflows.flows import CampaignFlow
 from workflows.flows_contract import ContractFlow
+from workflows.flows_endings import DismissalFlow, ResignationFlow
 from workflows.viewsets import CampaignFlowViewset
 from workflows.viewsets_contract import ContractFlowViewset
+from workflows.viewsets_endings import EndingsFlowViewset
 
 
 def _first_plain_route(patterns, prefix: str = "") -> str | None:
@@ -218,6 +220,30 @@ class CunpinSite(Site):
         "notifications",
         menu_url_name="notifications:list",
     )
+    # Resignation, termination and dismissal cases (contracts.urls_endings).
+    endings_path = route(
+        "term/",
+        StaffSection(
+            app_name="endings",
+            title=_("Resignation and dismissal"),
+            icon="logout",
+            urls_module="contracts.urls_endings",
+            menu_url_name="endings:index",
+            menu_permission=lambda user: any(
+                user.has_perm(p)
+                for p in (
+                    "contracts.view_dismissalcase",
+                    "contracts.view_resignation",
+                    "contracts.view_birthrecord",
+                )
+            ),
+        ),
+    )
+    # Their flows' task links (workflows.flows_endings): no menu entry of their own.
+    resignation_flow_path = route(
+        "term/resignation-tasks/", EndingsFlowViewset(ResignationFlow, icon="logout")
+    )
+    dismissal_flow_path = route("term/case-tasks/", EndingsFlowViewset(DismissalFlow, icon="gavel"))
     policy_path = section(
         "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"
     )

@@ -14,6 +14,7 @@ class WorkflowsConfig(AppConfig):
         from workflows import (
             flows,  # noqa: F401
             flows_contract,  # noqa: F401
+            flows_endings,  # noqa: F401
             flows_renewal,  # noqa: F401
             flows_vacancy,  # noqa: F401
         )

@@ -13,7 +13,7 @@ CONTRACT = Kind(
     printed_title="村级人口主任聘用合同",
     label=_("Contract"),
     template="paperwork/contracts/contract.html",
-    version=4,
+    version=5,
     carries_full_id=True,
 )
 

@@ -3,12 +3,14 @@ simulated with time-machine."""
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone, translation
+from pypdf import PdfReader
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -21,7 +23,7 @@ from contracts.constants import (
     RenewalState,
     VacancyState,
 )
-from contracts.kinds import RENEWAL_NOTICE
+from contracts.kinds import CONTRACT, RENEWAL_NOTICE
 from contracts.models import Contract, RenewalReview, Vacancy
 from contracts.services.renewal import renewal_decide, renewal_review_open
 from contracts.services.signing import contract_file, contract_sign
@@ -31,6 +33,7 @@ from contracts.term_records import register_term_records
 from notifications.models import Notification
 from organisation.models import Post
 from paperwork.models import Document
+from paperwork.selectors import document_current
 from tests.builders import committee_member
 from tests.renewal_support import active_contract
 from tests.test_paperwork import pdf_text, stored_bytes
@@ -324,6 +327,11 @@ def test_the_renewal_contract_coming_into_force_ends_the_old_one_as_renewed(cont
     )
     contract.refresh_from_db()
     assert contract.state == ContractState.EXPIRING  # in force until the new one is
+    signed = document_current(kind=CONTRACT, subject=new)
+    assert signed is not None
+    with signed.file.open("rb") as handle:
+        text = "".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert "经乡镇续聘审核决定续聘为村级人口主任" in re.sub(r"\s+", "", text)
 
     new = contract_file(contract=new, by=people["hr"])  # no induction for a renewal
 

@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.constants import TERMINATION_REASONS, CaseDecision, EndReason
 from contracts.models import DismissalGround
+from core.forms import NormalisedForm
 from organisation.models import Village
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ResignationRequestForm(forms.Form):
+class ResignationRequestForm(NormalisedForm):
     reason = forms.CharField(
         label=_("Reason for resigning"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -25,14 +26,14 @@ class ResignationRequestForm(forms.Form):
     )
 
 
-class ResignationAcceptForm(forms.Form):
+class ResignationAcceptForm(NormalisedForm):
     end_date = forms.DateField(label=_("Last day of service"), widget=DATE)
     agreed_earlier = forms.BooleanField(
         label=_("Both parties agreed on an earlier end than the notice allows"), required=False
     )
 
 
-class TerminationForm(forms.Form):
+class TerminationForm(NormalisedForm):
     reason = forms.ChoiceField(
         label=_("Reason"),
         choices=[(r.value, r.label) for r in EndReason if r in TERMINATION_REASONS],
@@ -61,7 +62,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class CaseOpenForm(forms.Form):
+class CaseOpenForm(NormalisedForm):
     grounds = forms.ModelMultipleChoiceField(
         label=_("Grounds for dismissal"),
         queryset=DismissalGround.objects.order_by("position"),
@@ -83,7 +84,7 @@ class CaseOpenForm(forms.Form):
     )
 
 
-class CaseHearForm(forms.Form):
+class CaseHearForm(NormalisedForm):
     statement = forms.CharField(
         label=_("The director's written statement"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -95,7 +96,7 @@ class CaseHearForm(forms.Form):
     )
 
 
-class CaseDecideForm(forms.Form):
+class CaseDecideForm(NormalisedForm):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=CaseDecision.choices, widget=forms.RadioSelect
     )
@@ -104,7 +105,7 @@ class CaseDecideForm(forms.Form):
     )
 
 
-class BirthRecordForm(forms.Form):
+class BirthRecordForm(NormalisedForm):
     village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none())
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     violations = forms.IntegerField(label=_("Births against the rule"), min_value=0, max_value=999)

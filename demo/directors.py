@@ -9,9 +9,7 @@ campaigns (whose applicants are drawn around the people on record). Idempotent: 
 county has an imported contract, nothing is done (one query).
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +22,7 @@ from contracts.constants import ContractOrigin
 from contracts.importing import TEMPLATE_HEADER, directors_import
 from contracts.models import Contract
 from contracts.services.drafting import contract_end_date
+from core.exports import csv_content
 from demo import data
 from demo.services import _household, _id_number
 from organisation.constants import PostStatus
@@ -110,12 +109,9 @@ def demo_directors_load() -> int:
     rows = _rows(today)
     if officer is None or rows is None:
         return 0
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([TEMPLATE_HEADER, *rows])
+    content = csv_content([TEMPLATE_HEADER, *rows])
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        report = directors_import(
-            file_name=FILE_NAME, content=buffer.getvalue().encode(), by=officer
-        )
+        report = directors_import(file_name=FILE_NAME, content=content, by=officer)
     if not report.ok:
         problems = "; ".join(f"{e.row} {e.column} {e.reason}" for e in report.errors)
         raise RuntimeError(f"the demo's directors could not be imported: {problems}")

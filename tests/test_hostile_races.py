@@ -33,6 +33,7 @@ from accounts.constants import Role
 from accounts.models import User
 from contracts.models import Contract
 from core.education import Education
+from core.files import discard_uncommitted
 from organisation.importing import villages_import
 from organisation.models import Township, Village
 from people.models import Person
@@ -75,6 +76,9 @@ def race(work, n: int = THREADS) -> list:
         except Exception as exc:  # the assertions look at what was raised
             results[i] = exc
         finally:
+            # As at the end of a request: files staged by a transaction that rolled back
+            # (a loser's document) are deleted with it.
+            discard_uncommitted()
             connections.close_all()
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]

@@ -265,3 +265,9 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
                 "韦", "春燕", "花江镇", "和平村", "韦春燕"),
 )
 # fmt: on
+
+# The director of the contract term's resignation example (``demo.term``), who asked to resign
+# on her own account: created with her contract, once the term's directors are imported.
+TERM_DIRECTOR_ACCOUNT = DemoAccount(
+    "director_wu", "Cunpin-2026-wu", Role.DIRECTOR, "吴", "秀芬", "上关镇", "上关村", "吴秀芬"
+)

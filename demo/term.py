@@ -27,6 +27,7 @@ import io
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone, translation
@@ -35,6 +36,8 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import User
+from accounts.services import user_create
+from audit.services import audited_update
 from contracts.constants import ContractOrigin, ContractState, EndReason, VacancyState
 from contracts.importing import TEMPLATE_HEADER, directors_import
 from contracts.models import Contract, DismissalGround, Vacancy
@@ -45,7 +48,7 @@ from contracts.services.vacancies import escalate_overdue_vacancies, vacancy_des
 from contracts.sweep_steps import renewal_reviews
 from demo import data
 from demo.directors import two_years_ago
-from demo.services import _household, _id_number
+from demo.services import REASON, _email, _household, _id_number
 from organisation.constants import PostStatus
 from organisation.models import Post
 from people.models import Person
@@ -174,12 +177,55 @@ def _acting_person(vacancy: Vacancy) -> Person:
     return post.holder
 
 
-def demo_term_load() -> int:
-    """Build the term's examples unless one of their directors has a contract; the number of
-    directors imported for them (0 when there was nothing to do or no way to do it)."""
+ACCOUNT = data.TERM_DIRECTOR_ACCOUNT
+
+
+def _director_account(contract: Contract, password_hash: str) -> User:
+    """The account of the director of ``contract`` (``data.TERM_DIRECTOR_ACCOUNT``)."""
+    user = User(
+        username=ACCOUNT.username,
+        email=_email(ACCOUNT),
+        first_name=ACCOUNT.first_name,
+        last_name=ACCOUNT.last_name,
+        role=ACCOUNT.role,
+        county=contract.township.county,
+        township=contract.township,
+        village=contract.post.village,
+        person=contract.person,
+        password=password_hash,
+    )
+    user_create(user=user, by=None, reason=REASON)
+    return user
+
+
+def demo_term_account(*, reset_passwords: bool = False) -> tuple[User | None, bool]:
+    """The term director's account, if the demo made it, and whether its password was set
+    back to the printed one (``--reset-passwords``)."""
+    user = User.objects.filter(username=ACCOUNT.username).select_related("person").first()
+    if user is None or user.role != ACCOUNT.role or not reset_passwords:
+        return user, False
+    audited_update(
+        user,
+        {"password": make_password(ACCOUNT.password)},
+        by=None,
+        reason=f"{REASON}：密码重置为演示密码",
+    )
+    return user, True
+
+
+@dataclass
+class TermResult:
+    imported: int = 0  # directors imported for the examples
+    account_created: bool = False  # the term director's account
+
+
+def demo_term_load() -> TermResult:
+    """Build the term's examples unless one of their directors has a contract (nothing done
+    either when the county lacks what they need)."""
+    result = TermResult()
     ids = {d.case: _id_number(d.birth_date, d.order) for d in DIRECTORS}
     if Contract.objects.filter(person__id_number__in=ids.values()).exists():
-        return 0
+        return result
     users = {
         u.username: u
         for u in User.objects.filter(
@@ -190,7 +236,8 @@ def demo_term_load() -> int:
     }
     seats = _seats()
     if seats is None or len(users) != len(DIRECTORS) + 1:
-        return 0
+        return result
+    password_hash = make_password(ACCOUNT.password)  # before the transaction: it is slow
     today = timezone.localdate()
     buffer = io.StringIO()
     csv.writer(buffer).writerows([TEMPLATE_HEADER, *_rows(today, seats)])
@@ -210,9 +257,15 @@ def demo_term_load() -> int:
         # The sweep's renewal step opens the review of the contract near its end.
         renewal_reviews(today=today)
 
+        # She asks to resign on her own account (我的聘期); the township answers. (Recorded by
+        # the committee member if an account of that name is someone else's.)
+        requester = by["resignation"]
+        if not User.objects.filter(username=ACCOUNT.username).exists():
+            requester = _director_account(contracts["resignation"], password_hash)
+            result.account_created = True
         resignation_request(
             contract=contracts["resignation"],
-            by=by["resignation"],
+            by=requester,
             reason=RESIGNATION_REASON,
             on=today - RESIGNATION_AGO,
         )
@@ -248,7 +301,8 @@ def demo_term_load() -> int:
         # The workflow scheduler fires the refill deadline that passed: the overdue vacancy's
         # task goes to the county's HR officers.
         call_command("workflow_timers", stdout=io.StringIO())
-    return report.contracts_created
+    result.imported = report.contracts_created
+    return result
 
 
 @dataclass(frozen=True)

@@ -682,11 +682,11 @@ class TestDemoTerm(TestCase):
     def test_five_directors_imported_and_a_second_load_changes_nothing(self):
         from demo.term import demo_term_load
 
-        assert self.imported == 5
-        assert self.again == 0
+        assert (self.imported.imported, self.imported.account_created) == (5, True)
+        assert (self.again.imported, self.again.account_created) == (0, False)
         assert _term_counts() == self.counts
         with CaptureQueriesContext(connection) as queries:
-            assert demo_term_load() == 0
+            assert demo_term_load().imported == 0
         assert len(queries) == 1
 
     def test_three_directors_in_force_with_two_years_behind_them(self):
@@ -724,7 +724,7 @@ class TestDemoTerm(TestCase):
         assert resignation.state == "requested"
         assert resignation.requested_on == self.today - datetime.timedelta(days=4)
         assert resignation.notice_ends_on > self.today
-        assert resignation.requested_by.username == "shangguan_committee"
+        assert resignation.requested_by.username == "director_wu"  # on her own account
         task = Task.objects.get(
             process__resignationprocess__resignation=resignation,
             flow_task=ResignationFlow.answer,
@@ -810,3 +810,20 @@ class TestDemoTerm(TestCase):
         assert len(states) == 9
         for state, _place, username in lines:
             assert User.objects.filter(username=username).exists(), state
+
+    def test_the_resigning_director_signs_in_and_reads_her_term(self):
+        account = data.TERM_DIRECTOR_ACCOUNT
+        client = Client()
+        assert client.login(
+            request=HttpRequest(), username=account.username, password=account.password
+        )
+        contract = self._contract("吴秀芬")
+        with translation.override("zh-hans"):
+            page = client.get(reverse("my_term:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "吴秀芬" in text and "上关村" in text
+        assert (
+            f"{contract.end_date.year}年{contract.end_date.month}月{contract.end_date.day}日"
+            in text
+        )

@@ -15,7 +15,7 @@ from demo import data
 from demo.directors import demo_directors_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
-from demo.term import demo_term_lines, demo_term_load
+from demo.term import demo_term_account, demo_term_lines, demo_term_load
 from organisation.constants import PostStatus
 from organisation.models import County, Post, Township, Village
 from people.models import Person
@@ -111,8 +111,15 @@ class Command(BaseCommand):
         result = demo_load(reset_passwords=reset_passwords)
         if imported := demo_directors_load():
             result.created["directors imported"] += imported
-        if term := demo_term_load():
-            result.created["directors imported"] += term
+        term = demo_term_load()
+        if term.imported:
+            result.created["directors imported"] += term.imported
+        if term.account_created:
+            result.created["users"] += 1
+        director, reset = demo_term_account(reset_passwords=reset_passwords)
+        if director is not None:
+            result.accounts.append((data.TERM_DIRECTOR_ACCOUNT, director))
+            result.passwords_reset += reset
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)

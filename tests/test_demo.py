@@ -827,3 +827,15 @@ class TestDemoTerm(TestCase):
             f"{contract.end_date.year}年{contract.end_date.month}月{contract.end_date.day}日"
             in text
         )
+
+    def test_her_password_is_kept_unless_asked_to_reset(self):
+        from demo.term import demo_term_account
+
+        account = data.TERM_DIRECTOR_ACCOUNT
+        user = User.objects.get(username=account.username)
+        user.set_password("Changed-by-her-2026")
+        user.save()
+        assert demo_term_account() == (user, False)
+        assert not _login(account.username, account.password)
+        assert demo_term_account(reset_passwords=True) == (user, True)
+        assert _login(account.username, account.password)

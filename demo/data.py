@@ -244,6 +244,17 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
                 "龙", "海", "花江镇"),
     DemoAccount("huajiang_office", "Cunpin-2026-huajiang2", Role.TOWNSHIP_OFFICE,
                 "陆", "春梅", "花江镇"),
+    # Committee members of the townships that show the contract term (``demo.term``).
+    DemoAccount("gangwu_committee", "Cunpin-2026-gangwu", Role.TOWNSHIP_COMMITTEE,
+                "熊", "正军", "岗乌镇"),
+    DemoAccount("shangguan_committee", "Cunpin-2026-shangguan", Role.TOWNSHIP_COMMITTEE,
+                "卢", "少华", "上关镇"),
+    DemoAccount("pogong_committee", "Cunpin-2026-pogong", Role.TOWNSHIP_COMMITTEE,
+                "陶", "建国", "坡贡镇"),
+    DemoAccount("baishui_committee", "Cunpin-2026-baishui", Role.TOWNSHIP_COMMITTEE,
+                "石", "玉兰", "白水镇"),
+    DemoAccount("xinpu_committee", "Cunpin-2026-xinpu", Role.TOWNSHIP_COMMITTEE,
+                "韩", "永福", "新铺镇"),
     DemoAccount("village_chengnei", "Cunpin-2026-chengnei", Role.VILLAGE_COMMITTEE,
                 "黄", "德明", "关索街道", "城内村"),
     DemoAccount("village_heping", "Cunpin-2026-heping", Role.VILLAGE_COMMITTEE,
@@ -254,3 +265,9 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
                 "韦", "春燕", "花江镇", "和平村", "韦春燕"),
 )
 # fmt: on
+
+# The director of the contract term's resignation example (``demo.term``), who asked to resign
+# on her own account: created with her contract, once the term's directors are imported.
+TERM_DIRECTOR_ACCOUNT = DemoAccount(
+    "director_wu", "Cunpin-2026-wu", Role.DIRECTOR, "吴", "秀芬", "上关镇", "上关村", "吴秀芬"
+)

@@ -188,6 +188,11 @@ class TestLoadedCounty(TestCase):
             "huajiang_head": (Role.TOWNSHIP_COMMITTEE, "花江镇", "", ""),
             "huajiang_committee": (Role.TOWNSHIP_COMMITTEE, "花江镇", "", ""),
             "huajiang_office": (Role.TOWNSHIP_OFFICE, "花江镇", "", ""),
+            "gangwu_committee": (Role.TOWNSHIP_COMMITTEE, "岗乌镇", "", ""),
+            "shangguan_committee": (Role.TOWNSHIP_COMMITTEE, "上关镇", "", ""),
+            "pogong_committee": (Role.TOWNSHIP_COMMITTEE, "坡贡镇", "", ""),
+            "baishui_committee": (Role.TOWNSHIP_COMMITTEE, "白水镇", "", ""),
+            "xinpu_committee": (Role.TOWNSHIP_COMMITTEE, "新铺镇", "", ""),
             "village_chengnei": (Role.VILLAGE_COMMITTEE, "关索街道", "城内村", ""),
             "village_heping": (Role.VILLAGE_COMMITTEE, "花江镇", "和平村", ""),
             "director_wang": (Role.DIRECTOR, "关索街道", "城内村", "王堃"),
@@ -349,7 +354,9 @@ class TestDemoCampaigns(TestCase):
             # Nothing is overdue: every armed time limit lies ahead.
             for timer in tasks.filter(status=STATUS.SCHEDULED):
                 assert timer.scheduled > timezone.now(), timer.flow_task.name
-        assert not AuditEntry.objects.filter(transition="escalate").exists()
+        # Only the term's overdue vacancy (白水镇, ``demo.term``) went to the county.
+        escalated = AuditEntry.objects.filter(transition="escalate")
+        assert set(escalated.values_list("township__name", flat=True)) == {"白水镇"}
 
     def test_guansuo_registration_ended_yesterday_and_the_review_waits(self):
         campaign, today = self.guansuo, self.today
@@ -523,6 +530,21 @@ class TestDemoCampaigns(TestCase):
                 assert str(Role(account.role).label) in row
         assert "Nothing to create" in again
         assert "Cunpin-2026-admin" in again
+        assert "directors imported: 8" in out  # three in post two years, five of the term
+        for output in (out, again):
+            term = output.split("The contract term in the demo\n", 1)[1]
+            for state, place, username in (
+                ("Hired, signed and filed", "花江镇", "huajiang_committee"),
+                ("In force, two years behind them", "永宁镇第二村", "county_hr"),
+                ("Ending soon, renewal review open", "岗乌镇", "gangwu_committee"),
+                ("Resignation in its notice period", "上关镇", "shangguan_committee"),
+                ("Dismissal case awaiting the statement", "坡贡镇", "pogong_committee"),
+                ("Vacancy with an acting person, overdue", "白水镇", "county_hr"),
+                ("Vacancy with an acting person ", "新铺镇", "xinpu_committee"),
+                ("Vacancy just opened, no acting person", "顶云街道", "county_hr"),
+            ):
+                row = next(line for line in term.splitlines() if line.startswith(state))
+                assert place in row and row.endswith(username), row
         for output in (out, again):
             lines = output.rstrip().splitlines()[-2:]
             assert lines[0].startswith(f"关索街道 · {self.guansuo.title} · ")
@@ -599,3 +621,221 @@ def test_publication_day_counts_back_on_the_working_day_calendar():
     published = demo_recruitment.publication_day(sunday, 7)
     assert add_working_days(published, 7) == datetime.date(2026, 11, 20)
     assert is_working_day(published)
+
+
+# The contract term ------------------------------------------------------------------------
+
+
+def _term_counts() -> dict[str, int]:
+    from contracts.models import (
+        Contract,
+        DismissalCase,
+        RenewalReview,
+        Resignation,
+        Vacancy,
+    )
+    from notifications.models import Notification
+
+    return {
+        "contracts": Contract.objects.count(),
+        "vacancies": Vacancy.objects.count(),
+        "resignations": Resignation.objects.count(),
+        "reviews": RenewalReview.objects.count(),
+        "cases": DismissalCase.objects.count(),
+        "documents": Document.objects.count(),
+        "tasks": Task.objects.count(),
+        "audit": AuditEntry.objects.count(),
+        "notifications": Notification.objects.count(),
+        "occupied": Post.objects.filter(holder__isnull=False).count(),
+    }
+
+
+OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+class TestDemoTerm(TestCase):
+    """A director in every state of the contract term (``demo.term``), made by the services
+    with their flows started; loaded once for the class, then loaded again."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from demo.directors import demo_directors_load
+        from demo.term import demo_term_load
+
+        cls.today = timezone.localdate()
+        demo_load()
+        demo_directors_load()
+        cls.imported = demo_term_load()
+        cls.counts = _term_counts()
+        cls.again = demo_term_load()
+
+    def _contract(self, name: str):
+        from contracts.models import Contract
+
+        return Contract.objects.select_related("township", "post", "person").get(
+            person__name=name, township__county__name=data.COUNTY["name"]
+        )
+
+    def _sees(self, username: str, task: Task) -> bool:
+        return User.objects.get(username=username).has_perm(task.owner_permission)
+
+    def test_five_directors_imported_and_a_second_load_changes_nothing(self):
+        from demo.term import demo_term_load
+
+        assert (self.imported.imported, self.imported.account_created) == (5, True)
+        assert (self.again.imported, self.again.account_created) == (0, False)
+        assert _term_counts() == self.counts
+        with CaptureQueriesContext(connection) as queries:
+            assert demo_term_load().imported == 0
+        assert len(queries) == 1
+
+    def test_three_directors_in_force_with_two_years_behind_them(self):
+        from contracts.models import Contract
+
+        contracts = Contract.objects.filter(
+            origin="import", state="active", person__name__in=["岑国华", "黄美玲", "伍德明"]
+        )
+        assert {c.township.name for c in contracts} == {"顶云街道", "龙潭街道", "永宁镇"}
+        for contract in contracts:
+            assert (self.today - contract.start_date).days >= 2 * 365
+            assert contract.post.holder_id == contract.person_id
+
+    def test_a_contract_near_its_end_has_its_renewal_review_and_task(self):
+        from workflows.flows_renewal import RenewalFlow
+
+        contract = self._contract("王明英")
+        assert contract.township.name == "岗乌镇"
+        assert contract.state == "expiring"
+        assert 0 <= (contract.end_date - self.today).days <= 90
+        review = contract.renewal_review
+        assert (review.state, review.opened_on) == ("open", self.today)
+        task = Task.objects.get(
+            process__renewalprocess__review=review, flow_task=RenewalFlow.decide, status__in=OPEN
+        )
+        assert self._sees("gangwu_committee", task)
+        assert not self._sees("xinpu_committee", task)
+
+    def test_a_resignation_in_its_notice_period_waits_for_the_township(self):
+        from workflows.flows_endings import ResignationFlow
+
+        contract = self._contract("吴秀芬")
+        assert (contract.township.name, contract.state) == ("上关镇", "active")
+        resignation = contract.resignations.get()
+        assert resignation.state == "requested"
+        assert resignation.requested_on == self.today - datetime.timedelta(days=4)
+        assert resignation.notice_ends_on > self.today
+        assert resignation.requested_by.username == "director_wu"  # on her own account
+        task = Task.objects.get(
+            process__resignationprocess__resignation=resignation,
+            flow_task=ResignationFlow.answer,
+            status__in=OPEN,
+        )
+        assert self._sees("shangguan_committee", task)
+
+    def test_a_dismissal_case_waits_for_the_directors_statement(self):
+        from workflows.flows_endings import DismissalFlow
+
+        contract = self._contract("罗志刚")
+        assert (contract.township.name, contract.state) == ("坡贡镇", "active")
+        case = contract.cases.get()
+        assert case.state == "opened"
+        assert case.opened_by.username == "pogong_committee"
+        assert not case.detected
+        assert [g.ground.code for g in case.grounds.all()] == ["major_error"]
+        assert case.summary and case.evidence.get().text
+        assert case.statement_due >= self.today
+        task = Task.objects.get(
+            process__dismissalprocess__case=case, flow_task=DismissalFlow.hear, status__in=OPEN
+        )
+        assert self._sees("pogong_committee", task)
+
+    def test_vacancies_with_acting_persons_one_overdue_and_escalated(self):
+        from contracts.models import Vacancy
+        from notifications.models import Notification
+        from workflows.flows_vacancy import VacancyFlow
+
+        overdue = Vacancy.objects.get(ended_contract=self._contract("赵光明"))
+        acting = Vacancy.objects.get(ended_contract=self._contract("胡丽萍"))
+        assert (overdue.township.name, acting.township.name) == ("白水镇", "新铺镇")
+        for vacancy in (overdue, acting):
+            assert vacancy.state == "acting"
+            assert vacancy.acting_person.township_id == vacancy.township_id
+            assert vacancy.ended_contract.state == "terminated"
+            assert vacancy.post.holder_id is None
+            task = Task.objects.get(
+                process__vacancyprocess__vacancy=vacancy,
+                flow_task=VacancyFlow.refill,
+                status__in=OPEN,
+            )
+            assert not Task.objects.filter(
+                process__vacancyprocess__vacancy=vacancy,
+                flow_task=VacancyFlow.designate_acting,
+                status__in=OPEN,
+            ).exists()
+        assert (self.today - overdue.opened_on).days > 62
+        assert overdue.refill_due < self.today and overdue.escalated_on == self.today
+        overdue_task = Task.objects.get(
+            process__vacancyprocess__vacancy=overdue, flow_task=VacancyFlow.refill, status__in=OPEN
+        )
+        assert self._sees("county_hr", overdue_task)
+        assert Notification.objects.filter(
+            user__username="county_hr", key=f"vacancy-overdue-{overdue.pk}"
+        ).exists()
+        assert acting.refill_due > self.today and acting.escalated_on is None
+        assert self._sees("xinpu_committee", task)
+
+    def test_a_vacancy_just_opened_has_no_acting_person_and_its_task_is_open(self):
+        from contracts.models import Vacancy
+        from workflows.flows_vacancy import VacancyFlow
+
+        vacancy = Vacancy.objects.get(township__name="顶云街道")
+        assert (vacancy.state, vacancy.opened_on, vacancy.acting_person) == (
+            "open",
+            self.today,
+            None,
+        )
+        assert Task.objects.filter(
+            process__vacancyprocess__vacancy=vacancy,
+            flow_task=VacancyFlow.designate_acting,
+            status__in=OPEN,
+        ).exists()
+
+    def test_the_summary_names_each_example_its_place_and_account(self):
+        from demo.term import demo_term_lines
+
+        with translation.override("zh-hans"):
+            lines = {(line.state, line.place, line.username) for line in demo_term_lines()}
+        assert ("即将到期，续聘审核中", "岗乌镇新场坝居委会", "gangwu_committee") in lines
+        states = [state for state, _place, _user in lines]
+        assert len(states) == 9
+        for state, _place, username in lines:
+            assert User.objects.filter(username=username).exists(), state
+
+    def test_the_resigning_director_signs_in_and_reads_her_term(self):
+        account = data.TERM_DIRECTOR_ACCOUNT
+        client = Client()
+        assert client.login(
+            request=HttpRequest(), username=account.username, password=account.password
+        )
+        contract = self._contract("吴秀芬")
+        with translation.override("zh-hans"):
+            page = client.get(reverse("my_term:index"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "吴秀芬" in text and "上关村" in text
+        assert (
+            f"{contract.end_date.year}年{contract.end_date.month}月{contract.end_date.day}日"
+            in text
+        )
+
+    def test_her_password_is_kept_unless_asked_to_reset(self):
+        from demo.term import demo_term_account
+
+        account = data.TERM_DIRECTOR_ACCOUNT
+        user = User.objects.get(username=account.username)
+        user.set_password("Changed-by-her-2026")
+        user.save()
+        assert demo_term_account() == (user, False)
+        assert not _login(account.username, account.password)
+        assert demo_term_account(reset_passwords=True) == (user, True)
+        assert _login(account.username, account.password)

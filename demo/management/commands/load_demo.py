@@ -15,6 +15,7 @@ from demo import data
 from demo.directors import demo_directors_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
+from demo.term import demo_term_account, demo_term_lines, demo_term_load
 from organisation.constants import PostStatus
 from organisation.models import County, Post, Township, Village
 from people.models import Person
@@ -110,6 +111,15 @@ class Command(BaseCommand):
         result = demo_load(reset_passwords=reset_passwords)
         if imported := demo_directors_load():
             result.created["directors imported"] += imported
+        term = demo_term_load()
+        if term.imported:
+            result.created["directors imported"] += term.imported
+        if term.account_created:
+            result.created["users"] += 1
+        director, reset = demo_term_account(reset_passwords=reset_passwords)
+        if director is not None:
+            result.accounts.append((data.TERM_DIRECTOR_ACCOUNT, director))
+            result.passwords_reset += reset
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)
@@ -120,6 +130,7 @@ class Command(BaseCommand):
                 self.style.WARNING(_("Demo campaign not created: %(reason)s") % {"reason": reason})
             )
         self.print_accounts(result)
+        self.print_term()
         self.print_campaigns()
 
     def print_summary(self, result: DemoResult, elapsed: float) -> None:
@@ -206,3 +217,27 @@ class Command(BaseCommand):
             else:
                 step = _("nothing waits")
             self.stdout.write(f"{line.township} · {line.title} · {line.state} · {step}")
+
+    def print_term(self) -> None:
+        """One line per example of the contract term: its state, where, who, and the account
+        that sees it."""
+        lines = demo_term_lines()
+        if not lines:
+            return
+        self.stdout.write("")
+        self.stdout.write(_("The contract term in the demo"))
+        self.stdout.write(
+            table(
+                [
+                    pgettext("demo term table", "State"),
+                    pgettext("demo term table", "Where"),
+                    pgettext("demo term table", "Person"),
+                    pgettext("demo term table", "Date"),
+                    pgettext("demo term table", "Sign in as"),
+                ],
+                [
+                    [line.state, line.place, line.person, line.detail, line.username]
+                    for line in lines
+                ],
+            )
+        )

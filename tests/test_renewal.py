@@ -477,6 +477,21 @@ def test_the_command_refuses_a_bad_date():
 # --- the flow's time limit -------------------------------------------------------------------
 
 
+def test_a_review_opened_late_is_due_by_the_last_day_of_the_term(contract):
+    """Opened 20 days before the end (after a gap, or a contract imported late), the decision
+    is due on the term's last day, not 30 working days later when the contract has expired."""
+    with time_machine.travel(datetime.datetime(2026, 12, 11, 1, 0, tzinfo=datetime.UTC)):
+        review = open_review_on(contract, days_before_end(20))
+    task = Task.objects.get(process__renewalprocess__review=review, flow_task=RenewalFlow.decide)
+    timer = Task.objects.get(previous=task, flow_task_type="TIMER")
+    assert timezone.localdate(timer.scheduled) == END + DAY
+
+
+def open_review_on(contract, day: datetime.date) -> RenewalReview:
+    run_sweep(day)
+    return RenewalReview.objects.get(contract=contract)
+
+
 def test_an_overdue_decision_goes_to_the_county(contract, people):
     """The decision is due in 30 working days; the timer fired after it (``manage.py
     workflow_timers``) hands the task to the county's HR officers, who are told."""

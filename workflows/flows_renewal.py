@@ -14,6 +14,8 @@ are told, and the review's page says it is overdue. The committee still decides:
 holds ``contracts.manage_term``.
 """
 
+import datetime
+
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -33,7 +35,7 @@ from contracts.models import RenewalReview
 from contracts.signals import renewal_review_opened
 from notifications.services import notify
 from workflows import views_renewal
-from workflows.deadlines import due_after_working_days
+from workflows.deadlines import at_start_of, due_after_working_days
 from workflows.models import RenewalProcess
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -85,8 +87,15 @@ class RenewalFlow(flow.Flow):
         activation.process.review = review
 
     def decision_due(self, activation):
-        days = activation.process.review.policy.due_renewal_decision_days
-        return due_after_working_days(timezone.localdate(), days)
+        """The policy's working days from today, but never after the term's last day: a
+        decision taken later would come after the contract has expired."""
+        review = activation.process.review
+        days = review.policy.due_renewal_decision_days
+        due = due_after_working_days(timezone.localdate(), days)
+        term_over = at_start_of(review.contract.end_date + datetime.timedelta(days=1))
+        return min(
+            due, max(term_over, at_start_of(timezone.localdate() + datetime.timedelta(days=1)))
+        )
 
     def escalate_overdue_task(self, activation):
         boundary = activation.task.previous.get()

@@ -366,7 +366,7 @@ class Vacancy(ConcurrentTransitionMixin, models.Model):
         "start_refill": _("Start refilling the post"),
         "fill": _("The post is filled"),
         "close": _("Close the vacancy"),
-        "escalate": _("Escalate the overdue vacancy to the county"),
+        "mark_overdue": _("Not refilled in time; the county is told"),
     }
     audit_name_related = ("post",)
 

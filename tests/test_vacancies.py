@@ -319,7 +319,9 @@ def test_overdue_vacancy_escalates_once_to_the_county(rw, hr, county):
     rw.vacancy.refresh_from_db()
     assert rw.vacancy.escalated_on == due + datetime.timedelta(days=1)
     assert Notification.objects.filter(user=hr).count() == 1
-    assert AuditEntry.objects.filter(object_id=rw.vacancy.pk, transition="escalate").count() == 1
+    assert (
+        AuditEntry.objects.filter(object_id=rw.vacancy.pk, transition="mark_overdue").count() == 1
+    )
 
 
 def test_sweep_after_a_gap_catches_up_and_skips_filled(rw, hr, committee, township):

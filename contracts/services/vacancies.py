@@ -146,7 +146,7 @@ def vacancy_escalate_overdue(*, vacancy: Vacancy, today: datetime.date) -> bool:
         vacancy = lock_vacancy(vacancy)
         if vacancy.escalated_on is not None or not vacancy.is_overdue(today):
             return False
-        audited_update(vacancy, {"escalated_on": today}, by=None, transition="escalate")
+        audited_update(vacancy, {"escalated_on": today}, by=None, transition="mark_overdue")
         with translation.override("zh-hans"):
             text = _(
                 "The post of %(village)s, %(township)s, has been vacant since %(since)s and was "

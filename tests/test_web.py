@@ -215,6 +215,8 @@ def test_director_dashboard_shows_only_their_own_record(client, world):
     html = response.content.decode()
     assert world.own.person.name in html and world.own.document.title in html
     assert "同村另一人" not in html and "同事的合同" not in html
+    # Their term is one link away (the contract, days left, open cases).
+    assert reverse("my_term:index") in html
 
 
 def grow(world, *, townships: int) -> None:

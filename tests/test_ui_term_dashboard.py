@@ -141,6 +141,16 @@ def test_county_hr_sees_the_term_figures_and_its_tasks(client, world):
     assert "钱多" in listed and "赵明" not in listed
 
 
+def test_the_township_office_reads_the_figures_and_has_no_term_tasks(client, world):
+    term(world)
+    client.force_login(world.users[Role.TOWNSHIP_OFFICE])
+    response = client.get("/")
+    work = response.context["dashboard"].term
+    assert work.figures.vacancies_open == 2 and not work.can_work
+    html = response.content.decode()
+    assert "聘期概况" in html and "我的聘期任务" not in html
+
+
 def test_an_overdue_renewal_decision_is_handed_to_the_county(client, world):
     review = renewal(world.own.township, "赵明", 20)
     from viewflow.workflow.models import Task

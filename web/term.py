@@ -94,6 +94,7 @@ class TermWork:
     escalated: list[TermTaskRow] = field(default_factory=list)
     figures: TermFigures | None = None
     can_see: bool = False
+    can_work: bool = False  # holds term tasks: the township committee, county HR
 
 
 def _term_tasks() -> QuerySet[Task]:
@@ -204,6 +205,9 @@ def term_work_for(user) -> TermWork:
     handed to the county, and the figures; nothing for a user who sees no contract."""
     if not user.has_perm("contracts.view_contract"):
         return TermWork()
+    if not (user.has_perm("contracts.manage_term") or is_county_hr(user)):
+        # The township office reads the term; its tasks are the committee's and the county's.
+        return TermWork(figures=term_figures(user), can_see=True)
     tasks = _term_tasks()
     mine = list(tasks_held_by(tasks.filter(owner=user, status=STATUS.ASSIGNED), user)[:TASKS_SHOWN])
     queue = list(
@@ -228,4 +232,5 @@ def term_work_for(user) -> TermWork:
         escalated=rows[len(mine) + len(queue) :],
         figures=term_figures(user),
         can_see=True,
+        can_work=True,
     )

@@ -174,8 +174,9 @@ def test_every_link_of_the_term_work_opens(client, world, role):
     html = client.get("/").content.decode()
     start = html.find('id="term-figures"')
     assert start > 0
-    end = html.find('id="my-tasks"')
-    assert_every_link_opens(client, html[start:end] if end > start else html[start:])
+    end = html.find('class="cunpin-figures"', start)  # the totals after the term's work
+    assert end > start
+    assert_every_link_opens(client, html[start:end])
 
 
 def grow(world, start: int, count: int) -> None:

@@ -13,7 +13,6 @@ test client (quick); each kind of page (URL name and templates) is then opened i
 as the first role that reached it, and measured there.
 """
 
-import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -35,7 +34,7 @@ from recruitment.services.notice import objection_record
 from recruitment.services.review import application_review, waiver_request
 from tests.browser.conftest import DESK, PHONE
 from tests.browser.pages import StaffPages
-from tests.browser.world import PASSWORD, World, make_world
+from tests.browser.world import PASSWORD, World, add_term, make_world
 from tests.factories import make_village
 from tests.workflow_support import (
     INTERVIEW,
@@ -182,54 +181,6 @@ def add_objection(world: World, campaign: Campaign) -> None:
         content="反映该同志长期在外务工，不熟悉村里情况。",
         by=world.users["guansuo_committee"],
     )
-
-
-def add_term(world: World) -> None:
-    """The contract term's pages: 王堃's contract in force, ending in 40 days with its renewal
-    review open, his resignation waiting and a dismissal case opened on it (the director's own
-    record, "my term"), and a vacant post of 北口村 with its vacancy and tasks."""
-    from contracts.constants import ContractState, VacancyCause
-    from contracts.models import Contract, DismissalGround
-    from contracts.services.dismissal import case_open
-    from contracts.services.endings import resignation_request
-    from contracts.services.posts import vacancy_open
-    from contracts.services.renewal import renewal_review_open
-    from organisation.models import Post
-    from tests.endings_support import seed_grounds
-    from workdays.calendar import add_years
-
-    today = timezone.localdate()
-    person = world.people["王堃"]
-    post = Post.objects.get(holder=person)
-    start = add_years(today, -3) + datetime.timedelta(days=41)
-    contract = Contract.objects.create(
-        person=person,
-        post=post,
-        township=world.own,
-        policy=world.policy,
-        state=ContractState.ACTIVE,
-        term_years=3,
-        start_date=start,
-        end_date=add_years(start, 3) - datetime.timedelta(days=1),
-        monthly_pay=world.policy.monthly_pay,
-        activated_on=start,
-        filed_on=start,
-    )
-    committee = world.users["guansuo_committee"]
-    renewal_review_open(contract=contract, today=today, by=None)
-    resignation_request(contract=contract, by=committee, reason="家庭原因", on=today)
-    seed_grounds()
-    case_open(
-        contract=contract,
-        grounds=[DismissalGround.objects.get(code="major_error")],
-        period=today.year,
-        summary="计生台账严重失实",
-        by=committee,
-        on=today,
-    )
-    vacant = Post.objects.filter(village=world.villages["北口村"], holder__isnull=True).first()
-    assert vacant is not None
-    vacancy_open(post=vacant, on=today, by=committee, cause=VacancyCause.NEW_POST)
 
 
 @pytest.fixture

@@ -204,3 +204,21 @@ def test_term_work_queries_do_not_grow_with_the_data(client, world, role):
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
     work = response.context["dashboard"].term
     assert len(work.queue) <= 20 and len(work.mine) <= 20
+
+
+@pytest.mark.parametrize("role", [Role.COUNTY_HR, Role.TOWNSHIP_COMMITTEE, Role.TOWNSHIP_OFFICE])
+def test_a_contract_page_links_to_its_resignation_and_cases_for_who_may_open_them(
+    client, world, role
+):
+    records = term(world)[0]
+    client.force_login(world.users[role])
+    html = client.get(reverse("contracts:detail", args=[records.contract.pk])).content.decode()
+    resignation = reverse("endings:resignation_detail", args=[records.resignation.pk])
+    case = reverse("endings:case_detail", args=[records.case.pk])
+    may_open = world.users[role].has_perm("contracts.view_dismissalcase")
+    assert (resignation in html) == may_open and (case in html) == may_open
+    if may_open:
+        assert f'href="{resignation}">辞职</a>：已申请，待乡镇答复' in html
+    start = html.find('id="records"')
+    if start > 0:
+        assert_every_link_opens(client, html[start : html.find("</section>", start)])

@@ -30,6 +30,5 @@ urlpatterns = [
     path("apply/", include("recruitment.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("contracts/import/", include("contracts.urls_import")),
     path("", site.urls),
 ]

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -209,7 +210,12 @@ class Contract(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person.name} {self.start_date:%Y-%m-%d}–{self.end_date:%Y-%m-%d}"
+        # Read by people (the audit log's record column keeps it): Chinese dates, no ISO.
+        return _("%(name)s, %(start)s to %(end)s") % {
+            "name": self.person.name,
+            "start": date_format(self.start_date, "DATE_FORMAT"),
+            "end": date_format(self.end_date, "DATE_FORMAT"),
+        }
 
     @property
     def is_in_force(self) -> bool:

@@ -1,5 +1,5 @@
-"""The import of the directors in post (``contracts.views_import``), mounted from
-``config/urls.py`` at ``contracts/import/``."""
+"""The import of the directors in post (``contracts.views_import``), a section of the staff
+site (``web.site``) at ``contracts/import/``."""
 
 from django.urls import path
 

@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +36,7 @@ from contracts.constants import (
     CaseState,
     ContractState,
 )
-from contracts.models import Contract, DismissalCase, Vacancy
+from contracts.models import Contract, DismissalCase, RenewalReview, Vacancy
 from core.pagination import paginate
 from paperwork.models import Document
 from paperwork.selectors import documents_visible_to
@@ -166,8 +167,28 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": contract.state in PENDING_STATES,
             "documents": contract_documents(contract, user),
             "tasks": open_tasks(contract, user),
+            "records": contract_records(contract, user),
         },
     )
+
+
+def contract_records(contract: Contract, user) -> list[tuple[str, str, str]]:
+    """The contract's renewal review, resignations and dismissal cases the user may open:
+    (what, its state in words, its page), one query each."""
+    rows: list[tuple[str, str, str]] = []
+    if user.has_perm("contracts.view_renewalreview"):
+        for review in RenewalReview.objects.filter(contract=contract):
+            url = reverse("renewals:review", args=[review.pk])
+            rows.append((_("Renewal review"), review.get_state_display(), url))
+    if user.has_perm("contracts.view_resignation"):
+        for resignation in contract.resignations.order_by("-pk"):
+            url = reverse("endings:resignation_detail", args=[resignation.pk])
+            rows.append((_("Resignation"), resignation.get_state_display(), url))
+    if user.has_perm("contracts.view_dismissalcase"):
+        for case in contract.cases.order_by("-pk"):
+            url = reverse("endings:case_detail", args=[case.pk])
+            rows.append((_("Dismissal case"), case.get_state_display(), url))
+    return rows
 
 
 @login_required

@@ -228,6 +228,20 @@ def test_the_contract_tasks_page_lists_my_task_and_the_county_queue(client, cont
     assert client.get(reverse("contract:index")).context["mine"] == []
 
 
+def test_the_contract_tasks_page_says_each_tasks_last_day(client, contract):
+    """The list of contract tasks gives each task's time limit in the one wording."""
+    from django.utils import translation
+
+    from workflows.deadlines import deadline_text
+
+    client.force_login(contract.created_by)
+    page = client.get(reverse("contract:index"))
+    due = page.context["mine"][0][4]
+    assert due is not None
+    with translation.override(page.headers["Content-Language"]):
+        assert deadline_text(due) in page.content.decode()
+
+
 def test_the_contracts_audit_trail_names_every_step(client, contract, committee):
     """Signing on the task page records the task's completion and the signature on the
     contract, each by its name, never by its code."""

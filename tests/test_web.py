@@ -215,6 +215,8 @@ def test_director_dashboard_shows_only_their_own_record(client, world):
     html = response.content.decode()
     assert world.own.person.name in html and world.own.document.title in html
     assert "同村另一人" not in html and "同事的合同" not in html
+    # Their term is one link away (the contract, days left, open cases).
+    assert reverse("my_term:index") in html
 
 
 def grow(world, *, townships: int) -> None:
@@ -247,11 +249,16 @@ def grow(world, *, townships: int) -> None:
         # campaigns under way and their count (tests/test_ui_dashboard.py grows those); the
         # county's dashboard counts the waivers waiting for a decision and the vacancies past
         # their refill deadline; the top bar counts the user's unread notifications (one
-        # query on every staff page)
-        (Role.ADMINISTRATOR, 13),
-        (Role.COUNTY_HR, 15),
-        (Role.TOWNSHIP_COMMITTEE, 13),
-        (Role.TOWNSHIP_OFFICE, 12),
+        # query on every staff page). The term's work (web.term) adds my term tasks, the term
+        # tasks I may take, (county HR) the overdue ones handed to the county, and one count
+        # per list the user may open: contracts ending, vacancies (open and overdue, which
+        # replaces the county's own count), open cases, resignations waiting; their time
+        # limits are one more query once there are tasks (tests/test_ui_term_dashboard.py);
+        # the township office holds no term task: its figures only
+        (Role.ADMINISTRATOR, 19),
+        (Role.COUNTY_HR, 21),
+        (Role.TOWNSHIP_COMMITTEE, 19),
+        (Role.TOWNSHIP_OFFICE, 14),
         (Role.VILLAGE_COMMITTEE, 7),
         (Role.DIRECTOR, 8),
     ],

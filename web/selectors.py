@@ -1,5 +1,6 @@
-"""Reads for the dashboards. Each runs a fixed number of queries whatever the data size, and
-every list that grows with the data is bounded (the rest is one link away)."""
+"""Reads for the dashboards (the contract term's work is in ``web.term``). Each runs a fixed
+number of queries whatever the data size, and every list that grows with the data is bounded
+(the rest is one link away)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -13,8 +14,6 @@ from viewflow.workflow.status import STATUS
 
 from accounts.scoping import scoped
 from audit.models import AuditEntry
-from contracts.constants import OPEN_VACANCY_STATES
-from contracts.models import Vacancy
 from organisation.constants import PostStatus
 from organisation.models import Post, Township, Village
 from paperwork.models import Document
@@ -25,6 +24,7 @@ from recruitment.constants import CampaignState
 from recruitment.models import OPEN_CAMPAIGN_STATES, Campaign
 from recruitment.selectors import waivers_pending
 from recruitment.services.review import APPROVE_WAIVER
+from web.term import TermWork, term_work_for
 from workflows.deadlines import TIME_LIMIT_STATUSES, is_overdue, last_day
 from workflows.flows import CampaignFlow
 
@@ -269,17 +269,7 @@ class CountyDashboard:
     recent: list[AuditEntry] = field(default_factory=list)
     work: Work = field(default_factory=Work)
     waivers_pending: int = 0
-    vacancies_overdue: int = 0
-
-
-def vacancies_overdue(user) -> int:
-    """Open vacancies of the user's scope past their refill deadline (the sweep escalates
-    them to the county)."""
-    return (
-        scoped(Vacancy.objects.all(), user)
-        .filter(state__in=OPEN_VACANCY_STATES, refill_due__lt=timezone.localdate())
-        .count()
-    )
+    term: TermWork = field(default_factory=TermWork)
 
 
 def county_dashboard(user) -> CountyDashboard:
@@ -303,7 +293,7 @@ def county_dashboard(user) -> CountyDashboard:
         recent_audit_entries(user),
         work_for(user),
         waivers,
-        vacancies_overdue(user),
+        term_work_for(user),
     )
 
 
@@ -315,6 +305,7 @@ class TownshipDashboard:
     recent: list[AuditEntry] = field(default_factory=list)
     work: Work = field(default_factory=Work)
     villages_with_vacancies_count: int = 0
+    term: TermWork = field(default_factory=TermWork)
 
 
 def township_dashboard(user) -> TownshipDashboard:
@@ -334,6 +325,7 @@ def township_dashboard(user) -> TownshipDashboard:
         recent_audit_entries(user),
         work_for(user),
         len(vacant),
+        term_work_for(user),
     )
 
 

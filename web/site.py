@@ -186,6 +186,19 @@ class CunpinSite(Site):
             user.has_perm("contracts.view_contract") and getattr(user, "role", "") != Role.DIRECTOR
         ),
     )
+    # County HR imports the directors in post (contracts.views_import), inside the site: its
+    # layout, colours and menu entry like every staff page.
+    contracts_import_path = route(
+        "contracts/import/",
+        StaffSection(
+            app_name="contracts_import",
+            title=_("Import the directors in post"),
+            icon="upload_file",
+            urls_module="contracts.urls_import",
+            menu_url_name="contracts_import:import",
+            menu_permission="contracts.import_directors",
+        ),
+    )
     contract_tasks_path = route(
         "contract-tasks/",
         ContractFlowViewset(ContractFlow, icon="draw", title=_("Contract tasks")),

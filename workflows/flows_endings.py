@@ -141,11 +141,15 @@ class ResignationFlow(flow.Flow):
     lock_impl = lock.SelectForUpdateLock(nowait=False)
     process_title = gettext_lazy("Resignation")
     process_description = gettext_lazy("A director's request to resign, answered by the township.")
+    process_summary_template = "{{ process.resignation }}"
 
     start = flow.StartHandle(this.start_process).Next(this.answer)
     answer = (
         HumanStep(RecordPage.as_view())
-        .Annotation(title=gettext_lazy("Answer the resignation"))
+        .Annotation(
+            title=gettext_lazy("Answer the resignation"),
+            summary_template="{{ process.resignation }}",
+        )
         .Permission(resignation_committee)
         .OnTimeout(
             this.answer_due,
@@ -189,11 +193,15 @@ class DismissalFlow(flow.Flow):
     process_description = gettext_lazy(
         "A dismissal case from its opening to its filing with the county."
     )
+    process_summary_template = "{{ process.case }}"
 
     start = flow.StartHandle(this.start_process).Next(this.hear)
     hear = (
         HumanStep(RecordPage.as_view())
-        .Annotation(title=gettext_lazy("Record the director's statement"))
+        .Annotation(
+            title=gettext_lazy("Record the director's statement"),
+            summary_template="{{ process.case }}",
+        )
         .Permission(case_committee)
         .OnTimeout(
             this.statement_due,
@@ -205,7 +213,10 @@ class DismissalFlow(flow.Flow):
     )
     decide = (
         HumanStep(RecordPage.as_view())
-        .Annotation(title=gettext_lazy("Decide the case"))
+        .Annotation(
+            title=gettext_lazy("Decide the case"),
+            summary_template="{{ process.case }}",
+        )
         .Permission(case_committee)
         .OnTimeout(
             this.decision_due,
@@ -217,7 +228,10 @@ class DismissalFlow(flow.Flow):
     )
     file = (
         HumanStep(RecordPage.as_view())
-        .Annotation(title=gettext_lazy("File the case with the county"))
+        .Annotation(
+            title=gettext_lazy("File the case with the county"),
+            summary_template="{{ process.case }}",
+        )
         .Permission(case_county)
         .OnTimeout(
             this.filing_due,

@@ -26,6 +26,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.scoping import scoped
 from contracts.models import Contract
+from workflows.deadlines import TIME_LIMIT_STATUSES
 from workflows.models import ContractProcess
 from workflows.services import local_time, person, tasks_held_by
 from workflows.views import TASK_FAILURES, failure_message, task_state
@@ -144,7 +145,11 @@ def contract_tasks(flow_class, user):
             process__contractprocess__contract__in=visible_contracts(user),
             flow_task_type="HUMAN",
         )
-        .select_related("owner", "process__contractprocess__contract__person")
+        .select_related(
+            "owner",
+            "process__contractprocess__contract__person",
+            "process__contractprocess__contract__township",
+        )
         .order_by("created", "pk")
     )
     mine = tasks_held_by(tasks.filter(owner=user, status=STATUS.ASSIGNED), user)
@@ -187,6 +192,17 @@ class ContractFlowViewset(FlowAppViewset):
         flow_class = self._flow_class
         mine, pool = contract_tasks(flow_class, request.user)
 
+        shown = {"mine": list(mine[:200]), "pool": list(pool[:200])}
+        # Each task's time limit (its timer), one query for both lists.
+        due = dict(
+            Task.objects.filter(
+                previous__in=[t.pk for tasks in shown.values() for t in tasks],
+                status__in=TIME_LIMIT_STATUSES,
+            )
+            .order_by("-scheduled")  # the earliest wins, as on the dashboard
+            .values_list("previous", "scheduled")
+        )
+
         def rows(tasks):
             return [
                 (
@@ -194,14 +210,15 @@ class ContractFlowViewset(FlowAppViewset):
                     task.process.contractprocess.contract,
                     task.flow_task.reverse("index", args=[task.process_id, task.pk]),
                     task_state(task),
+                    due.get(task.pk),
                 )
-                for task in tasks[:200]
+                for task in tasks
             ]
 
         return render(
             request,
             "workflows/contract_tasks.html",
-            {"mine": rows(mine), "pool": rows(pool)},
+            {"mine": rows(shown["mine"]), "pool": rows(shown["pool"])},
         )
 
     def _get_urls(self):

@@ -34,7 +34,7 @@ from recruitment.services.notice import objection_record
 from recruitment.services.review import application_review, waiver_request
 from tests.browser.conftest import DESK, PHONE
 from tests.browser.pages import StaffPages
-from tests.browser.world import PASSWORD, World, make_world
+from tests.browser.world import PASSWORD, World, add_term, make_world
 from tests.factories import make_village
 from tests.workflow_support import (
     INTERVIEW,
@@ -196,6 +196,7 @@ def world(transactional_db, monkeypatch) -> Iterator[World]:
         clock.move_to(latest)  # the pages are seen on the last day of the campaigns so far
         add_waiver(world, campaigns[CampaignFlow.review_applications])
         add_objection(world, campaigns[CampaignFlow.handle_objections])
+        add_term(world)
         yield world
 
 
@@ -394,6 +395,23 @@ EXPECTED = {
     "campaign:start:execute",
     "campaign:review_applications:execute",
     "campaign:confirm_hires:execute",
+    # The contract term (add_term)
+    "contracts:list",
+    "contracts:detail",
+    "contracts_import:import",
+    "contract:index",
+    "my_term:index",
+    "vacancies:list",
+    "vacancies:detail",
+    "renewals:list",
+    "renewals:review",
+    "endings:index",
+    "endings:resignation_list",
+    "endings:resignation_detail",
+    "endings:case_list",
+    "endings:case_detail",
+    "endings:births",
+    "notifications:list",
 }
 
 

@@ -447,3 +447,56 @@ def banner_png(width: int = 7000, height: int = 400) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+# The contract term ------------------------------------------------------------------------------
+
+
+def add_term(world: World) -> None:
+    """The contract term's pages: 王堃's contract in force, ending in 40 days with its renewal
+    review open, his resignation waiting and a dismissal case opened on it (the director's own
+    record, "my term"), and a vacant post of 北口村 with its vacancy and tasks."""
+    from django.utils import timezone
+
+    from contracts.constants import ContractState, VacancyCause
+    from contracts.models import Contract, DismissalGround
+    from contracts.services.dismissal import case_open
+    from contracts.services.endings import resignation_request
+    from contracts.services.posts import vacancy_open
+    from contracts.services.renewal import renewal_review_open
+    from organisation.models import Post
+    from tests.endings_support import seed_grounds
+    from workdays.calendar import add_years
+
+    today = timezone.localdate()
+    person = world.people["王堃"]
+    post = Post.objects.get(holder=person)
+    start = add_years(today, -3) + datetime.timedelta(days=41)
+    contract = Contract.objects.create(
+        person=person,
+        post=post,
+        township=world.own,
+        policy=world.policy,
+        state=ContractState.ACTIVE,
+        term_years=3,
+        start_date=start,
+        end_date=add_years(start, 3) - datetime.timedelta(days=1),
+        monthly_pay=world.policy.monthly_pay,
+        activated_on=start,
+        filed_on=start,
+    )
+    committee = world.users["guansuo_committee"]
+    renewal_review_open(contract=contract, today=today, by=None)
+    resignation_request(contract=contract, by=committee, reason="家庭原因", on=today)
+    seed_grounds()
+    case_open(
+        contract=contract,
+        grounds=[DismissalGround.objects.get(code="major_error")],
+        period=today.year,
+        summary="计生台账严重失实",
+        by=committee,
+        on=today,
+    )
+    vacant = Post.objects.filter(village=world.villages["北口村"], holder__isnull=True).first()
+    assert vacant is not None
+    vacancy_open(post=vacant, on=today, by=committee, cause=VacancyCause.NEW_POST)

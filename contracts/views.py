@@ -18,6 +18,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,8 +36,9 @@ from contracts.constants import (
     PENDING_STATES,
     CaseState,
     ContractState,
+    ResignationState,
 )
-from contracts.models import Contract, DismissalCase, RenewalReview, Vacancy
+from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
 from core.pagination import paginate
 from paperwork.models import Document
 from paperwork.selectors import documents_visible_to
@@ -219,6 +221,12 @@ def my_term(request: HttpRequest) -> HttpResponse:
         .select_related("contract")
         .order_by("opened_on", "pk")
     )
+    resignations = (
+        Resignation.objects.filter(contract__person=person)
+        .exclude(state=ResignationState.WITHDRAWN)
+        .filter(Q(state=ResignationState.REQUESTED) | Q(end_date__gte=today))
+        .order_by("-requested_on", "-pk")
+    )
     documents = (
         Document.objects.filter(person=person)
         .select_related("superseded_by")
@@ -235,6 +243,7 @@ def my_term(request: HttpRequest) -> HttpResponse:
             "in_force": current is not None and current.state in IN_FORCE_STATES,
             "acting": acting,
             "cases": cases,
+            "resignations": resignations,
             "documents": documents,
         },
     )

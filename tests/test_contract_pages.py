@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from accounts.constants import Role
 from bench.term_lists import add_contracts, list_queries
-from contracts.constants import CaseState, ContractState, VacancyCause, VacancyState
-from contracts.models import Contract, DismissalCase, Vacancy
+from contracts.constants import CaseState, ContractOrigin, ContractState, VacancyCause, VacancyState
+from contracts.models import Contract, DismissalCase, Resignation, Vacancy
 from tests.factories import PersonFactory, PostFactory, UserFactory, VillageFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
@@ -168,6 +168,34 @@ def test_the_director_reads_their_own_term(client, director, contracts, township
     # The other directors' contracts are not on the page.
     for other in ("安宁", "李四", "王五"):
         assert other not in page
+
+
+def test_the_director_reads_their_resignation_and_may_request_one(client, director, contracts):
+    contract = contracts["zhang"]
+    client.force_login(director)
+    page = client.get(reverse("my_term:index")).content.decode()
+    assert reverse("endings:resign") in page  # in force, nothing asked yet
+
+    resignation = Resignation.objects.create(
+        contract=contract,
+        requested_on=datetime.date(2026, 11, 20),
+        requested_by=director,
+        notice_ends_on=datetime.date(2026, 12, 21),
+    )
+    page = client.get(reverse("my_term:index")).content.decode()
+    assert reverse("endings:resignation_detail", args=[resignation.pk]) in page
+    assert "the notice period ends on Dec. 21, 2026" in page
+    assert reverse("endings:resign") not in page
+
+
+def test_an_imported_contract_says_it_was_signed_and_filed_on_paper(client, committee, contracts):
+    contract = contracts["an"]
+    Contract.objects.filter(pk=contract.pk).update(origin=ContractOrigin.IMPORT)
+    client.force_login(committee)
+    page = client.get(reverse("contracts:detail", args=[contract.pk])).content.decode()
+    assert "Signed on paper before the system was used (imported)" in page
+    assert "Filed on paper before the system was used (imported)" in page
+    assert "Not signed yet" not in page
 
 
 def test_the_staff_pages_send_a_director_to_their_record(client, director, contracts):

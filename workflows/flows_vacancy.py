@@ -20,20 +20,18 @@ and ends the process. The link is the django-fsm ``post_transition`` signal of `
 the flow as it was.
 
 A task not done by its time limit goes to the county's HR officers
-(``vacancy_task_escalate``), as the recruitment flow's tasks do; the refill task's time limit
-is the vacancy's ``refill_due`` (the sweep's ``vacancies_overdue`` step marks the vacancy
+(``workflows.services.task_escalate``), as the recruitment flow's tasks do; the refill task's
+time limit is the vacancy's ``refill_due`` (the sweep's ``vacancies_overdue`` step marks the vacancy
 itself and notifies the officers).
 """
 
 import datetime
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import now
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View as DjangoView
 from django_fsm.signals import post_transition
@@ -45,36 +43,16 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import task_finished
 from viewflow.workflow.status import STATUS
 
-from accounts.backends import COUNTY_HR_PERMISSION, TOWNSHIP_COMMITTEE_PERMISSION
-from audit.models import AuditEntry
-from audit.services import audit_record
+from accounts.backends import TOWNSHIP_COMMITTEE_PERMISSION
 from contracts.constants import VacancyState
 from contracts.models import Vacancy
 from contracts.signals import vacancy_opened
 from workflows import nodes
 from workflows.deadlines import at_start_of, due_after_working_days
 from workflows.models import VacancyProcess
-from workflows.services import OPEN_STATUSES, TaskEvent, _office_language, person
+from workflows.services import OPEN_STATUSES, TaskEvent, task_escalate, task_record
 
 ENDED_STATES = (VacancyState.FILLED, VacancyState.CLOSED)
-
-
-def _vacancy_of(task: Task) -> Vacancy:
-    return (
-        VacancyProcess.objects.select_related("vacancy__township", "vacancy__post__village")
-        .get(pk=task.process_id)
-        .vacancy
-    )
-
-
-def _record(task: Task, *, transition: str, by, reason: str) -> None:
-    audit_record(
-        obj=_vacancy_of(task),
-        action=AuditEntry.Action.UPDATE,
-        by=by,
-        reason=reason,
-        transition=transition,
-    )
 
 
 class VacancyTaskActivation(ViewActivation):
@@ -84,23 +62,13 @@ class VacancyTaskActivation(ViewActivation):
     @Activation.status.super()
     def assign(self, user):
         super().assign.original(user)
-        with _office_language():
-            reason = _("%(person)s took the task “%(task)s”.") % {
-                "person": person(user),
-                "task": self.flow_task.task_title,
-            }
-        _record(self.task, transition=TaskEvent.ASSIGN, by=user, reason=reason)
+        task_record(task=self.task, event=TaskEvent.ASSIGN, by=user)
 
     @Activation.status.super()
     def unassign(self, by=None):
         owner = self.task.owner
         super().unassign.original()
-        with _office_language():
-            reason = _("%(person)s gave the task “%(task)s” back to the pool.") % {
-                "person": person(by or owner),
-                "task": self.flow_task.task_title,
-            }
-        _record(self.task, transition=TaskEvent.UNASSIGN, by=by or owner, reason=reason)
+        task_record(task=self.task, event=TaskEvent.UNASSIGN, by=by or owner, owner=owner)
 
     @Activation.status.transition(
         source=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED], target=STATUS.DONE
@@ -216,7 +184,7 @@ class VacancyFlow(flow.Flow):
     def escalate_overdue_task(self, activation):
         boundary = activation.task.previous.get()
         host = boundary.previous.get()
-        vacancy_task_escalate(task=host)
+        task_escalate(task=host)
 
     # --- by when ---------------------------------------------------------------------------
 
@@ -239,36 +207,6 @@ class VacancyFlow(flow.Flow):
             return True
         vacancy = getattr(obj, "vacancy", None)
         return vacancy is not None and can_see(user, vacancy)
-
-
-def vacancy_task_escalate(*, task: Task, by=None) -> Task:
-    """Hand an overdue task of the vacancy flow to the HR officers of the county: it leaves
-    its assignee and waits in their queue (``workflows.county_hr@<county>``); recorded on the
-    vacancy's audit trail."""
-    with transaction.atomic():
-        task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.status not in OPEN_STATUSES:
-            return task
-        vacancy = _vacancy_of(task)
-        owner = task.owner
-        task.data = {
-            **(task.data or {}),
-            "escalated": True,
-            "escalated_from_owner": task.owner_id,
-            "escalated_from_permission": task.owner_permission,
-        }
-        task.owner = None
-        task.status = STATUS.NEW
-        task.owner_permission = COUNTY_HR_PERMISSION.format(county_id=vacancy.township.county_id)
-        task.save()
-        with _office_language():
-            values = {"task": task.flow_task.task_title, "owner": person(owner)}
-            reason = (
-                _("The task “%(task)s” is overdue and was escalated to the county's HR officers.")
-                % values
-            )
-        _record(task, transition=TaskEvent.ESCALATE, by=by, reason=reason)
-        return task
 
 
 def _settle(task: Task) -> None:

@@ -574,6 +574,10 @@ class Resignation(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return _("Resignation of %(name)s") % {"name": self.contract.person.name}
 
+    @property
+    def township(self):
+        return self.contract.township
+
     @transition(field=state, source=ResignationState.REQUESTED, target=ResignationState.ACCEPTED)
     def accept(self, *, end_date, agreed_earlier: bool, on, by) -> None:
         self.end_date = end_date
@@ -657,6 +661,10 @@ class RenewalReview(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return _("Renewal review of %(name)s") % {"name": self.contract.person.name}
+
+    @property
+    def township(self):
+        return self.contract.township
 
     @transition(field=state, source=RenewalState.OPEN, target=RenewalState.RENEW)
     def decide_renew(self, *, on, by, reasons: str) -> None:

@@ -20,7 +20,6 @@ when.
 
 import datetime
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -41,13 +40,12 @@ from accounts.backends import COUNTY_HR_PERMISSION, TOWNSHIP_COMMITTEE_PERMISSIO
 from accounts.constants import Role
 from accounts.models import User
 from accounts.scoping import can_see
-from audit.models import AuditEntry
-from audit.services import audit_record
 from contracts.models import DismissalCase, Resignation
 from contracts.signals import dismissal_case_opened, resignation_requested
 from notifications.services import notify
 from workflows.deadlines import due_after_working_days
 from workflows.models import DismissalProcess, ResignationProcess
+from workflows.services import task_escalate
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -86,39 +84,10 @@ class HumanStep(flow.View):
         return self
 
 
-def _escalate(task: Task, *, county_id: int, record) -> None:
-    """Hand the overdue task to the county's HR officers (their queue), keeping where it was
-    so that the record's trail says so."""
-    with transaction.atomic():
-        task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.status not in OPEN:
-            return
-        task.data = {
-            **(task.data or {}),
-            "escalated": True,
-            "escalated_from_owner": task.owner_id,
-            "escalated_from_permission": task.owner_permission,
-        }
-        task.owner = None
-        task.status = STATUS.NEW
-        task.owner_permission = COUNTY_HR_PERMISSION.format(county_id=county_id)
-        task.save()
-        audit_record(
-            obj=record,
-            action=AuditEntry.Action.UPDATE,
-            by=None,
-            transition="escalate",
-            reason=_(
-                "The task “%(task)s” is overdue and was escalated to the county's HR officers."
-            )
-            % {"task": task.flow_task.task_title},
-        )
-
-
-def _escalate_from_timer(activation, *, county_id: int, record) -> None:
+def _escalate_from_timer(activation) -> None:
+    """Hand the overdue task (the host of the timer that fired) to the county."""
     boundary = activation.task.previous.get()
-    host = boundary.previous.get()
-    _escalate(host, county_id=county_id, record=record)
+    task_escalate(task=boundary.previous.get())
 
 
 def resignation_committee(activation) -> str:
@@ -173,10 +142,7 @@ class ResignationFlow(flow.Flow):
         return due_after_working_days(resignation.requested_on, days)
 
     def escalate_overdue(self, activation):
-        resignation = activation.process.resignation
-        _escalate_from_timer(
-            activation, county_id=resignation.contract.township.county_id, record=resignation
-        )
+        _escalate_from_timer(activation)
 
     def has_view_permission(self, user, obj=None):
         if not super().has_view_permission(user):
@@ -269,8 +235,7 @@ class DismissalFlow(flow.Flow):
         return due_after_working_days(timezone.localdate(), case.policy.due_case_filing_days)
 
     def escalate_overdue(self, activation):
-        case = activation.process.case
-        _escalate_from_timer(activation, county_id=case.township.county_id, record=case)
+        _escalate_from_timer(activation)
 
     def remind_county_now(self, activation):
         """An overdue filing stays with the county's HR officers: they are reminded."""

@@ -16,9 +16,10 @@ holds ``contracts.manage_term``.
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow import this
@@ -26,17 +27,16 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from accounts.backends import COUNTY_HR_PERMISSION, TOWNSHIP_COMMITTEE_PERMISSION
+from accounts.backends import TOWNSHIP_COMMITTEE_PERMISSION
 from accounts.constants import Role
 from accounts.models import User
-from audit.models import AuditEntry
-from audit.services import audit_record
 from contracts.models import RenewalReview
 from contracts.signals import renewal_review_opened
 from notifications.services import notify
 from workflows import views_renewal
 from workflows.deadlines import at_start_of, due_after_working_days
 from workflows.models import RenewalProcess
+from workflows.services import task_escalate
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -104,12 +104,10 @@ class RenewalFlow(flow.Flow):
 
 
 def renewal_task_escalate(*, task: Task) -> Task:
-    """Hand the overdue decision to the county's HR officers: their queue, a notification
-    each, and an entry on the review's audit trail."""
+    """Hand the overdue decision to the county's HR officers (``task_escalate``: their
+    queue and an entry on the review's audit trail), each of them told once."""
     with transaction.atomic():
-        task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.status not in OPEN_STATUSES or (task.data or {}).get("escalated"):
-            return task
+        task = task_escalate(task=task)
         review = (
             RenewalProcess.objects.select_related(
                 "review__contract__township", "review__contract__person"
@@ -117,32 +115,17 @@ def renewal_task_escalate(*, task: Task) -> Task:
             .get(pk=task.process_id)
             .review
         )
-        county_id = review.contract.township.county_id
-        task.data = {
-            **(task.data or {}),
-            "escalated": True,
-            "escalated_from_owner": task.owner_id,
-            "escalated_from_permission": task.owner_permission,
-        }
-        task.owner = None
-        task.status = STATUS.NEW
-        task.owner_permission = COUNTY_HR_PERMISSION.format(county_id=county_id)
-        task.save()
-        reason = _(
-            "The renewal decision on %(name)s is overdue and was escalated to the county's HR "
-            "officers."
-        ) % {"name": review.contract.person.name}
-        audit_record(
-            obj=review,
-            action=AuditEntry.Action.UPDATE,
-            by=None,
-            transition="escalate",
-            reason=reason,
-        )
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _(
+                "The renewal decision on %(name)s is overdue and was escalated to the county's "
+                "HR officers."
+            ) % {"name": review.contract.person.name}
         notify(
-            users=User.objects.filter(role=Role.COUNTY_HR, county_id=county_id),
+            users=User.objects.filter(
+                role=Role.COUNTY_HR, county_id=review.contract.township.county_id
+            ),
             key=f"renewal:{review.pk}:overdue",
-            text=reason,
+            text=text,
             url=views_renewal.review_link(review),
         )
         return task

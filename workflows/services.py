@@ -129,17 +129,19 @@ def task_record(*, task: Task, event: TaskEvent, by, owner=None) -> AuditEntry:
 
 
 def task_escalate(*, task: Task, by=None) -> Task:
-    """Hand an overdue task to the HR officers of the campaign's county.
+    """Hand an overdue task to the HR officers of the county of the task's record (a campaign,
+    a contract, a vacancy, …); a task already in their queue is left as it is.
 
     The task leaves its assignee and waits in the queue of the county's HR officers
     (permission ``workflows.county_hr@<county>``); the township permission it had is kept in
-    ``task.data`` so that an officer can hand it back. Recorded on the campaign's audit trail.
+    ``task.data`` so that an officer can hand it back. Recorded on the record's audit trail.
     """
     with transaction.atomic():
         task = _fresh(task)
-        if task.status not in OPEN_STATUSES:
-            return task
         township = subject_of(task).township
+        county_queue = COUNTY_HR_PERMISSION.format(county_id=township.county_id)
+        if task.status not in OPEN_STATUSES or task.owner_permission == county_queue:
+            return task  # done, or already in the county's queue
         owner = task.owner
         task.data = {
             **(task.data or {}),
@@ -149,7 +151,7 @@ def task_escalate(*, task: Task, by=None) -> Task:
         }
         task.owner = None
         task.status = STATUS.NEW
-        task.owner_permission = COUNTY_HR_PERMISSION.format(county_id=township.county_id)
+        task.owner_permission = county_queue
         task.save()
         with _office_language():
             values = {"task": task.flow_task.task_title, "owner": person(owner)}

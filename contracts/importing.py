@@ -51,7 +51,7 @@ from core.services import lock
 from core.tabular import BLANK, MAX_FILE_BYTES, RowError, cell_text, is_blank
 from organisation import importing as village_importing
 from organisation.constants import PostStatus
-from organisation.importing import CellError, parse_date
+from organisation.importing import CellError, parse_date, township_of_row
 from organisation.models import County, Post, Township, Village
 from people.models import Person
 from people.services import person_create, person_update
@@ -323,24 +323,8 @@ def validate_rows(
             row_errors.append(RowError(number, header(column), reason))
 
         # Township and village
-        township = village = None
-        raw = cell(values, "township")
-        if is_blank(raw):
-            fail(
-                "township",
-                _(
-                    "The township is missing. If the township cells are merged, unmerge them "
-                    "and write the township on every row."
-                ),
-            )
-        else:
-            township = townships.get(BLANK.sub("", cell_text(raw)).casefold())
-            if township is None:
-                fail(
-                    "township",
-                    _("There is no township named “%(name)s” in %(county)s.")
-                    % {"name": cell_text(raw), "county": county.name},
-                )
+        village = None
+        township = township_of_row(cell(values, "township"), townships, county, fail)
         raw = cell(values, "village")
         if is_blank(raw):
             fail("village", _("The village is missing."))

@@ -276,6 +276,29 @@ def check_default_date(*, county: County, on: datetime.date) -> None:
         )
 
 
+def township_of_row(raw, townships: dict, county: County, fail) -> Township | None:
+    """The township a row's cell names (``townships``: by name without blanks, case-folded),
+    or None after ``fail("township", reason)`` when the cell is empty or names none of the
+    county's townships. Shared by the imports that name townships."""
+    if is_blank(raw):
+        fail(
+            "township",
+            _(
+                "The township is missing. If the township cells are merged, unmerge them "
+                "and write the township on every row."
+            ),
+        )
+        return None
+    township = townships.get(BLANK.sub("", cell_text(raw)).casefold())
+    if township is None:
+        fail(
+            "township",
+            _("There is no township named “%(name)s” in %(county)s.")
+            % {"name": cell_text(raw), "county": county.name},
+        )
+    return township
+
+
 def validate_rows(
     *,
     county: County,
@@ -310,24 +333,7 @@ def validate_rows(
         def fail(column: str, reason: str, number=number, row_errors=row_errors) -> None:
             row_errors.append(RowError(number, header(column) if column else "", reason))
 
-        township = None
-        raw = cell(values, "township")
-        if is_blank(raw):
-            fail(
-                "township",
-                _(
-                    "The township is missing. If the township cells are merged, unmerge them "
-                    "and write the township on every row."
-                ),
-            )
-        else:
-            township = townships.get(BLANK.sub("", cell_text(raw)).casefold())
-            if township is None:
-                fail(
-                    "township",
-                    _("There is no township named “%(name)s” in %(county)s.")
-                    % {"name": cell_text(raw), "county": county.name},
-                )
+        township = township_of_row(cell(values, "township"), townships, county, fail)
 
         name = cell_text(cell(values, "village"))
         if not name:

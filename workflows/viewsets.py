@@ -142,18 +142,21 @@ def _ended_task_response(request, task_pk: int):
     return HttpResponseRedirect(_campaign_url(task))
 
 
-def wrap_patterns(patterns, node=None) -> list:
+def wrap_patterns(patterns, node=None, wrap=None) -> list:
+    """The flow's URL patterns with each view wrapped by ``wrap(callback, node)`` (by default
+    ``in_scope``), ``node`` being the flow node whose URLs they are."""
+    wrap = wrap or in_scope
     wrapped: list = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = getattr(pattern, "extra", {}).get("node", node)
-            pattern.url_patterns[:] = wrap_patterns(pattern.url_patterns, inner)
+            pattern.url_patterns[:] = wrap_patterns(pattern.url_patterns, inner, wrap)
             wrapped.append(pattern)
         elif isinstance(pattern, URLPattern):
             wrapped.append(
                 URLPattern(
                     pattern.pattern,
-                    in_scope(pattern.callback, node),
+                    wrap(pattern.callback, node),
                     pattern.default_args,
                     pattern.name,
                 )

@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.flow import FlowAppViewset
@@ -30,6 +30,7 @@ from workflows.deadlines import TIME_LIMIT_STATUSES
 from workflows.models import ContractProcess
 from workflows.services import local_time, person, tasks_held_by
 from workflows.views import TASK_FAILURES, failure_message, task_state
+from workflows.viewsets import wrap_patterns
 
 logger = logging.getLogger(__name__)
 
@@ -113,27 +114,6 @@ def in_scope(view, node=None):
             return HttpResponseRedirect(request.path)
 
     wrapped.in_scope = True  # type: ignore[attr-defined]
-    return wrapped
-
-
-def wrap_patterns(patterns, node=None) -> list:
-    wrapped: list = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = getattr(pattern, "extra", {}).get("node", node)
-            pattern.url_patterns[:] = wrap_patterns(pattern.url_patterns, inner)
-            wrapped.append(pattern)
-        elif isinstance(pattern, URLPattern):
-            wrapped.append(
-                URLPattern(
-                    pattern.pattern,
-                    in_scope(pattern.callback, node),
-                    pattern.default_args,
-                    pattern.name,
-                )
-            )
-        else:
-            wrapped.append(pattern)
     return wrapped
 
 
@@ -222,7 +202,7 @@ class ContractFlowViewset(FlowAppViewset):
         )
 
     def _get_urls(self):
-        return wrap_patterns(super()._get_urls())
+        return wrap_patterns(super()._get_urls(), wrap=in_scope)
 
     def get_context_data(self, request):
         return {}

@@ -25,11 +25,10 @@ STATES = ["active", "active", "active", "expiring", "expired", "terminated", "dr
 def add_contracts(township, policy, count: int, *, rng: random.Random) -> None:
     """``count`` contracts in ``township``: each with its own director, village and post;
     the states spread over the term, so that one contract per post and per person holds."""
-    from bench.lists import person_name
+    from bench.lists import _Serial, person_name
     from contracts.models import Contract
     from contracts.services import contract_end_date
     from core.education import Education
-    from core.identity import check_digit
     from core.text import pinyin_key
     from organisation.models import Post, Village
     from people.models import Person
@@ -52,19 +51,18 @@ def add_contracts(township, policy, count: int, *, rng: random.Random) -> None:
     posts = Post.objects.bulk_create([Post(village=v, number=1) for v in villages])
     posts = list(Post.objects.filter(village__in=villages).order_by("pk"))
     people = []
-    for n in range(count):
-        birth = datetime.date(1970, 1, 1) + datetime.timedelta(days=rng.randrange(9000))
-        serial = (start + n) % 1000
-        first17 = f"520424{birth:%Y%m%d}{serial:03d}"
+    serial = _Serial(start)  # ID numbers unique by construction, whatever was added before
+    for _n in range(count):
+        number, birth, sex = serial.id_number()
         name = person_name(rng)
         people.append(
             Person(
                 name=name,
                 name_pinyin=pinyin_key(name),
                 name_search=name_search_key(name),
-                id_number=first17 + check_digit(first17),
+                id_number=number,
                 birth_date=birth,
-                sex="M" if serial % 2 else "F",
+                sex=sex,
                 phone=f"139{rng.randrange(10**8):08d}",
                 education=Education.HIGH_SCHOOL,
                 household_registration="贵州省关岭布依族苗族自治县",

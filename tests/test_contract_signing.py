@@ -1,5 +1,6 @@
 """Signing and filing a contract, recording induction, and the contract coming into force
-(contracts.services.signing), with their paperwork (contracts.paperwork)."""
+(contracts.services.signing), with their paperwork (declared in contracts.paperwork; the walk
+over the whole table in tests/test_recruitment_paperwork.py renders it)."""
 
 import datetime
 import io
@@ -15,7 +16,6 @@ from audit.models import AuditEntry
 from contracts.constants import ContractOrigin, ContractState, InductionSource, VacancyState
 from contracts.kinds import CONTRACT, COUNTY_FILING_FORM, INDUCTION_CERTIFICATE
 from contracts.models import Contract, Vacancy
-from contracts.paperwork import PAPERWORK
 from contracts.services import contract_draft, vacancy_open
 from contracts.services.signing import contract_file, contract_record_induction, contract_sign
 from organisation.models import Post
@@ -318,19 +318,3 @@ def test_a_post_with_another_director_is_not_occupied(signed, hr, post):
     signed.refresh_from_db()
     assert signed.state == ContractState.SIGNED and signed.filed_on is None
 
-
-# The paperwork table ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("entry", PAPERWORK, ids=lambda e: e.transition)
-def test_every_entry_of_the_table_renders(entry, signed, hr):
-    if entry.transition == "record_induction":
-        signed.induction_on = TODAY
-        signed.induction_source = InductionSource.RECORDED
-    if entry.transition == "file":
-        signed.filed_on = TODAY
-    with at(TODAY):
-        document = entry.issue(signed, by=hr)
-    assert document.kind == entry.kind
-    assert document.pages >= 1
-    assert signed.person.name in pdf_text(document)

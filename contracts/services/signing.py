@@ -8,7 +8,7 @@ the post is occupied by its person, its open vacancy filled, and a renewed contr
 
 Each service is one transaction: it locks the contract row, refuses a stale submission (the
 contract changed since the page was read), makes the transition with its audit row, and issues
-the document the table ``contracts.paperwork.PAPERWORK`` declares.
+the document the table ``contracts.paperwork`` declares.
 """
 
 import datetime
@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from audit.services import audited_transition, audited_update
 from contracts.constants import ContractState, InductionSource
 from contracts.models import Contract
-from contracts.paperwork import issue_for
 from contracts.services.posts import post_occupy
+from paperwork.table import issue_for
 
 SIGN_PERMISSION = "contracts.manage_term"
 FILE_PERMISSION = "contracts.file_contract"

@@ -318,3 +318,47 @@ def test_a_post_with_another_director_is_not_occupied(signed, hr, post):
     signed.refresh_from_db()
     assert signed.state == ContractState.SIGNED and signed.filed_on is None
 
+
+# One post a person ------------------------------------------------------------------------
+
+
+def in_force_elsewhere(person, township) -> Contract:
+    """A contract in force for ``person`` on another post (as an import records it)."""
+    other = PostFactory(village=VillageFactory(township=township, name="红旗村"))
+    contract = Contract.objects.create(
+        person=person,
+        post=other,
+        township=township,
+        policy=township.county.policies.first(),
+        term_years=3,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        monthly_pay=1000,
+        state=ContractState.ACTIVE,
+        activated_on=datetime.date(2025, 1, 1),
+    )
+    Post.objects.filter(pk=other.pk).update(holder=person)
+    return contract
+
+
+def test_a_person_with_a_contract_is_not_drafted_for_a_second_post(drafted, committee, township):
+    second = PostFactory(village=VillageFactory(township=township, name="红旗村"))
+    with at(DRAFT_DAY), pytest.raises(ValidationError, match="one post at a time"):
+        contract_draft(
+            application=None,
+            person=drafted.person,
+            post=second,
+            start_date=datetime.date(2026, 12, 1),
+            by=committee,
+        )
+    assert Contract.objects.filter(person=drafted.person).count() == 1
+
+
+def test_a_contract_does_not_come_into_force_for_a_person_in_post_elsewhere(signed, hr, township):
+    elsewhere = in_force_elsewhere(signed.person, township)
+    induct(signed, hr)
+    with pytest.raises(ValidationError, match="one post at a time"):
+        file(signed, hr)
+    signed.refresh_from_db()
+    assert signed.state == ContractState.SIGNED and signed.filed_on is None
+    assert Contract.objects.get(pk=elsewhere.pk).state == ContractState.ACTIVE

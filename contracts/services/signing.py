@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import audited_transition, audited_update
-from contracts.constants import ContractState, InductionSource
+from contracts.constants import IN_FORCE_STATES, ContractState, InductionSource
 from contracts.models import Contract
 from contracts.services.posts import post_occupy
 from paperwork.table import issue_for
@@ -255,6 +255,19 @@ def _activate_if_complete(contract: Contract, *, on: datetime.date, by) -> bool:
             )
         with audited_transition(old, "renew", by=by):
             old.renew()
+    elsewhere = (
+        Contract.objects.filter(person_id=contract.person_id, state__in=IN_FORCE_STATES)
+        .select_related("post__village")
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            _(
+                "%(name)s already has a contract in force for %(village)s: a person directs one "
+                "post at a time, so this contract cannot come into force."
+            )
+            % {"name": contract.person.name, "village": elsewhere.post.village.name}
+        )
     with audited_transition(contract, "activate", by=by):
         contract.activate(on=on)
     post_occupy(contract=contract, on=on, by=by)

@@ -127,11 +127,7 @@ class ContractTerm(RuleBasedStateMachine):
             PersonFactory(
                 township=township, name=name, id_number=make_id_number(datetime.date(*birth))
             )
-            for name, birth in (
-                ("王晓燕", (1985, 4, 2)),
-                ("李明", (1990, 8, 9)),
-                ("张华", (1979, 1, 20)),
-            )
+            for name, birth in PEOPLE
         ]
         for post in self.posts:
             vacancy_open(post=post, on=FIRST_DAY, by=self.committee, cause=VacancyCause.NEW_POST)
@@ -186,11 +182,11 @@ class ContractTerm(RuleBasedStateMachine):
         )
 
     def attempt(self, move, **kwargs) -> None:
-        """Run ``move``; if the services refuse it, nothing has changed."""
+        """Run ``move``; if the services refuse it, nothing has changed (each service is its
+        own transaction: nothing here rolls back for it)."""
         before = self.state()
         try:
-            with transaction.atomic():
-                move(**kwargs)
+            move(**kwargs)
         except REFUSED:
             assert self.state() == before, f"{move.__name__} was refused but changed records"
 

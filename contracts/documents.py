@@ -1,8 +1,8 @@
 """Paperwork of signing and filing a contract: the signed contract (聘用合同, printed again
 with both signatures, superseding the drafted one), the county filing form (备案表) and the
-induction certificate (初任培训证明). Each ``issue_*(contract, *, by)`` is called by a service
-of ``contracts.services.signing`` right after its transition, inside its transaction; the
-table ``contracts.paperwork.PAPERWORK`` declares them.
+induction certificate (初任培训证明). Each ``issue_*(contract, *, by)`` is called by a service,
+through ``issue_for``, of ``contracts.services.signing`` right after its transition; the
+paperwork table declares them (``contracts.paperwork``).
 
 The contract is issued by the township; the filing form and the certificate by the county HR
 office. Titles never carry a person's name (they are public on the verification page).

@@ -58,7 +58,7 @@ def termination_context(
     }
 
 
-def issue_termination_certificate(
+def _issue_certificate(
     contract: Contract,
     *,
     by,
@@ -69,8 +69,6 @@ def issue_termination_certificate(
     notice_days: int | None = None,
     transition: str,
 ) -> Document:
-    """The certificate that the contract ends on ``end_date``, issued when the township
-    accepts a resignation or decides a termination."""
     township = contract.township
     return document_issue(
         kind=TERMINATION_CERTIFICATE,
@@ -91,6 +89,46 @@ def issue_termination_certificate(
         issuing_body=township.issuing_body,
         transition=transition,
         supersedes=document_current(kind=TERMINATION_CERTIFICATE, subject=contract),
+    )
+
+
+def issue_resignation_certificate(resignation: Resignation, *, by) -> Document:
+    """The certificate that the contract ends on the accepted resignation's last day (about
+    the contract), issued when the township accepts the resignation."""
+    assert resignation.end_date is not None, "accept the resignation first"
+    contract = resignation.contract
+    policy = policy_in_force(county=contract.township.county, on=resignation.requested_on)
+    return _issue_certificate(
+        contract,
+        by=by,
+        end_date=resignation.end_date,
+        reason=EndReason.RESIGNATION,
+        resignation=resignation,
+        notice_days=policy.contract_notice_days,
+        transition="accept",
+    )
+
+
+def issue_termination_certificate(contract: Contract, *, by) -> Document:
+    """The certificate that the contract ends, from what its records say: the accepted
+    resignation's last day, or the township's termination (its day, reason and note). It
+    supersedes the current one."""
+    resignation = (
+        contract.resignations.filter(state=ResignationState.ACCEPTED)
+        .order_by("-decided_on", "-pk")
+        .first()
+    )
+    if contract.end_reason in ("", EndReason.RESIGNATION) and resignation is not None:
+        return issue_resignation_certificate(resignation, by=by)
+    if contract.ended_on is None or contract.end_reason not in REASON_CN:
+        raise ValueError("This contract was neither resigned from nor terminated.")
+    return _issue_certificate(
+        contract,
+        by=by,
+        end_date=contract.ended_on,
+        reason=contract.end_reason,
+        note=contract.end_note,
+        transition="terminate",
     )
 
 
@@ -124,37 +162,4 @@ def issue_dismissal_notice(case: DismissalCase, *, by) -> Document:
         policy=case.policy,
         issuing_body=township.issuing_body,
         transition="decide",
-    )
-
-
-def issue_termination_certificate_again(contract: Contract, *, by) -> Document:
-    """The termination certificate from what the contract's records say, as
-    ``issue(subject, *, by)`` for a paperwork table: the accepted resignation's last day, or
-    the township's termination (its day, reason and note). It supersedes the current one."""
-    resignation = (
-        contract.resignations.filter(state=ResignationState.ACCEPTED)
-        .order_by("-decided_on", "-pk")
-        .first()
-    )
-    if contract.end_reason in ("", EndReason.RESIGNATION) and resignation is not None:
-        assert resignation.end_date is not None
-        policy = policy_in_force(county=contract.township.county, on=resignation.requested_on)
-        return issue_termination_certificate(
-            contract,
-            by=by,
-            end_date=resignation.end_date,
-            reason=EndReason.RESIGNATION,
-            resignation=resignation,
-            notice_days=policy.contract_notice_days,
-            transition="accept",
-        )
-    if contract.ended_on is None or contract.end_reason not in REASON_CN:
-        raise ValueError("This contract was neither resigned from nor terminated.")
-    return issue_termination_certificate(
-        contract,
-        by=by,
-        end_date=contract.ended_on,
-        reason=contract.end_reason,
-        note=contract.end_note,
-        transition="terminate",
     )

@@ -1,7 +1,7 @@
 """The documents about a director's contract. The drafted contract is printed when a hire is
 confirmed (``recruitment.documents.campaign.issue_contract``); the signed contract, the county
 filing form and the induction certificate by the signing services
-(``contracts.documents``, declared in ``contracts.paperwork.PAPERWORK``)."""
+(``contracts.documents``, declared in ``contracts.paperwork``)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,38 +1,43 @@
-"""Which document each transition of a contract's signing and filing produces: the one place
-to read it, as ``recruitment.paperwork.PAPERWORK`` is for recruitment (the drafted contract is
-declared there, with the hire). Services call ``issue_for(contract, "<transition>", by=...)``
-right after the transition, inside the same transaction; ``tests/test_contract_signing.py``
-walks this table and renders every entry."""
+"""The documents of the contract term's transitions, declared in the paperwork table
+(``paperwork.table``; read it with ``all_entries()``): signing, filing and induction
+(``contracts.documents``), the acting designation of a vacant post
+(``contracts.vacancy_documents``), the renewal notice (``contracts.renewal_documents``), the
+termination certificate and the dismissal notice (``contracts.endings_documents``). The
+drafted contract is declared by recruitment, whose hire prints it; a renewal's next contract
+is printed when it is signed. Services call ``paperwork.table.issue_for(subject,
+"<transition>", by=...)`` right after the transition, inside the same transaction."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.db.models import Model
-
+from contracts.constants import CaseDecision
 from contracts.documents import (
     issue_filing_form,
     issue_induction_certificate,
     issue_signed_contract,
 )
-from contracts.kinds import CONTRACT, COUNTY_FILING_FORM, INDUCTION_CERTIFICATE
-from contracts.models import Contract
-from paperwork.kinds import Kind
-from paperwork.models import Document
+from contracts.endings_documents import (
+    issue_dismissal_notice,
+    issue_resignation_certificate,
+    issue_termination_certificate,
+)
+from contracts.kinds import (
+    ACTING_DESIGNATION,
+    CONTRACT,
+    COUNTY_FILING_FORM,
+    DISMISSAL_NOTICE,
+    INDUCTION_CERTIFICATE,
+    RENEWAL_NOTICE,
+    TERMINATION_CERTIFICATE,
+)
+from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
+from contracts.renewal_documents import issue_renewal_notice
+from contracts.vacancy_documents import issue_acting_designation
+from paperwork.table import PaperworkEntry, declare
 
 
-@dataclass(frozen=True)
-class PaperworkEntry:
-    """As ``recruitment.paperwork.PaperworkEntry`` (the contracts app sits below recruitment)."""
-
-    model: type[Model]
-    transition: str
-    kind: Kind
-    issue: Callable[..., Document]
-    """``issue(subject, *, by) -> Document``"""
-    recipient: str
+def dismissed(case: DismissalCase) -> bool:
+    return case.decision == CaseDecision.DISMISS
 
 
-PAPERWORK: list[PaperworkEntry] = [
+declare(
     PaperworkEntry(
         Contract, "sign", CONTRACT, issue_signed_contract, "the director and the township"
     ),
@@ -50,13 +55,43 @@ PAPERWORK: list[PaperworkEntry] = [
         issue_induction_certificate,
         "the director",
     ),
-]
-
-
-def entries_for(model: type[Model], transition: str) -> list[PaperworkEntry]:
-    return [e for e in PAPERWORK if e.model is model and e.transition == transition]
-
-
-def issue_for(subject: Model, transition: str, *, by) -> list[Document]:
-    """Issue every document the table declares for ``transition`` of ``subject``."""
-    return [e.issue(subject, by=by) for e in entries_for(type(subject), transition)]
+    PaperworkEntry(
+        Vacancy,
+        "designate_acting",
+        ACTING_DESIGNATION,
+        issue_acting_designation,
+        "the acting person and the village",
+    ),
+    PaperworkEntry(
+        RenewalReview,
+        "decide_renew",
+        RENEWAL_NOTICE,
+        issue_renewal_notice,
+        "the director",
+    ),
+    # A resignation accepted: the certificate (about the contract) states its last day, which
+    # may be later; the contract's end on that day issues nothing more.
+    PaperworkEntry(
+        Resignation,
+        "accept",
+        TERMINATION_CERTIFICATE,
+        issue_resignation_certificate,
+        "the director",
+    ),
+    # A township decision to terminate (解聘).
+    PaperworkEntry(
+        Contract,
+        "terminate",
+        TERMINATION_CERTIFICATE,
+        issue_termination_certificate,
+        "the director",
+    ),
+    PaperworkEntry(
+        DismissalCase,
+        "decide",
+        DISMISSAL_NOTICE,
+        issue_dismissal_notice,
+        "the director",
+        when=dismissed,
+    ),
+)

@@ -1,14 +1,11 @@
 """The paperwork of a vacancy: the acting designation (代行职责通知), issued by the township
-when it names who acts for a vacant post. Which step issues it: ``VACANCY_PAPERWORK``."""
-
-from dataclasses import dataclass
+when it names who acts for a vacant post. Declared in ``contracts.paperwork``."""
 
 from django.utils import translation
 
 from contracts.dates import refill_rule_text
 from contracts.kinds import ACTING_DESIGNATION
 from contracts.models import Vacancy
-from paperwork.kinds import Kind
 from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
@@ -53,21 +50,3 @@ def issue_acting_designation(vacancy: Vacancy, *, by) -> Document:
         transition="designate_acting",
         supersedes=document_current(kind=ACTING_DESIGNATION, subject=vacancy),
     )
-
-
-@dataclass(frozen=True)
-class VacancyPaperwork:
-    transition: str
-    kind: Kind
-    issue: object
-    recipient: str
-
-
-VACANCY_PAPERWORK = [
-    VacancyPaperwork(
-        "designate_acting",
-        ACTING_DESIGNATION,
-        issue_acting_designation,
-        "the acting person and the village",
-    ),
-]

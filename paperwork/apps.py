@@ -28,3 +28,6 @@ class PaperworkConfig(AppConfig):
         # Each app declares the kinds of document it issues in its kinds.py, which registers
         # them with paperwork.kinds on import.
         autodiscover_modules("kinds")
+        # ... and the documents its transitions produce in its paperwork.py, which declares
+        # them in paperwork.table.
+        autodiscover_modules("paperwork")

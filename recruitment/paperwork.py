@@ -1,22 +1,12 @@
-"""Which document each recruitment transition produces: the one place to read it.
-
-Each entry names the model and the transition (or, for steps that are not a state change,
-such as ``submit`` and ``admit``, the step), the kind of document (``recruitment.kinds``,
-``contracts.kinds``), and the function that issues it, ``issue(subject, *, by) -> Document``
-in ``recruitment.documents``. Services call ``issue_for(subject, "<transition>", by=...)``
-right after the transition, inside the same transaction; ``tests/test_recruitment_paperwork.py``
-walks this table and renders every entry.
-"""
-
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.db.models import Model
+"""The documents of recruitment's transitions, declared in the paperwork table
+(``paperwork.table``; read it with ``all_entries()``). Issuers are in ``recruitment.documents``
+(the drafted contract too, printed when a hire is confirmed). Services call
+``paperwork.table.issue_for(subject, "<transition>", by=...)`` right after the transition,
+inside the same transaction."""
 
 from contracts.kinds import CONTRACT
 from contracts.models import Contract
-from paperwork.kinds import Kind
-from paperwork.models import Document
+from paperwork.table import PaperworkEntry, declare
 from recruitment import kinds
 from recruitment.documents.applicant import issue_eligibility_result, issue_registration_form
 from recruitment.documents.campaign import (
@@ -29,20 +19,7 @@ from recruitment.documents.campaign import (
 from recruitment.documents.exam import issue_admission_ticket, issue_score_ranking_list
 from recruitment.models import Application, Campaign
 
-Issuer = Callable[..., Document]
-
-
-@dataclass(frozen=True)
-class PaperworkEntry:
-    model: type[Model]
-    transition: str
-    kind: Kind
-    issue: Issuer
-    """``issue(subject, *, by) -> Document``"""
-    recipient: str
-
-
-PAPERWORK: list[PaperworkEntry] = [
+declare(
     PaperworkEntry(
         Campaign,
         "announce",
@@ -127,13 +104,4 @@ PAPERWORK: list[PaperworkEntry] = [
         issue_not_hired_letter,
         "the reserve candidate (the letter states the reserve period)",
     ),
-]
-
-
-def entries_for(model: type[Model], transition: str) -> list[PaperworkEntry]:
-    return [e for e in PAPERWORK if e.model is model and e.transition == transition]
-
-
-def issue_for(subject: Model, transition: str, *, by) -> list[Document]:
-    """Issue every document the table declares for ``transition`` of ``subject``."""
-    return [e.issue(subject, by=by) for e in entries_for(type(subject), transition)]
+)

@@ -38,8 +38,11 @@ from PIL import Image
 
 from accounts.constants import Role
 from accounts.models import User
+from contracts.constants import ContractState
+from contracts.models import Contract
+from contracts.services.drafting import contract_end_date
 from core.education import Education
-from organisation.models import Township, Village
+from organisation.models import Post, Township, Village
 from organisation.services import policy_revise
 from paperwork import services as paperwork_services
 from paperwork.render import RenderedPdf
@@ -56,9 +59,11 @@ from recruitment.services import (
     written_exam,
 )
 from tests.factories import (
+    PersonFactory,
     PostFactory,
     TownshipFactory,
     UserFactory,
+    VillageFactory,
     make_id_number,
     make_pdf,
     make_village,
@@ -275,6 +280,59 @@ def village_with_vacancies(township: Township, village: str | Village, seats: in
     for number in range(last + 1, last + 1 + max(0, seats - vacant)):
         PostFactory(village=village, number=number)
     return village
+
+
+def contract_in_force(
+    township: Township,
+    *,
+    start: datetime.date,
+    birth: datetime.date,
+    name: str,
+    village: Village | None = None,
+    with_user: bool = True,
+    username: str | None = None,
+) -> Contract:
+    """An active contract (filed on ``start``) of a new director ``name`` of ``village`` (a new
+    village of ``township`` unless one is given) on a new post there, the post's holder, with
+    the director's own login (``contract.person.user``) when ``with_user``.
+
+    It is made as the signing services leave a contract (drafted, signed, inducted, filed),
+    without their paperwork, audit rows and flows: the tests that use it are about what
+    happens to a contract in force. ``tests/test_contract_signing.py`` and the state machine
+    (``tests/test_contract_states.py``) bring contracts into force through the services."""
+    village = village or VillageFactory(township=township)
+    post = PostFactory(village=village)
+    person = PersonFactory(
+        name=name, id_number=make_id_number(birth), township=township, village=village
+    )
+    policy = policy_in_force(county=township.county, on=start)
+    contract = Contract(
+        person=person,
+        post=post,
+        township=township,
+        policy=policy,
+        state=ContractState.ACTIVE,
+        term_years=policy.term_years,
+        start_date=start,
+        end_date=contract_end_date(start, policy.term_years),
+        monthly_pay=policy.monthly_pay,
+        activated_on=start,
+        filed_on=start,
+    )
+    contract.save()
+    Post.objects.filter(pk=post.pk).update(holder=person)
+    if with_user:
+        UserFactory(
+            username=username or f"director{person.pk}",
+            role=Role.DIRECTOR,
+            county=township.county,
+            township=township,
+            village=village,
+            person=person,
+            first_name=name[1:],
+            last_name=name[:1],
+        )
+    return contract
 
 
 def committee_member(township: Township, **fields) -> User:

@@ -1,22 +1,18 @@
-"""Contracts in force for the tests of resignation, termination and dismissal.
-
-Until the signing and filing services exist on this branch, a contract in force is created
-directly (``state=ACTIVE`` in the constructor) and its post's holder set, as the contract
-would be after filing and induction."""
+"""Contracts in force for the tests of resignation, termination and dismissal
+(``tests.builders.contract_in_force`` with these tests' defaults), and the records of the
+permission matrix's endings pages."""
 
 import datetime
 import importlib
 
 from django.apps import apps as django_apps
 
-from accounts.constants import Role
 from contracts.constants import ContractState
 from contracts.models import Contract
 from contracts.services.drafting import contract_end_date
-from organisation.models import Post, Township, Village
+from organisation.models import Township, Village
 from people.models import Person
-from policy.selectors import policy_in_force
-from tests.factories import PersonFactory, PostFactory, UserFactory, VillageFactory, make_id_number
+from tests.builders import contract_in_force
 
 
 def seed_grounds() -> None:
@@ -35,38 +31,11 @@ def active_contract(
     birth: datetime.date = datetime.date(1988, 3, 12),
     username: str | None = None,
 ) -> Contract:
-    """An active 3-year contract of a new director on a new post of ``township`` (in a new
-    village unless one is given), with the director's own login (``contract.person.user``)."""
-    village = village or VillageFactory(township=township)
-    post = PostFactory(village=village)
-    person = PersonFactory(name=name, township=township, id_number=make_id_number(birth))
-    policy = policy_in_force(county=township.county, on=start)
-    contract = Contract(
-        person=person,
-        post=post,
-        township=township,
-        policy=policy,
-        state=ContractState.ACTIVE,
-        term_years=policy.term_years,
-        start_date=start,
-        end_date=contract_end_date(start, policy.term_years),
-        monthly_pay=policy.monthly_pay,
-        activated_on=start,
-        filed_on=start,
+    """An active 3-year contract from 2025 of a new director with a login
+    (``tests.builders.contract_in_force``)."""
+    return contract_in_force(
+        township, start=start, birth=birth, name=name, village=village, username=username
     )
-    contract.save()
-    Post.objects.filter(pk=post.pk).update(holder=person)
-    UserFactory(
-        username=username or f"director{person.pk}",
-        role=Role.DIRECTOR,
-        county=township.county,
-        township=township,
-        village=village,
-        person=person,
-        first_name=name[1:],
-        last_name=name[:1],
-    )
-    return contract
 
 
 def director_of(contract: Contract):

@@ -1,5 +1,5 @@
-"""Contracts in force for the renewal and sweep tests, made as the signing flow would leave
-them (state active, the person the post's holder), until that flow is merged."""
+"""Contracts in force for the renewal and sweep tests (``tests.builders.contract_in_force``
+with these tests' defaults), and the renewal records of the permission matrix."""
 
 import datetime
 from typing import cast
@@ -10,7 +10,8 @@ from contracts.constants import ContractState
 from contracts.models import Contract
 from contracts.services.drafting import contract_end_date
 from policy.selectors import policy_in_force
-from tests.factories import PersonFactory, PostFactory, UserFactory, VillageFactory, make_id_number
+from tests.builders import contract_in_force
+from tests.factories import UserFactory
 
 
 def active_contract(
@@ -22,36 +23,11 @@ def active_contract(
     village=None,
     with_user: bool = False,
 ) -> Contract:
-    village = village or VillageFactory(township=township)
-    post = PostFactory(village=village)
-    person = PersonFactory(
-        name=name, id_number=make_id_number(birth), township=township, village=village
+    """An active contract from ``start`` (``tests.builders.contract_in_force``), its
+    director without a login unless ``with_user``."""
+    return contract_in_force(
+        township, start=start, birth=birth, name=name, village=village, with_user=with_user
     )
-    policy = policy_in_force(county=township.county, on=start)
-    contract = Contract(
-        person=person,
-        post=post,
-        township=township,
-        policy=policy,
-        term_years=policy.term_years,
-        start_date=start,
-        end_date=contract_end_date(start, policy.term_years),
-        monthly_pay=policy.monthly_pay,
-        state=ContractState.ACTIVE,
-        activated_on=start,
-    )
-    contract.save()
-    post.holder = person
-    post.save(update_fields=["holder"])
-    if with_user:
-        UserFactory(
-            role=Role.DIRECTOR,
-            county=township.county,
-            township=township,
-            village=village,
-            person=person,
-        )
-    return contract
 
 
 def side_review(world, side: str):

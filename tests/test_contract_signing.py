@@ -1,5 +1,6 @@
 """Signing and filing a contract, recording induction, and the contract coming into force
-(contracts.services.signing), with their paperwork (contracts.paperwork)."""
+(contracts.services.signing), with their paperwork (declared in contracts.paperwork; the walk
+over the whole table in tests/test_recruitment_paperwork.py renders it)."""
 
 import datetime
 import io
@@ -15,7 +16,6 @@ from audit.models import AuditEntry
 from contracts.constants import ContractOrigin, ContractState, InductionSource, VacancyState
 from contracts.kinds import CONTRACT, COUNTY_FILING_FORM, INDUCTION_CERTIFICATE
 from contracts.models import Contract, Vacancy
-from contracts.paperwork import PAPERWORK
 from contracts.services import contract_draft, vacancy_open
 from contracts.services.signing import contract_file, contract_record_induction, contract_sign
 from organisation.models import Post
@@ -319,18 +319,46 @@ def test_a_post_with_another_director_is_not_occupied(signed, hr, post):
     assert signed.state == ContractState.SIGNED and signed.filed_on is None
 
 
-# The paperwork table ------------------------------------------------------------------------
+# One post a person ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("entry", PAPERWORK, ids=lambda e: e.transition)
-def test_every_entry_of_the_table_renders(entry, signed, hr):
-    if entry.transition == "record_induction":
-        signed.induction_on = TODAY
-        signed.induction_source = InductionSource.RECORDED
-    if entry.transition == "file":
-        signed.filed_on = TODAY
-    with at(TODAY):
-        document = entry.issue(signed, by=hr)
-    assert document.kind == entry.kind
-    assert document.pages >= 1
-    assert signed.person.name in pdf_text(document)
+def in_force_elsewhere(person, township) -> Contract:
+    """A contract in force for ``person`` on another post (as an import records it)."""
+    other = PostFactory(village=VillageFactory(township=township, name="红旗村"))
+    contract = Contract.objects.create(
+        person=person,
+        post=other,
+        township=township,
+        policy=township.county.policies.first(),
+        term_years=3,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        monthly_pay=1000,
+        state=ContractState.ACTIVE,
+        activated_on=datetime.date(2025, 1, 1),
+    )
+    Post.objects.filter(pk=other.pk).update(holder=person)
+    return contract
+
+
+def test_a_person_with_a_contract_is_not_drafted_for_a_second_post(drafted, committee, township):
+    second = PostFactory(village=VillageFactory(township=township, name="红旗村"))
+    with at(DRAFT_DAY), pytest.raises(ValidationError, match="one post at a time"):
+        contract_draft(
+            application=None,
+            person=drafted.person,
+            post=second,
+            start_date=datetime.date(2026, 12, 1),
+            by=committee,
+        )
+    assert Contract.objects.filter(person=drafted.person).count() == 1
+
+
+def test_a_contract_does_not_come_into_force_for_a_person_in_post_elsewhere(signed, hr, township):
+    elsewhere = in_force_elsewhere(signed.person, township)
+    induct(signed, hr)
+    with pytest.raises(ValidationError, match="one post at a time"):
+        file(signed, hr)
+    signed.refresh_from_db()
+    assert signed.state == ContractState.SIGNED and signed.filed_on is None
+    assert Contract.objects.get(pk=elsewhere.pk).state == ContractState.ACTIVE

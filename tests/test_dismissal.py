@@ -334,7 +334,7 @@ def test_a_notice_that_cannot_be_issued_leaves_the_director_in_post(
     def fail(*args, **kwargs):
         raise DocumentIssueError("disk full")
 
-    monkeypatch.setattr(dismissal, "issue_dismissal_notice", fail)
+    monkeypatch.setattr(dismissal, "issue_for", fail)
     with pytest.raises(DocumentIssueError):
         case_decide(
             case=case, decision=CaseDecision.DISMISS, reasons="属实", by=committee, on=D(2026, 6, 4)

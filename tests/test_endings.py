@@ -317,7 +317,7 @@ def test_a_certificate_that_cannot_be_issued_leaves_nothing_half_done(
     def fail(*args, **kwargs):
         raise DocumentIssueError("disk full")
 
-    monkeypatch.setattr(endings, "issue_termination_certificate", fail)
+    monkeypatch.setattr(endings, "issue_for", fail)
     with pytest.raises(DocumentIssueError):
         resignation_accept(
             resignation=resignation,
@@ -336,14 +336,14 @@ def test_a_certificate_that_cannot_be_issued_leaves_nothing_half_done(
 
 @time_machine.travel(datetime.datetime(2026, 6, 1, 10), tick=False)
 def test_the_certificate_is_issued_again_from_the_records(contract, township, committee):
-    from contracts.endings_documents import issue_termination_certificate_again
+    from contracts.endings_documents import issue_termination_certificate
 
     contract_terminate(
         contract=contract, reason=EndReason.HEALTH, on=D(2026, 6, 1), note="因病", by=committee
     )
     first = certificates(contract).get()
     contract.refresh_from_db()
-    again = issue_termination_certificate_again(contract, by=committee)
+    again = issue_termination_certificate(contract, by=committee)
     assert again.supersedes == first and again.kind == TERMINATION_CERTIFICATE
     assert "身体原因" in pdf_text(again)
 
@@ -356,7 +356,7 @@ def test_the_certificate_is_issued_again_from_the_records(contract, township, co
         by=committee,
         on=D(2026, 3, 5),
     )
-    text = pdf_text(issue_termination_certificate_again(resigned, by=committee))
+    text = pdf_text(issue_termination_certificate(resigned, by=committee))
     assert "2026年4月30日" in text and "2026年4月1日届满" in text
 
 

@@ -10,19 +10,22 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+import contracts.paperwork
 import recruitment.paperwork
 from accounts.constants import Role
+from contracts import documents as contract_documents
+from contracts import endings_documents, renewal_documents, vacancy_documents
 from contracts.kinds import CONTRACT
 from organisation.kinds import VILLAGE_POST_REGISTER
-from paperwork import checks, kinds
+from paperwork import checks, kinds, table
 from paperwork import models as paperwork_models
 from paperwork.kinds import Kind
 from paperwork.models import Document
+from paperwork.table import all_entries, entries_for
 from policy.documents import policy_sheet_issue
 from policy.kinds import POLICY_SHEET
 from recruitment import kinds as recruitment_kinds
 from recruitment.documents import applicant, campaign, exam
-from recruitment.paperwork import PAPERWORK, entries_for
 from tests.factories import UserFactory
 
 PAPERWORK_DIR = Path(settings.BASE_DIR) / "paperwork"
@@ -144,15 +147,47 @@ def test_a_code_that_does_not_fit_the_column_fails_the_check(registry, code):
 # --- issuers are functions an editor can jump to ----------------------------------------------
 
 
-def test_the_recruitment_table_names_its_issuers_as_functions():
-    issuers = {entry.issue for entry in PAPERWORK}
-    documents_modules = {applicant, campaign, exam}
-    for issuer in issuers:
-        assert inspect.isfunction(issuer)
-        assert inspect.getmodule(issuer) in documents_modules, issuer
-    source = inspect.getsource(recruitment.paperwork)
-    assert "import_module" not in source
-    assert '"recruitment.documents.' not in source
+def test_the_table_names_its_issuers_as_functions():
+    documents_modules = {
+        applicant,
+        campaign,
+        exam,
+        contract_documents,
+        endings_documents,
+        renewal_documents,
+        vacancy_documents,
+    }
+    for entry in all_entries():
+        assert inspect.isfunction(entry.issue)
+        assert inspect.getmodule(entry.issue) in documents_modules, entry.issue
+    for module in (recruitment.paperwork, contracts.paperwork):
+        source = inspect.getsource(module)
+        assert "import_module" not in source
+        assert '"recruitment.documents' not in source and '"contracts.' not in source
+
+
+def test_each_app_declares_its_documents_in_the_one_table():
+    declared = {(e.model._meta.app_label, e.transition) for e in all_entries()}
+    assert ("recruitment", "hire") in declared and ("contracts", "sign") in declared
+    # Declaring again (a module imported twice) adds nothing.
+    before = all_entries()
+    table.declare(*before)
+    assert table.all_entries() == before
+
+
+def test_services_issue_documents_only_through_the_table():
+    """No service calls an issuer itself: each calls ``issue_for``, so the table is the one
+    place that says which document a transition produces."""
+    services = [
+        *(Path(settings.BASE_DIR) / "contracts" / "services").glob("*.py"),
+        *(Path(settings.BASE_DIR) / "recruitment" / "services").glob("*.py"),
+        Path(settings.BASE_DIR) / "contracts" / "sweep_steps.py",
+    ]
+    issuers = {entry.issue.__name__ for entry in all_entries()}
+    for path in services:
+        source = path.read_text()
+        called = sorted(name for name in issuers if f"{name}(" in source)
+        assert not called, f"{path.relative_to(settings.BASE_DIR)} calls {called}"
 
 
 def test_entries_are_found_by_model_class_and_transition():

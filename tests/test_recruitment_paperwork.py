@@ -1,10 +1,12 @@
-"""The paperwork table (recruitment.paperwork.PAPERWORK): every entry renders.
+"""The paperwork table (paperwork.table.all_entries(), declared by recruitment and contracts):
+one walk renders every entry.
 
-A campaign is run through the services to its conclusion, so that each entry has a subject
-that really went through its transition (an ineligible application, a waived one, the hired
-one, a rejected one, the drafted contract...). Then every entry of the table is issued again
-for its subject: the document has the entry's kind, and its PDF reads back with its
-verification code.
+A campaign is run through the services to its conclusion, and the term after it (signing,
+filing, induction, an acting person, a resignation, a termination, a dismissal, a renewal), so
+that each entry has a subject that really went through its transition and got its document.
+Then every entry of the table is issued again for its subject: the document has the entry's
+kind, and its PDF reads back with its verification code, the kind's title and the name of the
+person it is about.
 """
 
 import datetime
@@ -12,26 +14,37 @@ import io
 import re
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
 from accounts.constants import Role
 from accounts.models import User
 from audit.models import AuditEntry
-from contracts.models import Contract
+from contracts.constants import CaseDecision, EndReason
+from contracts.models import Contract, DismissalGround, Resignation, Vacancy
+from contracts.services.dismissal import case_decide, case_hear, case_open
+from contracts.services.endings import contract_terminate, resignation_accept, resignation_request
+from contracts.services.renewal import renewal_decide, renewal_review_open
+from contracts.services.signing import contract_file, contract_record_induction, contract_sign
+from contracts.services.vacancies import vacancy_designate_acting
 from organisation.models import Township
 from paperwork.models import Document
+from paperwork.selectors import document_current
+from paperwork.table import PaperworkEntry, all_entries
+from policy.selectors import policy_in_force
 from recruitment.constants import ApplicationState, CampaignKind, EligibilityRule
 from recruitment.models import Application, Campaign
-from recruitment.paperwork import PAPERWORK, PaperworkEntry
+from tests.endings_support import active_contract
 from tests.factories import (
     CountyFactory,
+    PersonFactory,
     PolicyFactory,
     TownshipFactory,
     UserFactory,
@@ -39,6 +52,7 @@ from tests.factories import (
     make_pdf,
     make_village,
 )
+from workdays.calendar import add_years
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +221,8 @@ def concluded():
             campaign=Campaign.objects.get(pk=campaign.pk),
             applications={a.name: a for a in Application.objects.filter(campaign=campaign)},
             member=member,
+            hr=hr,
+            township=township,
             clock=clock,
         )
 
@@ -225,25 +241,20 @@ KNOWN = {
 }
 
 
-def subject_for(entry: PaperworkEntry, world) -> object:
-    """A record that went through the entry's transition: the subject of a document the
-    services issued for it, else of an audited transition of that name."""
+def subject_for(entry: PaperworkEntry, world) -> Any:
+    """A record that went through the entry's transition: the subject of an audited
+    transition of that name the entry applies to, else the one named in ``KNOWN``."""
     if entry.model is Campaign:
         return world.campaign
-    if entry.model is Contract:
-        return Contract.objects.get()
-    applications = {a.pk: a for a in world.applications.values()}
-    content_type = ContentType.objects.get_for_model(Application)
-    issued = Document.objects.filter(
-        content_type=content_type, transition=entry.transition, kind=entry.kind
-    ).values_list("object_id", flat=True)
+    content_type = ContentType.objects.get_for_model(entry.model)
     audited = AuditEntry.objects.filter(
         content_type=content_type, transition=entry.transition
     ).values_list("object_id", flat=True)
-    for ids in (issued, audited):
-        found = [applications[pk] for pk in ids if pk in applications]
-        if found:
-            return found[0]
+    for subject in entry.model._default_manager.filter(pk__in=audited).order_by("pk"):
+        if entry.applies_to(subject):
+            return subject
+    if entry.model is Contract:
+        return Contract.objects.order_by("pk").first()
     return world.applications[KNOWN[entry.transition]]
 
 
@@ -253,7 +264,71 @@ def pdf_text(document: Document) -> str:
     return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
 
 
-def test_every_entry_of_the_paperwork_table_renders(concluded):
+@pytest.fixture
+def termed(concluded):
+    """The concluded campaign's hire signed, inducted and filed, and other directors of the
+    township through the rest of the term, each by its service: a termination (its post then
+    given an acting person), a resignation accepted, a dismissal and a renewal."""
+    world, today = concluded, timezone.localdate()
+    member, hr, township = world.member, world.hr, world.township
+    hired = Contract.objects.get()
+    contract_sign(contract=hired, signatory="李强", township_on=today, director_on=today, by=member)
+    contract_record_induction(contract=Contract.objects.get(), on=today, by=hr)
+    contract_file(contract=Contract.objects.get(), by=hr)
+
+    ended = active_contract(township, name="赵敏", start=datetime.date(2025, 1, 1))
+    contract_terminate(
+        contract=ended, reason=EndReason.HEALTH, on=today, note="因病不能履职", by=member
+    )
+    vacancy_designate_acting(
+        vacancy=Vacancy.objects.get(post=ended.post_id),
+        person=PersonFactory(township=township, name="钱芳"),
+        on=today,
+        by=member,
+    )
+
+    resigning = active_contract(township, name="孙丽", start=datetime.date(2025, 1, 1))
+    resignation = resignation_request(contract=resigning, reason="家庭原因", by=member, on=today)
+    resignation_accept(
+        resignation=resignation,
+        end_date=resignation.notice_ends_on,
+        agreed_earlier=False,
+        by=member,
+        on=today,
+    )
+
+    dismissed = active_contract(township, name="周强", start=datetime.date(2025, 1, 1))
+    case = case_open(
+        contract=dismissed,
+        grounds=[DismissalGround.objects.order_by("position")[2]],
+        period=today.year,
+        summary="统计数据严重失实",
+        by=member,
+        on=today,
+    )
+    case_hear(case=case, statement="本人对事实无异议。", declined=False, by=member, on=today)
+    case_decide(case=case, decision=CaseDecision.DISMISS, reasons="情节严重", by=member, on=today)
+
+    policy = policy_in_force(county=township.county, on=today)
+    renewing = active_contract(
+        township,
+        name="吴刚",
+        start=add_years(today, -policy.term_years) + datetime.timedelta(days=30),
+    )
+    review = renewal_review_open(contract=renewing, today=today)
+    renewal_decide(
+        review=review, renew=True, reasons="考核优秀", by=member, on=today, reselected=True
+    )
+    return world
+
+
+def about(subject):
+    """The record a document of the subject's transition is about."""
+    return subject.contract if isinstance(subject, Resignation) else subject
+
+
+def test_every_entry_of_the_paperwork_table_renders(termed):
+    concluded = termed
     # The subjects went through the transitions the table names.
     states = {name: a.state for name, a in concluded.applications.items()}
     assert states == {
@@ -263,9 +338,12 @@ def test_every_entry_of_the_paperwork_table_renders(concluded):
         "杨秀英": ApplicationState.ABSENT,
         "陈晓": ApplicationState.INELIGIBLE,
     }
-    assert Contract.objects.get().person == concluded.applications["罗昇"].person
+    assert (
+        Contract.objects.get(application__isnull=False).person
+        == concluded.applications["罗昇"].person
+    )
 
-    assert {(e.model.__name__, e.transition) for e in PAPERWORK} >= {
+    assert {(e.model.__name__, e.transition) for e in all_entries()} >= {
         ("Campaign", "announce"),
         ("Application", "submit"),
         ("Application", "mark_eligible"),
@@ -277,11 +355,26 @@ def test_every_entry_of_the_paperwork_table_renders(concluded):
         ("Application", "hire"),
         ("Contract", "draft"),
         ("Application", "reject"),
+        ("Contract", "sign"),
+        ("Contract", "file"),
+        ("Contract", "record_induction"),
+        ("Vacancy", "designate_acting"),
+        ("RenewalReview", "decide_renew"),
+        ("Resignation", "accept"),
+        ("Contract", "terminate"),
+        ("DismissalCase", "decide"),
     }
-    for entry in PAPERWORK:
+    for entry in all_entries():
         subject = subject_for(entry, concluded)
+        assert entry.applies_to(subject), entry
+        # The services issued the entry's document when the subject went through it.
+        issued = document_current(kind=entry.kind, subject=about(subject))
+        assert issued is not None, entry
         document = entry.issue(subject, by=concluded.member)
         assert document.kind == entry.kind, entry
-        assert document.object_id == subject.pk, entry
+        assert document.object_id == about(subject).pk, entry
         text = pdf_text(document)
         assert document.verification_code in text, entry
+        assert entry.kind.printed_title in text, entry
+        if document.person is not None:
+            assert document.person.name in text, entry

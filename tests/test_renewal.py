@@ -552,10 +552,10 @@ def test_a_decision_that_fails_while_printing_leaves_nothing_behind(contract, pe
     review = open_review(contract)
     audit = AuditEntry.objects.count()
 
-    def broken(review, *, by):
+    def broken(review, transition, *, by):
         raise OSError("disk full")
 
-    monkeypatch.setattr("contracts.services.renewal.issue_renewal_notice", broken)
+    monkeypatch.setattr("contracts.services.renewal.issue_for", broken)
     with pytest.raises(OSError):
         renewal_decide(
             review=review,

@@ -342,7 +342,7 @@ def test_designation_is_atomic(rw, committee, township, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(vacancies, "issue_acting_designation", broken)
+    monkeypatch.setattr(vacancies, "issue_for", broken)
     with at(moment(rw.vacancy.opened_on)), pytest.raises(RuntimeError):
         vacancy_designate_acting(
             vacancy=rw.vacancy, person=person_of(township), on=rw.vacancy.opened_on, by=committee

@@ -31,7 +31,6 @@ from accounts.models import User
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition, audited_update, snapshot
 from contracts.constants import IN_FORCE_STATES, CaseDecision, CaseState
-from contracts.endings_documents import issue_dismissal_notice
 from contracts.evidence import check_evidence_file
 from contracts.models import (
     BirthRecord,
@@ -47,6 +46,7 @@ from contracts.signals import dismissal_case_opened
 from core.files import save_on_commit
 from core.services import lock, require_permission, require_state
 from notifications.services import notify
+from paperwork.table import issue_for
 from policy.selectors import policy_in_force
 from workdays.calendar import period_end
 
@@ -376,7 +376,7 @@ def case_decide(
             contract.dismiss(on=on, note=reasons)
         post_vacate(contract=contract, on=on, by=by)
         case.contract = contract
-        issue_dismissal_notice(case, by=by)
+    issue_for(case, "decide", by=by)
     return case
 
 

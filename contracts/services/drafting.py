@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record, snapshot
-from contracts.constants import ContractState
+from contracts.constants import IN_FORCE_STATES, ContractState
 from contracts.models import Contract
 from contracts.signals import contract_drafted
 from organisation.constants import PostStatus
@@ -53,6 +53,23 @@ def contract_draft(*, application, person, post, start_date: datetime.date, by) 
     if holding.exists():
         raise ValidationError(
             _("%(post)s already has a contract waiting for signature.") % {"post": post}
+        )
+    elsewhere = (
+        Contract.objects.filter(person=person, state__in=[*POST_HOLDING_STATES, *IN_FORCE_STATES])
+        .select_related("post__village")
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            _(
+                "%(name)s already has a contract for %(village)s (“%(state)s”): a person directs "
+                "one post at a time."
+            )
+            % {
+                "name": person.name,
+                "village": elsewhere.post.village.name,
+                "state": elsewhere.get_state_display(),
+            }
         )
     if application is not None and Contract.objects.filter(application=application).exists():
         raise ValidationError(_("This application already has a contract."))

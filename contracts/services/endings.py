@@ -34,7 +34,6 @@ from contracts.constants import (
     ResignationState,
 )
 from contracts.dates import notice_ends_on, notice_rule_text
-from contracts.endings_documents import issue_termination_certificate
 from contracts.models import Contract, Resignation
 from contracts.services.posts import post_vacate
 from contracts.signals import resignation_requested
@@ -43,6 +42,7 @@ from core.identity import age_on
 from core.normalise import clean_text
 from core.services import lock, require_permission, require_state
 from notifications.services import notify
+from paperwork.table import issue_for
 from policy.selectors import policy_in_force
 
 MANAGE_TERM = "contracts.manage_term"
@@ -236,15 +236,8 @@ def resignation_accept(
     agreed = bool(agreed_earlier and end_date < resignation.notice_ends_on)
     with audited_transition(resignation, "accept", by=by):
         resignation.accept(end_date=end_date, agreed_earlier=agreed, on=on, by=by)
-    issue_termination_certificate(
-        contract,
-        by=by,
-        end_date=end_date,
-        reason=EndReason.RESIGNATION,
-        resignation=resignation,
-        notice_days=policy.contract_notice_days,
-        transition="accept",
-    )
+    resignation.contract = contract
+    issue_for(resignation, "accept", by=by)
     notify(
         users=User.objects.filter(person_id=contract.person_id, is_active=True),
         key=f"resignation-accepted-{resignation.pk}",
@@ -352,7 +345,5 @@ def contract_terminate(
                 }
             )
     _end_contract(contract, on=on, reason=reason, note=note, by=by, transition="terminate")
-    issue_termination_certificate(
-        contract, by=by, end_date=on, reason=reason, note=note, transition="terminate"
-    )
+    issue_for(contract, "terminate", by=by)
     return contract

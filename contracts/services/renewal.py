@@ -27,13 +27,13 @@ from contracts.constants import (
     RenewalState,
 )
 from contracts.models import Contract, RenewalReview
-from contracts.renewal_documents import issue_renewal_notice
 from contracts.services.drafting import contract_end_date
 from contracts.signals import contract_drafted, renewal_review_opened
 from contracts.term_records import term_records
 from core.identity import age_on
 from core.services import lock, require_permission, require_state
 from notifications.services import notify
+from paperwork.table import issue_for
 from paperwork.templatetags.paperwork import cn_date
 from policy.selectors import policy_in_force
 
@@ -219,7 +219,7 @@ def renewal_decide(
             review.decide_renew(on=on, by=by, reasons=reasons)
             review.reselected = review.mode == RenewalMode.RESELECTION
             review.new_contract = new
-        issue_renewal_notice(review, by=by)
+        issue_for(review, "decide_renew", by=by)
         text = _("The contract of %(name)s is renewed from %(start)s to %(end)s.") % {
             "name": person.name,
             "start": cn_date(new.start_date),

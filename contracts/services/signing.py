@@ -8,7 +8,7 @@ the post is occupied by its person, its open vacancy filled, and a renewed contr
 
 Each service is one transaction: it locks the contract row, refuses a stale submission (the
 contract changed since the page was read), makes the transition with its audit row, and issues
-the document the table ``contracts.paperwork.PAPERWORK`` declares.
+the document the table ``contracts.paperwork`` declares.
 """
 
 import datetime
@@ -20,10 +20,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import audited_transition, audited_update
-from contracts.constants import ContractState, InductionSource
+from contracts.constants import IN_FORCE_STATES, ContractState, InductionSource
 from contracts.models import Contract
-from contracts.paperwork import issue_for
 from contracts.services.posts import post_occupy
+from paperwork.table import issue_for
 
 SIGN_PERMISSION = "contracts.manage_term"
 FILE_PERMISSION = "contracts.file_contract"
@@ -255,6 +255,19 @@ def _activate_if_complete(contract: Contract, *, on: datetime.date, by) -> bool:
             )
         with audited_transition(old, "renew", by=by):
             old.renew()
+    elsewhere = (
+        Contract.objects.filter(person_id=contract.person_id, state__in=IN_FORCE_STATES)
+        .select_related("post__village")
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            _(
+                "%(name)s already has a contract in force for %(village)s: a person directs one "
+                "post at a time, so this contract cannot come into force."
+            )
+            % {"name": contract.person.name, "village": elsewhere.post.village.name}
+        )
     with audited_transition(contract, "activate", by=by):
         contract.activate(on=on)
     post_occupy(contract=contract, on=on, by=by)

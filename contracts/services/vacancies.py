@@ -23,9 +23,9 @@ from audit.services import audited_transition, audited_update
 from contracts.constants import OPEN_VACANCY_STATES
 from contracts.models import Vacancy
 from contracts.sweep import sweep_step
-from contracts.vacancy_documents import issue_acting_designation
 from core.services import lock, require_permission, require_state
 from notifications.services import notify
+from paperwork.table import issue_for
 from people.models import Person
 
 MANAGE_TERM = "contracts.manage_term"
@@ -128,7 +128,7 @@ def vacancy_designate_acting(*, vacancy: Vacancy, person: Person, on: datetime.d
         raise ValidationError({"on": _("The date cannot be in the future.")})
     with audited_transition(vacancy, "designate_acting", by=by):
         vacancy.designate_acting(person=person, on=on)
-    issue_acting_designation(vacancy, by=by)
+    issue_for(vacancy, "designate_acting", by=by)
     return vacancy
 
 

@@ -1,7 +1,7 @@
 """Paperwork addressed to an applicant: the registration form (报名表) and the eligibility
 result (资格审查结果通知书). Both are about the application (``person`` stays empty until a
 hire creates the person record), issued by the township and printed with masked ID and phone
-numbers only. The entries of ``recruitment.paperwork.PAPERWORK`` name these functions.
+numbers only. The entries of ``recruitment.paperwork`` name these functions.
 """
 
 import base64

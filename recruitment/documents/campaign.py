@@ -3,7 +3,7 @@ notice of proposed hires (拟聘用人员公示), the hiring notice (聘用通�
 (聘用合同) and the result letter to candidates not hired (选聘结果告知书).
 
 All are issued by the township (``Township.issuing_body``) under the campaign's policy
-version, with masked ID numbers only. The entries of ``recruitment.paperwork.PAPERWORK`` name
+version, with masked ID numbers only. The entries of ``recruitment.paperwork`` name
 these functions; each takes ``(subject, *, by)``. A document's title never carries a
 person's name (it is public on the verification page).
 """

@@ -43,6 +43,7 @@ from core.uploads import (
     photo_downscaled,
     scan_image_check,
 )
+from paperwork.table import issue_for
 from recruitment.constants import (
     ApplicationState,
     AttachmentKind,
@@ -50,7 +51,6 @@ from recruitment.constants import (
     EligibilityRule,
 )
 from recruitment.models import Application, Attachment, Campaign, CampaignPost
-from recruitment.paperwork import issue_for
 from recruitment.services.common import campaign_lock
 
 # Upload limits. The photo is a passport-style picture taken with a phone; scans are the

@@ -27,10 +27,10 @@ from contracts.services import POST_HOLDING_STATES
 from core.text import pinyin_key
 from organisation.constants import PostStatus
 from organisation.models import Post, Village
+from paperwork.table import issue_for
 from policy.selectors import NoPolicyInForce, policy_in_force
 from recruitment.constants import CampaignKind, CampaignState
 from recruitment.models import OPEN_CAMPAIGN_STATES, Campaign, CampaignPost
-from recruitment.paperwork import issue_for
 from recruitment.services.common import (
     campaign_lock,
     local_date,

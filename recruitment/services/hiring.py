@@ -17,12 +17,12 @@ from contracts.services import POST_HOLDING_STATES, contract_draft
 from organisation.constants import PostStatus
 from organisation.models import Post
 from paperwork.selectors import document_current
+from paperwork.table import issue_for
 from people.models import Person
 from people.services import person_create, person_update
 from recruitment import kinds
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.models import Application, Campaign, CampaignPost, Objection
-from recruitment.paperwork import issue_for
 from recruitment.services.common import (
     campaign_lock,
     require_campaign_state,

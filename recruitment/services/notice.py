@@ -22,10 +22,10 @@ from django.utils.translation import ngettext
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition, audited_update, snapshot
 from core.text import join_list
+from paperwork.table import issue_for
 from recruitment import ranking
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.models import Application, Campaign, CampaignPost, Objection
-from recruitment.paperwork import issue_for
 from recruitment.services import interview
 from recruitment.services.common import (
     ONE_DAY,

@@ -27,9 +27,9 @@ from contracts.services.vacancies import (
     today,
 )
 from core.services import lock, require_state
+from paperwork.table import issue_for
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.models import Application, Campaign
-from recruitment.paperwork import issue_for
 from recruitment.services.hiring import _person_for
 from workdays.calendar import add_months
 

@@ -27,6 +27,7 @@ from audit.models import AuditEntry
 from audit.services import AuditBatch, audit_record, audited_transition, audited_update
 from core.services import lock, require_permission
 from core.text import join_list, pinyin_key
+from paperwork.table import issue_for
 from recruitment.constants import (
     ApplicationState,
     CampaignState,
@@ -34,7 +35,6 @@ from recruitment.constants import (
     WaiverDecision,
 )
 from recruitment.models import Application, Campaign, Waiver
-from recruitment.paperwork import issue_for
 from recruitment.services.common import (
     campaign_lock,
     require_campaign_state,

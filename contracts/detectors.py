@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from contracts.constants import IN_FORCE_STATES, GroundDetector
 from contracts.models import BirthRecord, CaseGround, Contract, DismissalGround
@@ -114,12 +114,12 @@ def _detail_years(years: tuple[int, ...]) -> str:
 def _year_facts(
     contracts: list[Contract],
     detector: str,
+    facts: dict[int, set[int]],
     length_of,
     since: dict[int, int],
     until: int,
     text: str,
 ) -> list[Finding]:
-    facts = provider(detector).years(person_ids={c.person_id for c in contracts}, until=until)
     findings = []
     for contract in contracts:
         years = {
@@ -132,7 +132,9 @@ def _year_facts(
     return findings
 
 
-def _births(contracts: list[Contract], since: dict[int, int], until: int) -> list[Finding]:
+def _births_by_village(until: int) -> dict[int, dict[int, int]]:
+    """Births against the rule recorded up to ``until``, by village and year, for the
+    villages with a director in force."""
     by_village: dict[int, dict[int, int]] = defaultdict(dict)
     # A subquery, not a list of ids: the sweep looks at every contract in force at once.
     in_force = Contract.objects.filter(state__in=IN_FORCE_STATES)
@@ -140,6 +142,12 @@ def _births(contracts: list[Contract], since: dict[int, int], until: int) -> lis
         village__in=in_force.values("post__village"), violations__gt=0, year__lte=until
     ).values_list("village_id", "year", "violations"):
         by_village[village_id][year] = count
+    return by_village
+
+
+def _births(
+    contracts: list[Contract], by_village: dict[int, dict[int, int]], since: dict[int, int]
+) -> list[Finding]:
     findings = []
     for contract in contracts:
         policy = contract.policy
@@ -180,9 +188,8 @@ def _service_start_years(contracts: list[Contract]) -> dict[int, int]:
     """The first year each director served on the contract's post (over renewals): only
     years in post count against them."""
     first: dict[tuple[int, int], int] = {}
-    in_force = Contract.objects.filter(state__in=IN_FORCE_STATES)
     for person_id, post_id, start in Contract.objects.filter(
-        person__in=in_force.values("person")
+        person__in={c.person_id for c in contracts}
     ).values_list("person_id", "post_id", "start_date"):
         key = (person_id, post_id)
         first[key] = min(first.get(key, start.year), start.year)
@@ -192,32 +199,47 @@ def _service_start_years(contracts: list[Contract]) -> dict[int, int]:
 def detect(*, today: datetime.date) -> list[Finding]:
     """What the records show for every contract in force on ``today``: years up to the one
     before ``today`` for appraisals and training (a year's record is complete after it
-    ends), and every recorded year for births."""
-    contracts = list(
-        Contract.objects.filter(state__in=IN_FORCE_STATES, start_date__lte=today).select_related(
-            "policy", "post"
-        )
-    )
-    if not contracts:
+    ends), and every recorded year for births.
+
+    The records are read first, for every director in force at once; only the contracts they
+    name are then loaded (a county's sweep reads thousands of contracts in force, of which
+    the records name a few)."""
+    in_force = Contract.objects.filter(state__in=IN_FORCE_STATES, start_date__lte=today)
+    person_ids = set(in_force.values_list("person_id", flat=True))
+    if not person_ids:
         return []
+    until = today.year - 1
+    lagging = provider(GroundDetector.LAGGING).years(person_ids=person_ids, until=until)
+    missed = provider(GroundDetector.MISSED_REFRESHER).years(person_ids=person_ids, until=until)
+    by_village = _births_by_village(today.year)
+    named = {pk for facts in (lagging, missed) for pk, years in facts.items() if years}
+    if not named and not by_village:
+        return []
+    contracts = list(
+        in_force.filter(
+            models.Q(person_id__in=named) | models.Q(post__village_id__in=list(by_village))
+        ).select_related("policy", "post")
+    )
     since = _service_start_years(contracts)
     findings = _year_facts(
         contracts,
         GroundDetector.LAGGING,
+        lagging,
         lambda policy: policy.dismissal_lagging_years,
         since,
-        today.year - 1,
+        until,
         "年度考核连续落后",
     )
     findings += _year_facts(
         contracts,
         GroundDetector.MISSED_REFRESHER,
+        missed,
         lambda policy: policy.dismissal_missed_refresher_years,
         since,
-        today.year - 1,
+        until,
         "未参加知识更新培训",
     )
-    findings += _births(contracts, since, today.year)
+    findings += _births(contracts, by_village, since)
     return findings
 
 

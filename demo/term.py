@@ -21,7 +21,6 @@ today in 顶云街道. Loaded by ``manage.py load_demo`` after ``demo.directors`
 any of these directors has a contract, nothing is done (one query).
 """
 
-import csv
 import datetime
 import io
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from contracts.services.drafting import contract_end_date
 from contracts.services.endings import contract_terminate, resignation_request
 from contracts.services.vacancies import escalate_overdue_vacancies, vacancy_designate_acting
 from contracts.sweep_steps import renewal_reviews
+from core.exports import csv_content
 from demo import data
 from demo.directors import two_years_ago
 from demo.services import REASON, _email, _household, _id_number
@@ -239,12 +239,9 @@ def demo_term_load() -> TermResult:
         return result
     password_hash = make_password(ACCOUNT.password)  # before the transaction: it is slow
     today = timezone.localdate()
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([TEMPLATE_HEADER, *_rows(today, seats)])
+    content = csv_content([TEMPLATE_HEADER, *_rows(today, seats)])
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        report = directors_import(
-            file_name=FILE_NAME, content=buffer.getvalue().encode(), by=users["county_hr"]
-        )
+        report = directors_import(file_name=FILE_NAME, content=content, by=users["county_hr"])
         if not report.ok:
             problems = "; ".join(f"{e.row} {e.column} {e.reason}" for e in report.errors)
             raise RuntimeError(f"the demo's term directors could not be imported: {problems}")

@@ -867,7 +867,11 @@ class AdminPages(StaffPages):
         self.page.locator("#content-main").get_by_role("link", name="用户", exact=True).click()
         self.page.locator("#content-main").get_by_role("link", name="增加 用户").click()
         expect(self.page.locator("#content h1")).to_have_text("增加 用户")
+        self.page.wait_for_load_state("load")  # the admin's scripts set the form up first
         form = self.page.locator("#user_form")
+        enabled = form.get_by_role("radio", name="启用")
+        if enabled.count():
+            enabled.check()
         form.get_by_label(labelled("用户名")).fill(username)
         form.get_by_label(labelled("密码"), exact=True).fill(password)
         form.get_by_label(labelled("密码确认")).fill(password)
@@ -876,6 +880,7 @@ class AdminPages(StaffPages):
         form.get_by_label(labelled("角色")).select_option(label=role)
         for label, option in scope.items():
             form.get_by_label(labelled(label)).select_option(label=option)
+        expect(form.get_by_label(labelled("用户名"))).to_have_value(username)
         return self.submit(form.get_by_role("button", name="保存", exact=True))
 
     @step("set a new password")

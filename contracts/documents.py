@@ -63,27 +63,15 @@ def cn_ordinal(n: int) -> str:
     return f"{CN_NUMERALS[tens] if tens > 1 else ''}十{CN_NUMERALS[ones] if ones else ''}"
 
 
-def numbered(items: list[str]) -> list[tuple[str, str]]:
+def numbered(items: list) -> list[tuple[str, object]]:
     """(一, first), (二, second), … for clauses printed as （一）…"""
     return [(cn_ordinal(i), item) for i, item in enumerate(items, start=1)]
 
 
 def contract_context(contract) -> dict:
-    township = contract.township
-    policy = contract.policy
-    person = contract.person
     return {
-        "contract": contract,
-        "person": person,
-        "sex": SEX_CN.get(person.sex, person.sex),
-        "education": EDUCATION_CN.get(person.education, person.education),
-        "masked_id": person.masked_id_number,
-        "masked_phone": person.masked_phone,
-        "township": township,
-        "county": township.county,
-        "village": contract.post.village,
-        "post": contract.post,
-        "policy": policy,
+        **_person_context(contract),
+        "masked_phone": contract.person.masked_phone,
         "duties": numbered(DUTIES),
         "dismissal_grounds": numbered(DISMISSAL_GROUNDS),
         "termination_grounds": numbered(TERMINATION_GROUNDS),
@@ -130,39 +118,64 @@ def induction_context(contract) -> dict:
     }
 
 
-def _county_issue(contract, *, kind, context: dict, by, transition: str) -> Document:
-    township = contract.township
-    county = township.county
+def issue_in_township(
+    *,
+    kind,
+    context: dict,
+    subject,
+    by,
+    township,
+    person,
+    policy,
+    transition: str,
+    issuing_body: str = "",
+    supersede: bool = False,
+) -> Document:
+    """Issue a document of the term about ``subject`` in ``township``: issued by the
+    township unless ``issuing_body`` says otherwise; with ``supersede``, the new version
+    replaces the current document of its kind about the same subject."""
     return document_issue(
+        kind=kind,
+        context=context,
+        subject=subject,
+        by=by,
+        county=township.county,
+        township=township,
+        person=person,
+        policy=policy,
+        issuing_body=issuing_body or township.issuing_body,
+        transition=transition,
+        supersedes=document_current(kind=kind, subject=subject) if supersede else None,
+    )
+
+
+def _county_issue(contract, *, kind, context: dict, by, transition: str) -> Document:
+    return issue_in_township(
         kind=kind,
         context=context,
         subject=contract,
         by=by,
-        county=county,
-        township=township,
+        township=contract.township,
         person=contract.person,
         policy=contract.policy,
-        issuing_body=county.hr_office,
+        issuing_body=contract.township.county.hr_office,
         transition=transition,
-        supersedes=document_current(kind=kind, subject=contract),
+        supersede=True,
     )
 
 
 def issue_signed_contract(contract, *, by) -> Document:
     """The contract with both signatures and their dates; supersedes the drafted version."""
-    township = contract.township
-    return document_issue(
+    return issue_in_township(
         kind=CONTRACT,
         context=contract_context(contract),
         subject=contract,
         by=by,
-        county=township.county,
-        township=township,
+        township=contract.township,
         person=contract.person,
         policy=contract.policy,
-        issuing_body=township.issuing_body,
         transition="sign",
-        supersedes=document_current(kind=CONTRACT, subject=contract),
+        supersede=True,
     )
 
 

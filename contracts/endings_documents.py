@@ -6,23 +6,11 @@ print the masked ID number only. The services of ``contracts.services.endings`` 
 import datetime
 
 from contracts.constants import EndReason, ResignationState
+from contracts.documents import issue_in_township, numbered
 from contracts.kinds import DISMISSAL_NOTICE, TERMINATION_CERTIFICATE
 from contracts.models import Contract, DismissalCase, Resignation
 from paperwork.models import Document
-from paperwork.selectors import document_current
-from paperwork.services import document_issue
 from policy.selectors import policy_in_force
-
-CN_NUMERALS = "零一二三四五六七八九十"
-
-
-def cn_ordinal(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二 (numbered grounds; there are nine)."""
-    if n <= 10:
-        return CN_NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    return f"{CN_NUMERALS[tens] if tens > 1 else ''}十{CN_NUMERALS[ones] if ones else ''}"
-
 
 # How the certificate states the reason (seed 001's 解聘 grounds).
 REASON_CN: dict[str, str] = {
@@ -69,8 +57,7 @@ def _issue_certificate(
     notice_days: int | None = None,
     transition: str,
 ) -> Document:
-    township = contract.township
-    return document_issue(
+    return issue_in_township(
         kind=TERMINATION_CERTIFICATE,
         context=termination_context(
             contract,
@@ -82,13 +69,11 @@ def _issue_certificate(
         ),
         subject=contract,
         by=by,
-        county=township.county,
-        township=township,
+        township=contract.township,
         person=contract.person,
         policy=contract.policy,
-        issuing_body=township.issuing_body,
         transition=transition,
-        supersedes=document_current(kind=TERMINATION_CERTIFICATE, subject=contract),
+        supersede=True,
     )
 
 
@@ -144,22 +129,19 @@ def dismissal_context(case: DismissalCase) -> dict:
         "township": township,
         "county": township.county,
         "village": contract.post.village,
-        "grounds": [(cn_ordinal(i), ground) for i, ground in enumerate(grounds, start=1)],
+        "grounds": numbered(grounds),
     }
 
 
 def issue_dismissal_notice(case: DismissalCase, *, by) -> Document:
     """The dismissal notice, issued when the committee decides to dismiss."""
-    township = case.township
-    return document_issue(
+    return issue_in_township(
         kind=DISMISSAL_NOTICE,
         context=dismissal_context(case),
         subject=case,
         by=by,
-        county=township.county,
-        township=township,
+        township=case.township,
         person=case.contract.person,
         policy=case.policy,
-        issuing_body=township.issuing_body,
         transition="decide",
     )

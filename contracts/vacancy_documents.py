@@ -4,11 +4,10 @@ when it names who acts for a vacant post. Declared in ``contracts.paperwork``.""
 from django.utils import translation
 
 from contracts.dates import refill_rule_text
+from contracts.documents import issue_in_township
 from contracts.kinds import ACTING_DESIGNATION
 from contracts.models import Vacancy
 from paperwork.models import Document
-from paperwork.selectors import document_current
-from paperwork.services import document_issue
 
 
 def acting_designation_context(vacancy: Vacancy) -> dict:
@@ -36,17 +35,14 @@ def acting_designation_context(vacancy: Vacancy) -> dict:
 def issue_acting_designation(vacancy: Vacancy, *, by) -> Document:
     """The acting designation, to the acting person and the village; a new designation
     supersedes the previous one."""
-    township = vacancy.township
-    return document_issue(
+    return issue_in_township(
         kind=ACTING_DESIGNATION,
         context=acting_designation_context(vacancy),
         subject=vacancy,
         by=by,
-        county=township.county,
-        township=township,
+        township=vacancy.township,
         person=vacancy.acting_person,
         policy=vacancy.policy,
-        issuing_body=township.issuing_body,
         transition="designate_acting",
-        supersedes=document_current(kind=ACTING_DESIGNATION, subject=vacancy),
+        supersede=True,
     )

@@ -28,6 +28,18 @@ from contracts.constants import (
 from core.scoping import ScopePaths
 
 
+def user_field(verbose_name) -> models.ForeignKey:
+    """Who recorded a step, empty until it is taken (or when the system took it)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Contract(ConcurrentTransitionMixin, models.Model):
     """A director's contract for one post and one term.
 
@@ -104,25 +116,11 @@ class Contract(ConcurrentTransitionMixin, models.Model):
     )
     township_signed_on = models.DateField(_("township signed on"), null=True, blank=True)
     director_signed_on = models.DateField(_("director signed on"), null=True, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signing recorded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    signed_by = user_field(_("signing recorded by"))
     # County filing (县备案)
     filing_submitted_on = models.DateField(_("submitted for filing on"), null=True, blank=True)
     filed_on = models.DateField(_("filed with the county on"), null=True, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    filed_by = user_field(_("filed by"))
     filing_number = models.CharField(_("filing number"), max_length=32, blank=True)
     # Induction training (初任培训): a dated fact and where it came from
     induction_on = models.DateField(_("induction training completed on"), null=True, blank=True)
@@ -137,14 +135,7 @@ class Contract(ConcurrentTransitionMixin, models.Model):
         _("end reason"), max_length=16, choices=EndReason.choices, blank=True
     )
     end_note = models.TextField(_("end note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_field(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     scope_paths = ScopePaths(
@@ -461,14 +452,7 @@ class ReserveOffer(models.Model):
     )
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer_note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answer recorded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = user_field(_("answer recorded by"))
 
     scope_paths = ScopePaths(
         county="vacancy__township__county",
@@ -535,14 +519,7 @@ class Resignation(ConcurrentTransitionMixin, models.Model):
     end_date = models.DateField(_("last day of service"), null=True, blank=True)
     agreed_earlier = models.BooleanField(_("both parties agreed on an earlier end"), default=False)
     decided_on = models.DateField(_("accepted on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("accepted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_field(_("accepted by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     scope_paths = ScopePaths(
@@ -618,14 +595,7 @@ class RenewalReview(ConcurrentTransitionMixin, models.Model):
     opened_on = models.DateField(_("opened on"))
     facts = models.JSONField(_("facts at the review"), default=dict)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_field(_("decided by"))
     reasons = models.TextField(_("reasons"), blank=True)
     # Renewal by re-selection (seed 001: 按选聘条件和选聘程序重新聘用): the committee records
     # that the director was re-selected under the same conditions and procedure.
@@ -727,14 +697,7 @@ class DismissalCase(ConcurrentTransitionMixin, models.Model):
     )
     detected = models.BooleanField(_("opened by detection"), default=False)
     opened_on = models.DateField(_("opened on"))
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    opened_by = user_field(_("opened by"))
     summary = models.TextField(_("facts"), blank=True)
     # Hearing: the director's statement, or a record that they declined to give one
     statement_due = models.DateField(_("statement due by"), null=True, blank=True)
@@ -747,23 +710,9 @@ class DismissalCase(ConcurrentTransitionMixin, models.Model):
     )
     decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_field(_("decided by"))
     filed_on = models.DateField(_("filed with the county on"), null=True, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    filed_by = user_field(_("filed by"))
 
     scope_paths = ScopePaths(
         county="township__county",
@@ -848,14 +797,7 @@ class CaseEvidence(models.Model):
     text = models.TextField(_("description"), blank=True)
     file = models.FileField(_("file"), upload_to=evidence_path, blank=True)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("added by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    added_by = user_field(_("added by"))
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:

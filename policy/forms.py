@@ -17,8 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import NormalisedForm
-from policy.models import Policy
+from policy.models import APPRAISAL_RATINGS, Policy
 from policy.validation import (
+    APPRAISAL_RATING_KEYS,
+    validate_appraisal_weights,
     validate_grade_thresholds,
     validate_pay_deduction_bands,
     validate_policy,
@@ -48,7 +50,25 @@ FIELD_GROUPS: list[tuple[Any, list[str]]] = [
     ),
     (
         _("Monthly assessment and pay"),
-        ["monthly_score_max", "monthly_pay", "pay_deduction_bands"],
+        [
+            "monthly_score_max",
+            "monthly_pay",
+            "pay_deduction_bands",
+            "spot_check_villages",
+            "due_month_scoring_days",
+            "due_month_publishing_days",
+            "due_month_settling_days",
+        ],
+    ),
+    (
+        _("Target-responsibility agreements and early warnings"),
+        [
+            "agreement_due_month",
+            "agreement_due_day",
+            "warning_pass_line",
+            "warning_bottom_count",
+            "warning_bottom_months",
+        ],
     ),
     (
         _("Annual appraisal and rewards"),
@@ -56,6 +76,13 @@ FIELD_GROUPS: list[tuple[Any, list[str]]] = [
             "annual_monthly_weight",
             "annual_appraisal_weight",
             "grade_thresholds",
+            "appraisal_weights",
+            "annual_bonus_max",
+            "annual_deduction_max",
+            "excellent_share_max",
+            "lagging_grade",
+            "long_service_min_grade",
+            "due_appraisal_days",
             "long_service_reward",
             "long_service_years",
             "pension_per_year",
@@ -126,7 +153,7 @@ FIELD_GROUPS: list[tuple[Any, list[str]]] = [
         ],
     ),
 ]
-STRUCTURED_FIELDS = ("quota_tiers", "pay_deduction_bands", "grade_thresholds")
+STRUCTURED_FIELDS = ("quota_tiers", "pay_deduction_bands", "grade_thresholds", "appraisal_weights")
 NUMBER_FIELDS = [
     name for _title, names in FIELD_GROUPS for name in names if name not in STRUCTURED_FIELDS
 ]
@@ -258,6 +285,10 @@ class PolicyVersionForm(NormalisedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.update(fields_for_model(Policy, fields=NUMBER_FIELDS))
+        for key in APPRAISAL_RATING_KEYS:
+            self.fields[f"weight_{key}"] = forms.IntegerField(
+                label=APPRAISAL_RATINGS[key], min_value=0, max_value=100
+            )
 
     @classmethod
     def initial_from(cls, base: Policy, *, effective_from) -> dict:
@@ -270,6 +301,10 @@ class PolicyVersionForm(NormalisedForm):
             quota_tiers=tiers_to_text(base.quota_tiers),
             pay_deduction_bands=bands_to_text(base.pay_deduction_bands),
             **{f"grade_{key}": grades.get(key) for key in GRADE_KEYS},
+            **{
+                f"weight_{key}": (base.appraisal_weights or {}).get(key)
+                for key in APPRAISAL_RATING_KEYS
+            },
         )
         return initial
 
@@ -281,6 +316,8 @@ class PolicyVersionForm(NormalisedForm):
             for name in names:
                 if name == "grade_thresholds":
                     fields.extend(self[f"grade_{key}"] for key in GRADE_KEYS)
+                elif name == "appraisal_weights":
+                    fields.extend(self[f"weight_{key}"] for key in APPRAISAL_RATING_KEYS)
                 else:
                     fields.append(self[name])
             result.append((title, fields))
@@ -308,6 +345,14 @@ class PolicyVersionForm(NormalisedForm):
                 self.add_error("grade_excellent", exc.messages)
             else:
                 cleaned["grade_thresholds"] = grades
+        weights = {key: cleaned.get(f"weight_{key}") for key in APPRAISAL_RATING_KEYS}
+        if all(value is not None for value in weights.values()):
+            try:
+                validate_appraisal_weights(weights)
+            except ValidationError as exc:
+                self.add_error("weight_ethics", exc.messages)
+            else:
+                cleaned["appraisal_weights"] = weights
         if not self.errors:
             try:
                 validate_policy(Policy(**self.policy_values()))
@@ -324,6 +369,7 @@ class PolicyVersionForm(NormalisedForm):
             "quota_tiers",
             "pay_deduction_bands",
             "grade_thresholds",
+            "appraisal_weights",
             *NUMBER_FIELDS,
         ]
         return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
@@ -336,6 +382,8 @@ class PolicyVersionForm(NormalisedForm):
         for field, messages in error.message_dict.items():
             if field == "grade_thresholds":
                 self.add_error("grade_excellent", messages)
+            elif field == "appraisal_weights":
+                self.add_error("weight_ethics", messages)
             elif field in self.fields:
                 self.add_error(field, messages)
             else:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.display import AuditValue, listing
 from core.education import Education
 from core.scoping import ScopePaths
-from policy.constants import RenewalMode
+from policy.constants import Grade, RenewalMode
 from policy.validation import validate_policy
 
 
@@ -76,6 +76,35 @@ GRADE_NAMES = {
 def grades_text(thresholds: dict) -> list:
     """The lowest annual score of each grade: 优秀 90、合格 75、基本合格 60."""
     return listing(f"{GRADE_NAMES.get(key, key)} {value}" for key, value in thresholds.items())
+
+
+def default_appraisal_weights() -> dict:
+    """Weights (per cent, summing to 100) of the year-end ratings that make the appraisal
+    score: 德、能、勤、绩、廉 and residents' satisfaction (seed 001 names them; the weights are a
+    starting point for the county to set)."""
+    return {
+        "ethics": 15,
+        "ability": 15,
+        "diligence": 15,
+        "performance": 25,
+        "integrity": 10,
+        "satisfaction": 20,
+    }
+
+
+APPRAISAL_RATINGS = {
+    "ethics": _("Ethics (德)"),
+    "ability": _("Ability (能)"),
+    "diligence": _("Diligence (勤)"),
+    "performance": _("Performance (绩)"),
+    "integrity": _("Integrity (廉)"),
+    "satisfaction": _("Residents' satisfaction"),
+}
+
+
+def weights_text(weights: dict) -> list:
+    """The year-end ratings' weights: 德 15%、能 15%…"""
+    return listing(f"{APPRAISAL_RATINGS.get(key, key)} {value}%" for key, value in weights.items())
 
 
 def _percent(**kwargs):
@@ -178,6 +207,45 @@ class Policy(models.Model):
     pay_deduction_bands = models.JSONField(
         _("monthly pay deduction by score"), default=default_pay_deduction_bands
     )
+    spot_check_villages = models.PositiveSmallIntegerField(
+        _("villages drawn for an unannounced inspection day"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    due_month_scoring_days = _working_days(_("scoring an open month (working days)"), 10)
+    due_month_publishing_days = _working_days(_("publishing a scored month (working days)"), 3)
+    due_month_settling_days = _working_days(_("settling a published month (working days)"), 5)
+
+    # Target-responsibility agreements (目标管理责任书)
+    agreement_due_month = models.PositiveSmallIntegerField(
+        _("annual agreement signed by: month"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    agreement_due_day = models.PositiveSmallIntegerField(
+        _("annual agreement signed by: day"),
+        default=31,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+
+    # Early warnings (预警)
+    warning_pass_line = models.DecimalField(
+        _("monthly score below which a warning opens"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(0)],
+    )
+    warning_bottom_count = models.PositiveSmallIntegerField(
+        _("warning: the bottom of the township's ranking (directors)"),
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
+    warning_bottom_months = models.PositiveSmallIntegerField(
+        _("warning: months running at the bottom"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
 
     # Annual appraisal and rewards
     annual_monthly_weight = _percent(
@@ -189,6 +257,43 @@ class Policy(models.Model):
     grade_thresholds = models.JSONField(
         _("lowest annual score per grade"), default=default_grade_thresholds
     )
+    appraisal_weights = models.JSONField(
+        _("year-end appraisal: weight of each rating (%)"), default=default_appraisal_weights
+    )
+    annual_bonus_max = models.DecimalField(
+        _("annual score: most bonus points"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5"),
+        validators=[MinValueValidator(0)],
+    )
+    annual_deduction_max = models.DecimalField(
+        _("annual score: most deduction points"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(0)],
+    )
+    excellent_share_max = models.PositiveSmallIntegerField(
+        _("most directors graded Excellent in a township (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Leave empty for no limit."),
+    )
+    lagging_grade = models.CharField(
+        _("a year counts as lagging when graded at or below"),
+        max_length=20,
+        choices=Grade.choices,
+        default=Grade.INCOMPETENT,
+    )
+    long_service_min_grade = models.CharField(
+        _("long-service reward: lowest grade of each year"),
+        max_length=20,
+        choices=Grade.choices,
+        default=Grade.COMPETENT,
+    )
+    due_appraisal_days = _working_days(_("completing the annual appraisal (working days)"), 20)
     long_service_reward = models.DecimalField(
         _("long-service reward (yuan)"), max_digits=9, decimal_places=2, default=Decimal("3000")
     )
@@ -319,6 +424,7 @@ class Policy(models.Model):
         "quota_tiers": AuditValue(show=lambda tiers: listing(tier_text(t) for t in tiers)),
         "pay_deduction_bands": AuditValue(show=lambda bands: listing(band_text(b) for b in bands)),
         "grade_thresholds": AuditValue(show=grades_text),
+        "appraisal_weights": AuditValue(show=weights_text),
     }
     audit_name_related = ("county",)
 

@@ -1,5 +1,7 @@
 """Checks that a policy version is coherent; every message names the field and the reason."""
 
+import calendar
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -113,6 +115,32 @@ def validate_grade_thresholds(thresholds) -> None:
         raise ValidationError(_("Grade scores must fall from 优秀 to 合格 to 基本合格."))
 
 
+APPRAISAL_RATING_KEYS = (
+    "ethics",
+    "ability",
+    "diligence",
+    "performance",
+    "integrity",
+    "satisfaction",
+)
+
+
+def validate_appraisal_weights(weights) -> None:
+    """One whole weight of 0–100 per year-end rating, adding up to 100."""
+    if not isinstance(weights, dict) or set(weights) != set(APPRAISAL_RATING_KEYS):
+        raise ValidationError(
+            _("Give one weight for each of 德、能、勤、绩、廉 and residents' satisfaction.")
+        )
+    if not all(_is_whole(value) and 0 <= value <= 100 for value in weights.values()):
+        raise ValidationError(_("Each weight must be a whole number from 0 to 100."))
+    total = sum(weights.values())
+    if total != 100:
+        raise ValidationError(
+            _("The weights of the year-end ratings must add up to 100 (now %(sum)s).")
+            % {"sum": total}
+        )
+
+
 def validate_policy(policy) -> None:
     errors: dict[str, list] = {}
 
@@ -130,6 +158,14 @@ def validate_policy(policy) -> None:
             _("The monthly and year-end weights must add up to 100 (now %(sum)s).")
             % {"sum": (policy.annual_monthly_weight or 0) + (policy.annual_appraisal_weight or 0)}
         )
+    check("appraisal_weights", validate_appraisal_weights, policy.appraisal_weights)
+    if policy.agreement_due_month and policy.agreement_due_day:
+        last_day = calendar.monthrange(2025, policy.agreement_due_month)[1]
+        if policy.agreement_due_day > last_day:
+            errors.setdefault("agreement_due_day", []).append(
+                _("Month %(month)s has no day %(day)s.")
+                % {"month": policy.agreement_due_month, "day": policy.agreement_due_day}
+            )
     if (policy.written_weight or 0) + (policy.interview_weight or 0) != 100:
         errors.setdefault("interview_weight", []).append(
             _("The written and interview weights must add up to 100 (now %(sum)s).")

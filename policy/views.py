@@ -23,8 +23,9 @@ from policy.forms import (
     PolicyVersionForm,
     field_label,
 )
-from policy.models import Policy, band_text, tier_text
+from policy.models import APPRAISAL_RATINGS, Policy, band_text, tier_text
 from policy.selectors import policy_in_force_or_none
+from policy.validation import APPRAISAL_RATING_KEYS
 
 VIEW_POLICY = "policy.view_policy"
 ADD_POLICY = "policy.add_policy"
@@ -44,6 +45,11 @@ def _value(policy: Policy, name: str) -> list[tuple[Any, list]]:
         return [(label, [band_text(b) for b in policy.pay_deduction_bands])]
     if name == "grade_thresholds":
         return [(GRADE_LABELS[key], [policy.grade_thresholds.get(key)]) for key in GRADE_KEYS]
+    if name == "appraisal_weights":
+        return [
+            (APPRAISAL_RATINGS[key], [f"{policy.appraisal_weights.get(key)}%"])
+            for key in APPRAISAL_RATING_KEYS
+        ]
     if getattr(Policy._meta.get_field(name), "choices", None):
         return [(label, [getattr(policy, f"get_{name}_display")()])]
     value = getattr(policy, name)

@@ -12,7 +12,7 @@ by field, with a keyed hash for matching, and any such number in other text is m
 
 import dataclasses
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
@@ -333,7 +333,7 @@ def audit_record_many(entries: list[_Entry], *, by, place: tuple[int | None, int
 
 
 def audit_created_many(
-    objs: list[models.Model], *, by, place: tuple[int | None, int | None], reason: str = ""
+    objs: "Sequence[models.Model]", *, by, place: tuple[int | None, int | None], reason: str = ""
 ) -> None:
     """Record the creation of each of ``objs`` (already saved, e.g. by ``bulk_create``) with
     all its values, in one INSERT run (``audit_record_many``)."""

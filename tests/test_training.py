@@ -21,6 +21,7 @@ from contracts.services.signing import contract_file, contract_sign
 from contracts.term_records import term_records
 from paperwork.models import Document
 from paperwork.selectors import document_current
+from people.models import Person
 from tests.builders import committee_member, contract_in_force
 from tests.endings_support import seed_grounds
 from tests.factories import PersonFactory, PostFactory, UserFactory, VillageFactory
@@ -174,6 +175,7 @@ def test_attendance_by_ticking_issues_the_record_and_supersedes_it(office, towns
         attendance_record_many(course=course, persons=[people[2]], days="0.5", by=office)
     second = document_current(kind=TRAINING_ATTENDANCE_RECORD, subject=course)
     assert second != first
+    assert first is not None
     first.refresh_from_db()
     assert first.superseded_by == second
     row = Attendance.objects.get(course=course, person=people[2])
@@ -217,8 +219,8 @@ def test_a_county_course_takes_directors_of_the_whole_county(
         attendance_record_many(
             course=course, persons=[directors[0].person, foreign_director.person], by=hr
         )
-    stranger = PersonFactory(township=directors[0].township, name="路人")
-    with at(D(2025, 6, 5)), pytest.raises(ValidationError, match="路人.*not a director or hire"):
+    stranger: Person = PersonFactory(township=directors[0].township, name="路人")
+    with at(D(2025, 6, 5)), pytest.raises(ValidationError, match=r"路人.*not a director or hire"):
         attendance_record_many(course=course, persons=[stranger], by=hr)
 
 
@@ -306,7 +308,7 @@ def test_an_induction_course_records_the_hires_induction_and_puts_it_in_force(
 ):
     seed_grounds()
     post = PostFactory(village=VillageFactory(township=township, name="解放村"))
-    person = PersonFactory(township=township, name="新聘人")
+    person: Person = PersonFactory(township=township, name="新聘人")
     with at(D(2026, 11, 20)):
         contract = contract_draft(
             application=None, person=person, post=post, start_date=D(2026, 12, 1), by=committee
@@ -416,6 +418,7 @@ def test_the_renewal_review_reads_training_per_year(hr, county, directors):
     with at(D(2025, 6, 5)):
         attendance_record_many(course=course, persons=[contract.person], by=hr)
     rows = term_records().training_compliance(contract)
+    assert rows is not None
     by_year = {r["year"]: r for r in rows}
     assert by_year[2025]["attended"] is True and "知识更新培训3天" in by_year[2025]["note"]
     assert by_year[2024]["attended"] is False

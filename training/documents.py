@@ -27,7 +27,7 @@ def attendance_record_context(course: Course) -> dict:
                 "name": a.person.name,
                 "masked_id": a.person.masked_id_number,
                 "township": a.person.township.name,
-                "village": a.person.village.name if a.person.village_id else "",
+                "village": a.person.village.name if a.person.village else "",
                 "days": a.days,
                 "hours": a.hours,
                 "note": a.note,

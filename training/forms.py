@@ -34,7 +34,9 @@ class CourseForm(NormalisedForm):
     def __init__(self, *args, county_kinds: bool, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = COUNTY_KINDS if county_kinds else [CourseKind.TOWNSHIP_SESSION]
-        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k.value, k.label) for k in kinds]
 
 
 class AttendanceListForm(NormalisedForm):
@@ -77,4 +79,6 @@ class AttendanceTickForm(NormalisedForm):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["persons"].choices = choices
+        persons = self.fields["persons"]
+        assert isinstance(persons, forms.ChoiceField)
+        persons.choices = choices

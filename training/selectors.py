@@ -219,8 +219,8 @@ class MissedRefresher:
                 if year > until or not _in_post_whole_year(periods.get(person_id, []), year):
                     continue
                 policy = policies.get((county_id, year))  # type: ignore[arg-type]
-                days = attended.get(person_id, {}).get(year, [])
-                if policy is None or not any(d >= policy.refresher_min_days for d in days):
+                spent = attended.get(person_id, {}).get(year, [])
+                if policy is None or not any(d >= policy.refresher_min_days for d in spent):
                     missed.add(year)
             if missed:
                 found[person_id] = missed

@@ -13,6 +13,8 @@
 Every record goes through ``accounts.scoping``: a course out of the user's scope is 404.
 """
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.constants import Scope
+from accounts.models import User
 from accounts.scoping import get_scoped_or_404, scoped
 from contracts.constants import IN_FORCE_STATES
 from contracts.models import Contract
@@ -58,7 +61,7 @@ def _year(raw, default: int | None) -> int | None:
 
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)
     _require(user, VIEW)
     courses = (
         scoped(Course.objects.all(), user)
@@ -90,13 +93,13 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def course_new(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)
     _require(user, ADD)
     county_user = user.scope == Scope.COUNTY
-    if not county_user and user.scope != Scope.TOWNSHIP:
-        raise PermissionDenied(_("You may not record training courses."))
-    county = user.county if county_user else user.township.county
     township = None if county_user else user.township
+    if not county_user and (user.scope != Scope.TOWNSHIP or township is None):
+        raise PermissionDenied(_("You may not record training courses."))
+    county = township.county if township is not None else user.county
     status = 200
     if request.method == "POST":
         form = CourseForm(request.POST, county_kinds=county_user)
@@ -155,7 +158,7 @@ def _tick_choices(course: Course, township: Township | None, recorded: set[int])
 
 @login_required
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)
     _require(user, VIEW)
     course = get_scoped_or_404(
         Course.objects.select_related("county", "township", "created_by"), user, pk=pk
@@ -163,7 +166,8 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_record = user.has_perm(RECORD) and runs_course(
         user, county=course.county, township=course.township, kind=course.kind
     )
-    forms: dict = {}
+    forms: dict[str, Any] = {}
+    form: Any
     report = None
     status = 200
     recorded = set(Attendance.objects.filter(course=course).values_list("person_id", flat=True))
@@ -261,7 +265,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def compliance_page(request: HttpRequest) -> HttpResponse:
     """Each director in post's training in a year, township by township."""
-    user = request.user
+    user = cast(User, request.user)
     _require(user, VIEW)
     if user.scope not in (Scope.COUNTY, Scope.TOWNSHIP):
         raise PermissionDenied(_("This page is for the county and the townships."))

@@ -21,7 +21,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.constants import Scope
-from audit.services import audit_created_many, audited_create
+from audit.models import AuditEntry
+from audit.services import audit_created_many, audit_record, audited_create
 from contracts.constants import IN_FORCE_STATES, PENDING_STATES, InductionSource
 from contracts.models import Contract
 from contracts.services.signing import contract_record_induction
@@ -356,6 +357,13 @@ def attendance_record_many(
     for row in created:
         row.course = course
     audit_created_many(created, by=by, place=course.audit_place)
+    audit_record(
+        obj=course,
+        action=AuditEntry.Action.UPDATE,
+        by=by,
+        after={"recorded": len(created), "people": [a.person_id for a in created]},
+        transition="record_attendance",
+    )
     if course.kind == CourseKind.INDUCTION:
         _record_inductions(course, [a for a in created if a.days >= course.days], by=by)
     issue_for(course, "record_attendance", by=by)

@@ -11,8 +11,8 @@ from training.importing import MAX_FILE_BYTES, MAX_LINES
 
 
 class CourseForm(NormalisedForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=CourseKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind of course"), choices=CourseKind.choices)
+    title = forms.CharField(label=_("Course title"), max_length=120)
     starts_on = forms.DateField(
         label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -25,7 +25,7 @@ class CourseForm(NormalisedForm):
         help_text=_("To one decimal, e.g. 3 or 0.5."),
     )
     hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0)
-    venue = forms.CharField(label=_("Venue"), max_length=120, required=False)
+    venue = forms.CharField(label=_("Training venue"), max_length=120, required=False)
     organiser = forms.CharField(label=_("Organiser"), max_length=120, required=False)
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -423,3 +423,38 @@ def test_the_renewal_review_reads_training_per_year(hr, county, directors):
     assert by_year[2025]["attended"] is True and "知识更新培训3天" in by_year[2025]["note"]
     assert by_year[2024]["attended"] is False
     assert term_records().appraisal_grades(contract) is None
+
+
+def test_a_failing_attendance_record_leaves_nothing_recorded(
+    office, township, directors, monkeypatch
+):
+    from paperwork.services import DocumentIssueError
+    from training import documents
+
+    course = session(office, township)
+
+    def fail(*args, **kwargs):
+        raise DocumentIssueError("the printer is on fire")
+
+    monkeypatch.setattr(documents, "document_issue", fail)
+    audits = AuditEntry.objects.count()
+    with at(D(2025, 3, 11)), pytest.raises(DocumentIssueError):
+        attendance_record_many(course=course, persons=[directors[0].person], by=office)
+    assert not Attendance.objects.exists()
+    assert AuditEntry.objects.count() == audits
+
+
+def test_who_sees_which_course(hr, office, county, township, other_township, directors):
+    from accounts.scoping import scoped
+
+    county_course = refresher(hr, county)
+    own = session(office, township)
+    foreign_office = UserFactory(role=Role.TOWNSHIP_OFFICE, county=county, township=other_township)
+    foreign = session(foreign_office, other_township)
+    assert set(scoped(Course.objects.all(), office)) == {county_course, own}
+    assert set(scoped(Course.objects.all(), foreign_office)) == {county_course, foreign}
+    assert set(scoped(Course.objects.all(), hr)) == {county_course, own, foreign}
+    with at(D(2025, 3, 11)):
+        attendance_record_many(course=own, persons=[directors[0].person], by=office)
+    director = directors[0].person.user
+    assert list(scoped(Course.objects.all(), director)) == [own]

@@ -99,6 +99,13 @@ def test_the_office_records_a_session_and_ticks_who_attended(in_post, new_page, 
     fits(office, viewport)
     assert list(Attendance.objects.values_list("person__name", flat=True)) == ["王堃"]
 
+    # This year's compliance of the township: one session of at least 4.
+    office.page.goto("/training/compliance/")
+    expect(office.heading()).to_have_text("2026年培训达标情况")
+    row = office.main().locator("tr", has_text="王堃")
+    expect(row).to_contain_text("1次（至少4次）")
+    fits(office, viewport)
+
 
 def sign_in_sheet(rows: list[list]) -> bytes:
     book = Workbook()

@@ -521,12 +521,10 @@ class TestDemoCampaigns(TestCase):
 
     def test_training_over_two_years_and_the_director_who_missed_both_refreshers(self):
         from contracts.constants import IN_FORCE_STATES
-        from contracts.models import Contract
+        from contracts.models import Contract, DismissalCase
         from training.constants import CourseKind
         from training.models import Course
         from training.selectors import MissedRefresher
-
-        from contracts.models import DismissalCase
 
         last = self.today.year - 1
         years = set(Course.objects.filter(kind=CourseKind.REFRESHER).values_list("year", flat=True))

@@ -1,6 +1,7 @@
 """Inspection days for tests: a township with villages, its office officer leading a day
 planned for today, started (drawn), with records, or ended — all through the services."""
 
+from dataclasses import dataclass
 from typing import cast
 
 from django.utils import timezone
@@ -64,3 +65,56 @@ def ended_day(township: Township, leader: User) -> InspectionDay:
     day_end(day=day, by=leader)
     day.refresh_from_db()
     return day
+
+
+# For the permission matrix (``tests.test_permission_matrix``) --------------------------------
+
+
+@dataclass
+class SideDays:
+    """A side's inspection days of today, led by its office officer: one planned, one under
+    way (drawn, nothing signed), one ended with a signed record."""
+
+    leader: User
+    planned: InspectionDay
+    started: InspectionDay
+    ended: InspectionDay
+    record: InspectionRecord
+    village: Village
+
+
+def inspection_days(world, side: str) -> SideDays:
+    """Built on first use and kept on the world (``tests.matrix_support.World``)."""
+    cache = world.__dict__.setdefault("_inspection_days", {})
+    if side not in cache:
+        place = world.side(side)
+        if side == "own":
+            leader = world.users[Role.TOWNSHIP_OFFICE]
+        else:
+            leader = office_user(place.township, "foreign_office")
+        ended = ended_day(place.township, leader)
+        cache[side] = SideDays(
+            leader=leader,
+            planned=planned_day(place.township, leader),
+            started=started_day(place.township, leader),
+            ended=ended,
+            record=ended.records.order_by("pk")[0],
+            village=place.village,
+        )
+    return cache[side]
+
+
+def record_data(world, side: str) -> dict:
+    days = inspection_days(world, side)
+    prefix = f"v{days.village.pk}"
+    return {f"{prefix}-findings": "台账齐全。", f"{prefix}-inspectors": "岑丽"}
+
+
+def correction_data(world, side: str) -> dict:
+    days = inspection_days(world, side)
+    prefix = f"c{days.record.village_id}"
+    return {
+        f"{prefix}-findings": "抽查12户。",
+        f"{prefix}-inspectors": "岑丽",
+        f"{prefix}-reason": "户数笔误",
+    }

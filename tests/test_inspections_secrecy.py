@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.constants import Role
+from accounts.models import User
 from inspections.services import day_end
 from organisation.models import Village
 from tests.inspections_support import add_villages, office_user, sign_all, started_day
@@ -45,7 +46,7 @@ def setting():
     foreign_committee = make_user(Role.TOWNSHIP_COMMITTEE, world, username="far_committee")
     foreign_committee.township = world.foreign.township
     foreign_committee.save(update_fields=["township"])
-    users = {
+    users: dict[str, User] = {
         LEADER: leader,
         OTHER_OFFICE: office_user(township, "other_office"),
         FOREIGN_OFFICE: office_user(world.foreign.township, "far_office"),

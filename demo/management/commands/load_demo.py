@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
 from demo.directors import demo_directors_load
+from demo.inspections import demo_inspections_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
 from demo.term import demo_term_account, demo_term_lines, demo_term_load
@@ -34,6 +35,7 @@ def created_kind(kind: str) -> str:
         "users": pgettext("demo records created", "users"),
         "leading-group heads": pgettext("demo records created", "leading-group heads"),
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
+        "inspection days": pgettext("demo records created", "inspection days"),
     }
     return labels.get(kind, kind)
 
@@ -123,6 +125,9 @@ class Command(BaseCommand):
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)
+        # Monthly inspections with their spot-check draws (demo.inspections).
+        if inspection_days := demo_inspections_load():
+            result.created["inspection days"] += inspection_days
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:

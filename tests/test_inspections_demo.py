@@ -38,6 +38,8 @@ def test_demo_inspections():
         assert day.records.filter(corrects__isnull=True).count() == day.draw.count
         assert (day.date.year, day.date.month) != (today.year, today.month)
     [correction] = InspectionRecord.objects.filter(corrects__isnull=False)
-    assert correction.correction_reason and correction.corrects.findings != correction.findings
+    assert correction.correction_reason
+    assert correction.corrects is not None
+    assert correction.corrects.findings != correction.findings
     assert demo_inspections_load() == 0
     assert InspectionDay.objects.count() == 4

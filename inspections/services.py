@@ -1,5 +1,7 @@
 """Writes of the monthly inspections: plan a day, start it (the draw), sign and correct
-records, end it. Each is one transaction: lock, check, transition or create, audit row.
+records, end it. Each is one transaction: lock, check, transition or create, audit row,
+paperwork (the printed inspection record when the day ends, and again when one of its records
+is corrected afterwards).
 
 The audit log is read by township committee members and county HR, who must not learn the
 drawn villages before the day ends (seed 002: 只有带队组长知道检查点): the audit rows of a draw
@@ -23,6 +25,7 @@ from core.services import lock, require_permission, require_state
 from inspections.constants import DRAW_ALGORITHM, DayState
 from inspections.models import InspectionDay, InspectionRecord, SpotCheckDraw
 from organisation.models import Township, Village
+from paperwork.table import issue_for
 from people.models import Person
 from policy.selectors import NoPolicyInForce, policy_in_force
 
@@ -294,6 +297,9 @@ def record_correct(
     correction.full_clean()
     correction.save()
     _audit_record_created(correction, by=by, transition="correct")
+    if day.state == DayState.ENDED:
+        # The day's printed record is out: a new version supersedes it.
+        issue_for(day, "correct_record", by=by)
     return correction
 
 
@@ -308,4 +314,5 @@ def day_end(*, day: InspectionDay, by) -> InspectionDay:
     require_state(day, [DayState.STARTED], action=_("Ending the day"))
     with audited_transition(day, "end", by=by):
         day.end(by=by, at=timezone.now())
+    issue_for(day, "end", by=by)
     return day

@@ -15,6 +15,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
@@ -38,6 +39,7 @@ from inspections.services import (
     record_sign,
 )
 from organisation.models import Township, Village
+from paperwork.selectors import documents_visible_to
 
 VIEW = "inspections.view_inspectionday"
 RUN = "inspections.run_inspection"
@@ -182,6 +184,10 @@ def _detail(request: HttpRequest, day: InspectionDay, *, forms=None, status=200)
         "can_start": leader_acts and day.state == DayState.PLANNED,
         "start_today": day.date == timezone.localdate(),
         "can_end": leader_acts and day.state == DayState.STARTED,
+        # Issued when the day ends, so they never tell the villages before.
+        "documents": documents_visible_to(request.user)
+        .filter(content_type=ContentType.objects.get_for_model(InspectionDay), object_id=day.pk)
+        .order_by("-issued_at", "-pk"),
     }
     return render(request, "inspections/day_detail.html", context, status=status)
 

@@ -97,7 +97,7 @@ def test_the_count_is_the_policy_number_and_at_most_the_villages(township, leade
 def test_a_second_draw_is_refused_and_nothing_changes(township, villages, leader):
     day = planned_day(township, leader)
     draw = day_start(day=day, by=leader)
-    with pytest.raises(ValidationError, match="cannot be redone"):
+    with pytest.raises(ValidationError, match="不得重抽"):
         day_start(day=day, by=leader)
     assert SpotCheckDraw.objects.filter(day=day).count() == 1
     again = SpotCheckDraw.objects.get(day=day)
@@ -107,7 +107,7 @@ def test_a_second_draw_is_refused_and_nothing_changes(township, villages, leader
 def test_a_draw_redone_to_change_its_result_is_refused(township, villages, leader):
     draw = day_start(day=planned_day(township, leader), by=leader)
     draw.result = list(reversed(draw.result))
-    with pytest.raises(ValidationError, match="cannot be redone or changed"):
+    with pytest.raises(ValidationError, match="不得重抽或更改"):
         draw.save()
     draw.refresh_from_db()
     assert draw.reproduces()
@@ -146,7 +146,7 @@ def test_only_the_leader_starts_the_day(township, villages, leader, other_office
 def test_a_day_starts_on_its_date_only(township, villages, leader):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     day = day_plan(township=township, date=tomorrow, leader=leader, team="岑丽", by=leader)
-    with pytest.raises(ValidationError, match="can be started on that day only"):
+    with pytest.raises(ValidationError, match="只能在当天开始"):
         day_start(day=day, by=leader)
     assert not SpotCheckDraw.objects.exists()
 
@@ -220,7 +220,7 @@ def test_a_record_is_signed_for_a_drawn_village_with_its_director(township, vill
 def test_a_village_not_drawn_is_refused(township, villages, leader):
     day = started_day(township, leader)
     outside = next(v for v in villages if v.pk not in day.draw.result)
-    with pytest.raises(ValidationError, match="was not drawn"):
+    with pytest.raises(ValidationError, match="不是本督查日抽中的村"):
         record_sign(day=day, village=outside, findings="x", inspectors="岑丽", by=leader)
     assert not InspectionRecord.objects.exists()
 
@@ -229,7 +229,7 @@ def test_a_second_record_of_a_village_is_refused(township, villages, leader):
     day = started_day(township, leader)
     village = Village.objects.get(pk=day.draw.result[0])
     record_sign(day=day, village=village, findings="一", inspectors="岑丽", by=leader)
-    with pytest.raises(ValidationError, match="correct it instead"):
+    with pytest.raises(ValidationError, match="如需修改请更正"):
         record_sign(day=day, village=village, findings="二", inspectors="岑丽", by=leader)
     assert InspectionRecord.objects.count() == 1
 
@@ -251,7 +251,7 @@ def test_a_signed_record_cannot_be_edited(township, villages, leader):
     day = started_day(township, leader)
     [record, *_rest] = sign_all(day, leader)
     record.findings = "改过的结论"
-    with pytest.raises(ValidationError, match="cannot be changed"):
+    with pytest.raises(ValidationError, match="不得更改"):
         record.save()
     record.refresh_from_db()
     assert record.findings != "改过的结论"
@@ -289,7 +289,7 @@ def test_a_correction_is_a_new_record_and_the_chain_shows_both(township, village
     chain = chains_of(InspectionRecord.objects.filter(day=day))[record.village_id]
     assert [r.pk for r in chain.records] == [record.pk, first.pk, second.pk]
     assert chain.current == second
-    with pytest.raises(ValidationError, match="corrected already"):
+    with pytest.raises(ValidationError, match="已被更正"):
         record_correct(record=record, findings="x", inspectors="岑丽", reason="再改", by=leader)
 
 
@@ -359,3 +359,45 @@ def test_findings_of_another_month_are_left_out(township, villages, leader, poli
     )
     assert findings_for_month(november) == {}
     assert len(findings_for_month(october)) == 3
+
+
+# The printed inspection record --------------------------------------------------------------
+
+
+def pdf_text(document) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    with document.file.open("rb") as stored:
+        reader = PdfReader(io.BytesIO(stored.read()))
+    return "".join(page.extract_text() for page in reader.pages)
+
+
+def test_ending_the_day_issues_the_inspection_record_and_a_correction_supersedes_it(
+    township, villages, leader
+):
+    from paperwork.models import Document
+    from paperwork.selectors import document_current
+
+    day = started_day(township, leader)
+    records = sign_all(day, leader)
+    assert not Document.objects.exists()  # nothing printed while the villages are secret
+    day_end(day=day, by=leader)
+    first = document_current(kind="inspection_record", subject=day)
+    assert first is not None
+    text = pdf_text(first)
+    assert "月督查检查记录" in text and "结果一致" in text
+    for pk in day.draw.result:
+        assert Village.objects.get(pk=pk).name in text
+    record_correct(
+        record=records[0],
+        findings="更正后：抽查12户。",
+        inspectors="岑丽",
+        reason="户数笔误",
+        by=leader,
+    )
+    second = document_current(kind="inspection_record", subject=day)
+    assert second is not None and second.pk != first.pk
+    first.refresh_from_db()
+    assert "户数笔误" in pdf_text(second).replace("\n", "")

@@ -180,7 +180,12 @@ class SpotCheckDraw(WriteOnce):
     @staticmethod
     def compute(*, candidate_ids: list[int], seed: str, count: int) -> list[int]:
         """The villages drawn by ``DRAW_ALGORITHM``: the only place a draw is computed."""
-        return random.Random(int(seed, 16)).sample(sorted(candidate_ids), count)
+        rng = random.Random(int(seed, 16))
+        ids = sorted(candidate_ids)
+        for i in range(count):
+            j = i + int(rng.random() * (len(ids) - i))
+            ids[i], ids[j] = ids[j], ids[i]
+        return ids[:count]
 
     def reproduce(self) -> list[int]:
         """The result recomputed from this record's candidates, seed and count."""

@@ -16,6 +16,7 @@ from accounts.constants import Role
 from contracts import documents as contract_documents
 from contracts import endings_documents, renewal_documents, vacancy_documents
 from contracts.kinds import CONTRACT
+from inspections import documents as inspection_documents
 from organisation.kinds import VILLAGE_POST_REGISTER
 from paperwork import checks, kinds, table
 from paperwork import models as paperwork_models
@@ -158,6 +159,7 @@ def test_the_table_names_its_issuers_as_functions():
         renewal_documents,
         vacancy_documents,
         training_documents,
+        inspection_documents,
     }
     for entry in all_entries():
         assert inspect.isfunction(entry.issue)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from tests.endings_support import endings_records
+from tests.inspections_matrix import rows as inspection_rows
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
 from tests.renewal_support import side_notification, side_review
 
@@ -851,6 +852,10 @@ MATRIX += [
         ),
     ),
 ]
+
+# Monthly inspections (inspections/): tests.inspections_matrix; the draw's secrecy is
+# tested role by role in tests/test_inspections_secrecy.py.
+MATRIX += inspection_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
 ROWS = {row.name: row for row in MATRIX}
 
 

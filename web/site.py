@@ -235,6 +235,15 @@ class CunpinSite(Site):
         menu_url_name="training:list",
         menu_permission="training.view_course",
     )
+    # Monthly inspections and their spot-check draws (inspections.views).
+    inspections_path = section(
+        "inspections/",
+        "inspections",
+        _("Inspections"),
+        "fact_check",
+        menu_url_name="inspections:list",
+        menu_permission="inspections.view_inspectionday",
+    )
     notifications_path = section(
         "notifications/",
         "notifications",

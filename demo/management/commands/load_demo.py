@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
 from demo.directors import demo_directors_load
+from demo.inspections import demo_inspections_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
 from demo.term import demo_term_account, demo_term_lines, demo_term_load
@@ -36,6 +37,7 @@ def created_kind(kind: str) -> str:
         "leading-group heads": pgettext("demo records created", "leading-group heads"),
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
         "training courses": pgettext("demo records created", "training courses"),
+        "inspection days": pgettext("demo records created", "inspection days"),
     }
     return labels.get(kind, kind)
 
@@ -128,6 +130,9 @@ class Command(BaseCommand):
         # Two years of training, after the campaigns (their hires take the induction course).
         if courses := demo_training_load():
             result.created["training courses"] += courses
+        # Monthly inspections with their spot-check draws (demo.inspections).
+        if inspection_days := demo_inspections_load():
+            result.created["inspection days"] += inspection_days
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:

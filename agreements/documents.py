@@ -35,9 +35,7 @@ def agreement_context(agreement: TargetAgreement) -> dict:
         "county": township.county,
         "village": agreement.village,
         "policy": agreement.policy,
-        "targets": [
-            {**line, "shown": shown_number(line["value"])} for line in agreement.targets
-        ],
+        "targets": [{**line, "shown": shown_number(line["value"])} for line in agreement.targets],
         "duties": numbered(DUTIES),
     }
 

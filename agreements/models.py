@@ -1,5 +1,5 @@
-"""The annual target-responsibility agreement (年度计划生育工作目标管理责任书, seed 001 队伍管理机制;
-seed 003 目标管理责任制).
+"""The annual target-responsibility agreement (年度计划生育工作目标管理责任书): seed 001,
+队伍管理机制; seed 003, 目标管理责任制.
 
 The county sets a template per year (``AgreementTemplate``: the target lines, each with its
 unit, its default value and how it is assessed). Each year the township office drafts one
@@ -83,7 +83,10 @@ class TemplateLine(models.Model):
     it is assessed."""
 
     template = models.ForeignKey(
-        AgreementTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="lines"
+        AgreementTemplate,
+        verbose_name=_("template"),
+        on_delete=models.CASCADE,
+        related_name="lines",
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("target"), max_length=100)

@@ -14,9 +14,7 @@ from paperwork.table import PaperworkEntry, declare
 RECIPIENTS = "the township office, the village committee and the director"
 
 declare(
-    PaperworkEntry(
-        TargetAgreement, "draft", TARGET_AGREEMENT, issue_drafted_agreement, RECIPIENTS
-    ),
+    PaperworkEntry(TargetAgreement, "draft", TARGET_AGREEMENT, issue_drafted_agreement, RECIPIENTS),
     PaperworkEntry(
         TargetAgreement, "set_values", TARGET_AGREEMENT, issue_adjusted_agreement, RECIPIENTS
     ),

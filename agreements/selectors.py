@@ -127,7 +127,7 @@ def township_year(*, township, year: int, today: datetime.date) -> list[YearRow]
     """Every agreement of ``township`` for ``year`` and every director in post without one,
     by village (pinyin) and post, with whether each is overdue."""
     policy = policy_in_force_or_none(county=township.county, on=today)
-    late = year == today.year and is_past_due(policy, year, today) or (
+    late = (year == today.year and is_past_due(policy, year, today)) or (
         year < today.year and policy is not None
     )
     agreements = list(

@@ -215,9 +215,7 @@ def template_update(*, template: AgreementTemplate, title: str, lines, by) -> Ag
     template.save(update_fields=["title"])
     template.lines.all().delete()
     after = {"title": title, "lines": _line_rows(template, checked)}
-    audit_record(
-        obj=template, action=AuditEntry.Action.UPDATE, by=by, before=before, after=after
-    )
+    audit_record(obj=template, action=AuditEntry.Action.UPDATE, by=by, before=before, after=after)
     return template
 
 

@@ -226,6 +226,19 @@ class CunpinSite(Site):
             menu_permission="contracts.view_renewalreview",
         ),
     )
+    # Target-responsibility agreements (agreements.views): a township's year, the county's
+    # templates; directors read theirs on /my-term/.
+    agreements_path = section(
+        "agreements/",
+        "agreements",
+        _("Target-responsibility agreements"),
+        "handshake",
+        menu_url_name="agreements:list",
+        menu_permission=lambda user: (
+            user.has_perm("agreements.view_agreement")
+            and getattr(user, "role", "") != Role.DIRECTOR
+        ),
+    )
     notifications_path = section(
         "notifications/",
         "notifications",

@@ -82,4 +82,4 @@ class SignForm(ServiceErrors, NormalisedForm):
         label=_("Signed for the village committee by"), max_length=64
     )
     village_on = forms.DateField(label=_("Village committee signed on"), widget=DATE_WIDGET)
-    director_on = forms.DateField(label=_("Director signed on"), widget=DATE_WIDGET)
+    director_on = forms.DateField(label=_("The director signed on"), widget=DATE_WIDGET)

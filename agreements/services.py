@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from agreements.constants import AgreementState
 from agreements.models import AgreementTemplate, TargetAgreement, TemplateLine
@@ -453,7 +454,7 @@ def agreement_sign(
     for value, field, label in (
         (township_on, "township_on", _("the township office signed")),
         (village_on, "village_on", _("the village committee signed")),
-        (director_on, "director_on", _("the director signed")),
+        (director_on, "director_on", pgettext("agreement", "the director signed")),
     ):
         _signed_day(value, field=field, label=label, drafted=agreement.drafted_on, today=today)
     with audited_transition(agreement, "sign", by=by):

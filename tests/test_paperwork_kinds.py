@@ -13,6 +13,7 @@ from django.utils import translation
 import contracts.paperwork
 import recruitment.paperwork
 from accounts.constants import Role
+from agreements import documents as agreement_documents
 from contracts import documents as contract_documents
 from contracts import endings_documents, renewal_documents, vacancy_documents
 from contracts.kinds import CONTRACT
@@ -160,6 +161,7 @@ def test_the_table_names_its_issuers_as_functions():
         vacancy_documents,
         training_documents,
         inspection_documents,
+        agreement_documents,
     }
     for entry in all_entries():
         assert inspect.isfunction(entry.issue)
@@ -186,6 +188,7 @@ def test_services_issue_documents_only_through_the_table():
         *(Path(settings.BASE_DIR) / "contracts" / "services").glob("*.py"),
         *(Path(settings.BASE_DIR) / "recruitment" / "services").glob("*.py"),
         Path(settings.BASE_DIR) / "contracts" / "sweep_steps.py",
+        Path(settings.BASE_DIR) / "agreements" / "services.py",
     ]
     issuers = {entry.issue.__name__ for entry in all_entries()}
     for path in services:

@@ -856,6 +856,95 @@ MATRIX += [
 # Monthly inspections (inspections/): tests.inspections_matrix; the draw's secrecy is
 # tested role by role in tests/test_inspections_secrecy.py.
 MATRIX += inspection_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
+
+
+# Target-responsibility agreements (agreements/): every staff role reads its township's (a
+# village committee its village's, a director their own); the township office and committee
+# draft, adjust and record them; county HR sets the templates.
+def agreement_url(name: str) -> URLBuilder:
+    from tests.agreements_support import side_agreement
+
+    return lambda world, side: reverse(name, args=[side_agreement(world, side).pk])
+
+
+def agreement_template_url(world: World, side: str) -> str:
+    """A template of the county; the foreign one is another county's."""
+    from agreements.models import AgreementTemplate
+    from tests.agreements_support import county_template
+
+    if side == "own":
+        template = county_template(world)
+    else:
+        template, _ = AgreementTemplate.objects.get_or_create(
+            county=world.far_policy.county, year=2026, version=1, defaults={"title": "镇宁"}
+        )
+    return reverse("agreements:template_detail", args=[template.pk])
+
+
+def agreement_draft_data(world: World, side: str) -> dict:
+    from tests.agreements_support import county_template
+
+    county_template(world)
+    world.term(side)
+    return {"year": timezone.localdate().year, "township": world.side(side).township.pk}
+
+
+AGREEMENT_ACTION = expect(
+    admin=REDIRECT,
+    county=403,
+    committee=(REDIRECT, 404),
+    office=(REDIRECT, 404),
+    village=403,
+    director=403,
+)
+TEMPLATE_EDITOR = expect(
+    admin=200, county=200, committee=403, office=403, village=403, director=403
+)
+MATRIX += [
+    Row(
+        "agreements:list",
+        plain("agreements:list"),
+        expect(admin=200, county=200, committee=200, office=200, village=200, director=REDIRECT),
+    ),
+    # A township's members draft their own township's agreements, whichever is posted.
+    Row(
+        "agreements:draft",
+        plain("agreements:draft"),
+        expect(
+            admin=REDIRECT,
+            county=403,
+            committee=REDIRECT,
+            office=REDIRECT,
+            village=403,
+            director=403,
+        ),
+        method="post",
+        data=agreement_draft_data,
+    ),
+    Row(
+        "agreements:detail",
+        agreement_url("agreements:detail"),
+        expect(
+            admin=200, county=200, committee=SCOPED, office=SCOPED, village=SCOPED, director=SCOPED
+        ),
+    ),
+    Row(
+        "agreements:values",
+        agreement_url("agreements:values"),
+        AGREEMENT_ACTION,
+        method="post",
+        data=lambda world, side: {"value_0": "0", "value_1": "96", "value_2": "12"},
+    ),
+    Row("agreements:sign", agreement_url("agreements:sign"), AGREEMENT_ACTION),
+    Row("agreements:templates", plain("agreements:templates"), TEMPLATE_EDITOR),
+    Row("agreements:template_create", plain("agreements:template_create"), TEMPLATE_EDITOR),
+    Row(
+        "agreements:template_detail",
+        agreement_template_url,
+        expect(admin=200, county=SCOPED, committee=403, office=403, village=403, director=403),
+    ),
+]
+
 ROWS = {row.name: row for row in MATRIX}
 
 

@@ -244,6 +244,19 @@ class CunpinSite(Site):
         menu_url_name="inspections:list",
         menu_permission="inspections.view_inspectionday",
     )
+    # Target-responsibility agreements (agreements.views): a township's year, the county's
+    # templates; directors read theirs on /my-term/.
+    agreements_path = section(
+        "agreements/",
+        "agreements",
+        _("Target-responsibility agreements"),
+        "handshake",
+        menu_url_name="agreements:list",
+        menu_permission=lambda user: (
+            user.has_perm("agreements.view_agreement")
+            and getattr(user, "role", "") != Role.DIRECTOR
+        ),
+    )
     notifications_path = section(
         "notifications/",
         "notifications",

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
+from demo.agreements import demo_agreements_load
 from demo.directors import demo_directors_load
 from demo.inspections import demo_inspections_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
@@ -38,6 +39,7 @@ def created_kind(kind: str) -> str:
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
         "training courses": pgettext("demo records created", "training courses"),
         "inspection days": pgettext("demo records created", "inspection days"),
+        "agreements": pgettext("demo records created", "target-responsibility agreements"),
     }
     return labels.get(kind, kind)
 
@@ -133,6 +135,8 @@ class Command(BaseCommand):
         # Monthly inspections with their spot-check draws (demo.inspections).
         if inspection_days := demo_inspections_load():
             result.created["inspection days"] += inspection_days
+        if agreements := demo_agreements_load():
+            result.created["agreements"] += agreements
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:

@@ -208,11 +208,13 @@ class MissedRefresher:
         found: dict[int, set[int]] = {}
         for person_id in ids:
             county_id = county_of.get(person_id)
+            if county_id is None:
+                continue
             missed = set()
-            for year, first_days in held.get(county_id, {}).items():  # type: ignore[call-overload]
+            for year, first_days in held.get(county_id, {}).items():
                 if year > until or not _in_post_on_any(periods.get(person_id, []), first_days):
                     continue
-                policy = policies.get((county_id, year))  # type: ignore[arg-type]
+                policy = policies.get((county_id, year))
                 spent = attended.get(person_id, {}).get(year, [])
                 if policy is None or not any(d >= policy.refresher_min_days for d in spent):
                     missed.add(year)

@@ -12,6 +12,7 @@ from assessment.services.months import (
     month_resume_scoring,
     month_settle,
     score_record,
+    scores_record,
 )
 from assessment.services.schemes import scheme_copy, scheme_save
 
@@ -28,4 +29,5 @@ __all__ = [
     "scheme_copy",
     "scheme_save",
     "score_record",
+    "scores_record",
 ]

@@ -259,6 +259,30 @@ def score_record(*, score: MonthlyScore, points: dict, remarks: str = "", by) ->
 
 
 @transaction.atomic
+def scores_record(*, month: AssessmentMonth, rows: dict[int, tuple[dict, str]], by) -> int:
+    """Record the points of many directors at once (the score grid): ``rows`` maps a score's
+    id to its (points, remarks). All or nothing: the first refused row's message names the
+    director and the item, and no row is saved. Rows left entirely empty are skipped."""
+    scores = {s.pk: s for s in month.scores.all()}
+    saved = 0
+    for score_id, (points, remarks) in rows.items():
+        score = scores.get(score_id)
+        if score is None:
+            raise ValidationError(_("A row of the grid is not a director of this month."))
+        if not any(str(v).strip() for v in points.values()) and not remarks:
+            continue
+        try:
+            score_record(score=score, points=points, remarks=remarks, by=by)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(name)s: %(problem)s")
+                % {"name": score.person.name, "problem": " ".join(exc.messages)}
+            ) from exc
+        saved += 1
+    return saved
+
+
+@transaction.atomic
 def month_finish_scoring(*, month: AssessmentMonth, by) -> AssessmentMonth:
     """Every director is scored: the month goes to the committee for publishing."""
     month = _locked(month)

@@ -46,7 +46,7 @@ def pay_after_deduction(
     return percent, deduction, money(Decimal(base) - deduction)
 
 
-def competition_ranks(totals: Iterable[Decimal]) -> list[int]:
+def competition_ranks(totals: Iterable[Decimal | None]) -> list[int]:
     """Ranks of ``totals`` given highest first: 1, 2, 2, 4 for ties."""
     ranks: list[int] = []
     previous = None

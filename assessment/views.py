@@ -12,6 +12,7 @@ shown as a message.
 """
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -63,7 +64,7 @@ def _errors(request, exc: ValidationError) -> None:
 @login_required
 def month_list(request: HttpRequest) -> HttpResponse:
     """The months of the user's township (newest first), or of the county for county HR."""
-    user = request.user
+    user: Any = request.user
     _need(user, VIEW_MONTH)
     months = scoped(AssessmentMonth.objects.all(), user).select_related("township")
     today = timezone.localdate()
@@ -83,13 +84,14 @@ def month_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def month_open(request: HttpRequest) -> HttpResponse:
-    _need(request.user, SCORE)
-    township = get_scoped_or_404(Township.objects.all(), request.user, pk=request.user.township_id)
+    user: Any = request.user
+    _need(user, SCORE)
+    township = get_scoped_or_404(Township.objects.all(), user, pk=user.township_id)
     form = OpenMonthForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("assessment:months")
     try:
         month = services.month_open(
@@ -149,7 +151,7 @@ def _grid(month: AssessmentMonth, ranking: list[MonthlyScore]) -> list[dict]:
 @login_required
 def month_detail(request: HttpRequest, pk: int) -> HttpResponse:
     month = _month(request, pk)
-    user = request.user
+    user: Any = request.user
     ranking = township_ranking(month)
     items = list(month.scheme.items.all())
     job = services.month_documents_job(month) if month.state in COUNTED_STATES else None
@@ -308,7 +310,7 @@ def _year_month(request) -> tuple[int, int]:
 @login_required
 def county_ranking_page(request: HttpRequest) -> HttpResponse:
     """County HR: the month's ranking across the county's townships, and its bulletin."""
-    user = request.user
+    user: Any = request.user
     if getattr(user, "role", "") != Role.COUNTY_HR or not user.has_perm(ADD_SCHEME):
         raise PermissionDenied
     county = user.county
@@ -363,7 +365,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
     """County HR: the year's scheme, saved whole (a new version once a month has used it)."""
-    user = request.user
+    user: Any = request.user
     _need(user, ADD_SCHEME)
     county = user.county
     current = scheme_in_use(county=county, year=year)
@@ -422,9 +424,10 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def scheme_copy(request: HttpRequest, year: int) -> HttpResponse:
-    _need(request.user, ADD_SCHEME)
+    user: Any = request.user
+    _need(user, ADD_SCHEME)
     try:
-        services.scheme_copy(county=request.user.county, year=year, by=request.user)
+        services.scheme_copy(county=user.county, year=year, by=user)
     except ValidationError as exc:
         _errors(request, exc)
         return redirect("assessment:schemes")

@@ -170,9 +170,11 @@ class MonthProcess(Process):
         "assessment.AssessmentMonth",
         verbose_name=_("month"),
         on_delete=models.PROTECT,
-        related_name="workflow_processes",
+        related_name="+",
     )
-    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    revision: "models.PositiveSmallIntegerField[int, int]" = models.PositiveSmallIntegerField(
+        _("revision"), default=1
+    )
 
     class Meta:
         verbose_name = _("monthly assessment process")

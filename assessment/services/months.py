@@ -198,7 +198,7 @@ def _parse_points(score: MonthlyScore, points: dict) -> tuple[dict[str, str], De
         if not value.is_finite() or value < 0 or value > item.max_points:
             raise ValidationError(
                 _("The points of “%(item)s” (%(value)s) must be between 0 and %(max)s.")
-                % {"item": item.name, "value": raw, "max": item.max_points}
+                % {"item": item.name, "value": raw, "max": format(item.max_points.normalize(), "f")}
             )
         if value.as_tuple().exponent < -3:  # type: ignore[operator]
             raise ValidationError(
@@ -328,11 +328,13 @@ def _rank_and_pay(month: AssessmentMonth, *, by) -> None:
     scores = list(
         month.scores.select_related("person").order_by("person__name_pinyin", "person_id")
     )
-    ordered = sorted(scores, key=lambda s: s.total, reverse=True)
+    ordered = sorted(scores, key=lambda s: s.total or Decimal(0), reverse=True)
     bands = month.policy.pay_deduction_bands
     batch = AuditBatch(by=by, place=(month.township.county_id, month.township_id))
     for score, rank in zip(ordered, competition_ranks(s.total for s in ordered), strict=True):
-        percent, deduction, pay = pay_after_deduction(score.total, base=score.base_pay, bands=bands)
+        percent, deduction, pay = pay_after_deduction(
+            score.total or Decimal(0), base=score.base_pay, bands=bands
+        )
         batch.update(
             score,
             transition="publish",

@@ -105,7 +105,7 @@ def measure(*, directors: int) -> Iterator[tuple[str, float, str]]:
                     max_points=most,
                 )
                 for i, (name, kind, most) in enumerate(ITEMS, start=1)
-            ]  # fmt: skip
+            ]
         )
         items = list(scheme.items.all())
 

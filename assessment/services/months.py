@@ -263,6 +263,13 @@ def scores_record(*, month: AssessmentMonth, rows: dict[int, tuple[dict, str]], 
     """Record the points of many directors at once (the score grid): ``rows`` maps a score's
     id to its (points, remarks). All or nothing: the first refused row's message names the
     director and the item, and no row is saved. Rows left entirely empty are skipped."""
+    _require(
+        by,
+        SCORE_PERMISSION,
+        month,
+        _("Only the office staff of %(township)s may score its directors.")
+        % {"township": month.township.name},
+    )
     scores = {s.pk: s for s in month.scores.all()}
     saved = 0
     for score_id, (points, remarks) in rows.items():

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
+from demo.assessment import demo_assessment_load
 from demo.directors import demo_directors_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
@@ -34,6 +35,7 @@ def created_kind(kind: str) -> str:
         "users": pgettext("demo records created", "users"),
         "leading-group heads": pgettext("demo records created", "leading-group heads"),
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
+        "assessment months": pgettext("demo records created", "assessment months"),
     }
     return labels.get(kind, kind)
 
@@ -123,6 +125,9 @@ class Command(BaseCommand):
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)
+        # The monthly assessment of two townships, Nov 2024 – Nov 2026 (demo.assessment).
+        if months := demo_assessment_load():
+            result.created["assessment months"] += months
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:

@@ -27,8 +27,12 @@ def side_month(world, side: str):
         world.term(side)  # the director's contract in force
         office = world.users[Role.TOWNSHIP_OFFICE]
         if side != "own":
-            office = UserFactory(role=Role.TOWNSHIP_OFFICE, county=world.county,
-                                 township=records.township, username="month_foreign_office")  # fmt: skip
+            office = UserFactory(
+                role=Role.TOWNSHIP_OFFICE,
+                county=world.county,
+                township=records.township,
+                username="month_foreign_office",
+            )
         month = month_open(township=records.township, year=2026, month=10, by=office)
         process = MonthProcess.objects.get(month=month)
         for node in (MonthFlow.publish, MonthFlow.settle):

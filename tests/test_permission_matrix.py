@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.constants import Role
+from tests.assessment_matrix_support import month_task_url, month_url, score_url
 from tests.endings_support import endings_records
 from tests.inspections_matrix import rows as inspection_rows
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
@@ -749,6 +750,26 @@ def endings_task_url(name: str) -> URLBuilder:
     return build
 
 
+MONTH_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=SCOPED, village=403, director=403
+)
+MONTH_SCORER = expect(
+    admin=REDIRECT,
+    county=403,
+    committee=(403, 404),
+    office=(REDIRECT, 404),
+    village=403,
+    director=403,
+)
+MONTH_LINK = expect(
+    admin=REDIRECT,
+    county=REDIRECT,
+    committee=(REDIRECT, 404),
+    office=(REDIRECT, 404),
+    village=403,
+    director=403,
+)
+
 # A task's link sends whoever may read the record to its page.
 FLOW_LINK = expect(
     admin=REDIRECT,
@@ -816,6 +837,61 @@ MATRIX += [
             "dismissal:decide:index",
             "dismissal:file:index",
         )
+    ],
+    # The monthly assessment (assessment.views): the office scores, the committee publishes,
+    # county HR reads every township's months, ranks the county and sets the schemes.
+    Row(
+        "assessment:months",
+        plain("assessment:months"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+    Row(
+        "assessment:open",
+        plain("assessment:open"),
+        expect(admin=404, county=403, committee=403, office=REDIRECT, village=403, director=403),
+        method="post",
+        data=lambda world, side: {"year": 2026, "month": 9},
+    ),
+    Row("assessment:month", month_url("assessment:month"), MONTH_READER),
+    Row("assessment:score", score_url, MONTH_READER),
+    Row(
+        "assessment:scores",
+        month_url("assessment:scores"),
+        MONTH_SCORER,
+        method="post",
+    ),
+    Row(
+        "assessment:action",
+        month_url("assessment:action", "finish"),
+        MONTH_SCORER,
+        method="post",
+    ),
+    Row(
+        "assessment:county",
+        plain("assessment:county"),
+        expect(admin=403, county=200, committee=403, office=403, village=403, director=403),
+    ),
+    Row(
+        "assessment:schemes",
+        plain("assessment:schemes"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+    Row(
+        "assessment:scheme_edit",
+        lambda world, side: reverse("assessment:scheme_edit", args=[2027]),
+        expect(admin=200, county=200, committee=403, office=403, village=403, director=403),
+    ),
+    Row(
+        "assessment:scheme_copy",
+        lambda world, side: reverse("assessment:scheme_copy", args=[2027]),
+        expect(
+            admin=REDIRECT, county=REDIRECT, committee=403, office=403, village=403, director=403
+        ),
+        method="post",
+    ),
+    *[
+        Row(name, month_task_url(name), MONTH_LINK)
+        for name in ("month:score:index", "month:publish:index", "month:settle:index")
     ],
     Row(
         "endings:births",

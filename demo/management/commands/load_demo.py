@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
 from demo.agreements import demo_agreements_load
+from demo.assessment import demo_assessment_load
 from demo.directors import demo_directors_load
 from demo.inspections import demo_inspections_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
@@ -40,6 +41,7 @@ def created_kind(kind: str) -> str:
         "training courses": pgettext("demo records created", "training courses"),
         "inspection days": pgettext("demo records created", "inspection days"),
         "agreements": pgettext("demo records created", "target-responsibility agreements"),
+        "assessment months": pgettext("demo records created", "assessment months"),
     }
     return labels.get(kind, kind)
 
@@ -137,6 +139,9 @@ class Command(BaseCommand):
             result.created["inspection days"] += inspection_days
         if agreements := demo_agreements_load():
             result.created["agreements"] += agreements
+        # The monthly assessment of two townships, Nov 2024 – Nov 2026 (demo.assessment).
+        if months := demo_assessment_load():
+            result.created["assessment months"] += months
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:

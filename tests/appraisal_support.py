@@ -49,3 +49,25 @@ def score(contract, year: int, number: int, total, state: str = MonthState.PUBLI
 def scores(contract, year: int, totals, first_month: int = 1) -> None:
     for offset, total in enumerate(totals):
         score(contract, year, first_month + offset, total)
+
+
+def confirmed(contract, year: int, grade: str, score_value: str = "85"):
+    """A confirmed appraisal of ``contract``'s director for ``year`` graded ``grade``, as the
+    appraisal's services leave it (without their paperwork and audit rows)."""
+    from appraisal.constants import AppraisalState
+    from appraisal.models import AnnualAppraisal
+
+    return AnnualAppraisal.objects.create(
+        person=contract.person,
+        contract=contract,
+        township=contract.township,
+        year=year,
+        policy=policy_in_force(county=contract.township.county, on=datetime.date(year, 12, 31)),
+        scheme=scheme(contract.township.county, year),
+        state=AppraisalState.CONFIRMED,
+        months_counted=12,
+        monthly_mean=Decimal(score_value),
+        appraisal_score=Decimal(score_value),
+        score=Decimal(score_value),
+        grade=grade,
+    )

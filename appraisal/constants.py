@@ -21,7 +21,7 @@ class RewardKind(models.TextChoices):
 
 class SettlementState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed, waiting for settlement")
-    SETTLED = "settled", _("Settled")
+    SETTLED = "settled", _("Rewards settled")
 
 
 RATING_KEYS = ("ethics", "ability", "diligence", "performance", "integrity", "satisfaction")

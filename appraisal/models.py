@@ -195,7 +195,7 @@ class RewardSettlement(ConcurrentTransitionMixin, models.Model):
     proposed_by = user_field(_("proposed by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
-    settled_by = user_field(_("settled by"))
+    settled_by = user_field(_("rewards settled by"))
 
     scope_paths = ScopePaths(
         county="township__county",
@@ -238,7 +238,10 @@ class Reward(models.Model):
     """
 
     person = models.ForeignKey(
-        "people.Person", verbose_name=_("director"), on_delete=models.PROTECT, related_name="rewards"
+        "people.Person",
+        verbose_name=_("director"),
+        on_delete=models.PROTECT,
+        related_name="rewards",
     )
     contract = models.ForeignKey(
         "contracts.Contract",
@@ -261,7 +264,10 @@ class Reward(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=RewardKind.choices)
     policy = models.ForeignKey(
-        "policy.Policy", verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="+"
+        "policy.Policy",
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     amount = money(_("amount (yuan)"), default=0)
     bonus_points = models.PositiveSmallIntegerField(_("bonus exam points"), default=0)

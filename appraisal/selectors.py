@@ -21,7 +21,9 @@ def contract_last_day(contract: Contract) -> datetime.date:
     return contract.ended_on or contract.end_date
 
 
-def service_periods(person_ids: Iterable[int]) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
+def service_periods(
+    person_ids: Iterable[int],
+) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
     """(first day, last day) of every contract that came into force, per person: earlier
     contracts and renewals included."""
     periods: dict[int, list] = defaultdict(list)
@@ -46,11 +48,14 @@ def counted_totals(person_ids: Iterable[int], year: int) -> dict[int, list[Decim
         .values_list("person_id", "total")
     )
     for person_id, total in rows:
-        totals[person_id].append(total)
+        if total is not None:
+            totals[person_id].append(total)
     return totals
 
 
-def confirmed_grades(person_ids: Iterable[int], until: int | None = None) -> dict[int, dict[int, str]]:
+def confirmed_grades(
+    person_ids: Iterable[int], until: int | None = None
+) -> dict[int, dict[int, str]]:
     """{person: {year: grade}} of the confirmed appraisals."""
     found: dict[int, dict[int, str]] = defaultdict(dict)
     rows = AnnualAppraisal.objects.filter(
@@ -65,15 +70,11 @@ def confirmed_grades(person_ids: Iterable[int], until: int | None = None) -> dic
 
 def appraisals_of(person) -> list[AnnualAppraisal]:
     return list(
-        AnnualAppraisal.objects.filter(person=person)
-        .select_related("township")
-        .order_by("-year")
+        AnnualAppraisal.objects.filter(person=person).select_related("township").order_by("-year")
     )
 
 
 def rewards_of(person) -> list[Reward]:
     return list(
-        Reward.objects.filter(person=person)
-        .select_related("settlement")
-        .order_by("-year", "kind")
+        Reward.objects.filter(person=person).select_related("settlement").order_by("-year", "kind")
     )

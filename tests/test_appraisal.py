@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from appraisal import scoring
 from appraisal.constants import AppraisalState
+from appraisal.kinds import APPRAISAL_FORM
 from appraisal.models import AnnualAppraisal
 from appraisal.services.appraisals import appraisal_confirm, appraisal_rate, appraisals_open
 from assessment.constants import MonthState
 from paperwork.selectors import document_current
-from appraisal.kinds import APPRAISAL_FORM
 from policy.constants import Grade
 from tests.appraisal_support import scheme, score, scores
 from tests.builders import contract_in_force
@@ -37,7 +37,10 @@ def director(township):
 
 def opened(township, committee, year=2025):
     scheme(township.county, year)
-    return {a.person_id: a for a in appraisals_open(township=township, year=year, by=committee, today=TODAY)}
+    return {
+        a.person_id: a
+        for a in appraisals_open(township=township, year=year, by=committee, today=TODAY)
+    }
 
 
 def test_score_is_hand_computed_with_half_up_rounding(township, committee, hr, director):
@@ -139,9 +142,7 @@ def test_a_year_without_a_scoring_scheme_is_refused(township, committee, directo
         ({"deduction": "2"}, "deduction_reason"),
     ],
 )
-def test_bad_ratings_are_refused_and_nothing_changes(
-    township, committee, director, changes, field
-):
+def test_bad_ratings_are_refused_and_nothing_changes(township, committee, director, changes, field):
     scores(director, 2025, ["88"] * 12)
     appraisal = opened(township, committee)[director.person_id]
     kwargs = {"ratings": ALL_80, **changes}
@@ -179,6 +180,7 @@ def test_the_form_says_a_partial_year(township, committee, hr):
     )
     appraisal_confirm(appraisal=appraisal, by=hr)
     document = document_current(kind=APPRAISAL_FORM, subject=appraisal)
+    assert document is not None
     with document.file.open("rb") as handle:
         text = "".join(page.extract_text() for page in PdfReader(handle).pages)
     assert "不满12个月" in text.replace(" ", "") and "81.50" in text

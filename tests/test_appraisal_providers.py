@@ -57,4 +57,4 @@ def test_the_term_records_give_the_grades_and_ask_the_previous_for_training(town
         {"year": 2023, "grade": "合格"},
         {"year": 2024, "grade": "优秀"},
     ]
-    assert records.training_compliance(contract)[0]["year"] == 2023
+    assert records.training_compliance(contract) == [{"year": 2023, "attended": True, "note": "ok"}]

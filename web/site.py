@@ -226,6 +226,18 @@ class CunpinSite(Site):
             menu_permission="contracts.view_renewalreview",
         ),
     )
+    # The annual appraisal and its rewards (appraisal.views).
+    appraisal_path = section(
+        "appraisal/",
+        "appraisal",
+        _("Annual appraisal"),
+        "military_tech",
+        menu_url_name="appraisal:index",
+        menu_permission=lambda user: (
+            user.has_perm("appraisal.view_annualappraisal")
+            and getattr(user, "role", "") != Role.DIRECTOR
+        ),
+    )
     notifications_path = section(
         "notifications/",
         "notifications",

@@ -141,9 +141,7 @@ def _decimal(value, field: str, label, low: Decimal, high: Decimal) -> Decimal:
             }
         )
     if number != scoring.q2(number):
-        raise ValidationError(
-            {field: _("%(label)s: at most two decimals.") % {"label": label}}
-        )
+        raise ValidationError({field: _("%(label)s: at most two decimals.") % {"label": label}})
     return number
 
 
@@ -176,9 +174,7 @@ def appraisal_rate(
     )
     policy = appraisal.policy
     clean = {
-        key: _decimal(
-            ratings.get(key, ""), key, APPRAISAL_RATINGS[key], Decimal(0), Decimal(100)
-        )
+        key: _decimal(ratings.get(key, ""), key, APPRAISAL_RATINGS[key], Decimal(0), Decimal(100))
         for key in RATING_KEYS
     }
     bonus = _decimal(bonus or 0, "bonus", _("Bonus points"), Decimal(0), policy.annual_bonus_max)

@@ -217,7 +217,11 @@ def reward_grant(*, settlement: RewardSettlement, person, kind: str, by) -> Rewa
             % {"name": person.name, "kind": reward.get_kind_display()}
         ) from None
     audit_record(
-        obj=reward, action=AuditEntry.Action.CREATE, by=by, transition="grant", after=snapshot(reward)
+        obj=reward,
+        action=AuditEntry.Action.CREATE,
+        by=by,
+        transition="grant",
+        after=snapshot(reward),
     )
     return reward
 
@@ -295,8 +299,10 @@ def settlement_settle(*, settlement: RewardSettlement, on: datetime.date, by) ->
     require_state(settlement, [SettlementState.PROPOSED], action=_("Settling rewards"))
     if on.year <= settlement.year:
         raise ValidationError(
-            {"settled_on": _("Settled on: rewards of %(year)s are settled after the year ends.")
-             % {"year": settlement.year}}
+            {
+                "settled_on": _("Settled on: rewards of %(year)s are settled after the year ends.")
+                % {"year": settlement.year}
+            }
         )
     with audited_transition(settlement, "settle", by=by):
         settlement.settle(by=by if getattr(by, "pk", None) else None, on=on)
@@ -341,7 +347,10 @@ def reward_settlements_overdue(*, today: datetime.date) -> int:
             notify(
                 users=county_hr(settlement.township.county_id),
                 key=f"settlement:{settlement.pk}:overdue",
-                text=_("The rewards of %(township)s for %(year)s were due by %(due)s and are not settled.")
+                text=_(
+                    "The rewards of %(township)s for %(year)s were due by %(due)s and are not "
+                    "settled."
+                )
                 % {
                     "township": settlement.township.name,
                     "year": settlement.year,

@@ -76,11 +76,14 @@ class AnnualAppraisal(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="annual_appraisals",
     )
+    # Empty only for an appraisal entered from the paper records of a year before the system.
     scheme = models.ForeignKey(
         "assessment.ScoringScheme",
         verbose_name=_("scoring scheme"),
         on_delete=models.PROTECT,
         related_name="annual_appraisals",
+        null=True,
+        blank=True,
     )
     state = FSMField(
         _("state"),

@@ -1,9 +1,9 @@
 """The annual appraisal (年度考核): opened for a township's directors of the year, rated by
 the township committee, confirmed by county HR.
 
-- ``appraisals_open``: one appraisal per director who served in the township that year,
-  with the months served and the counted monthly scores; refused for a year without a
-  scoring scheme.
+- ``appraisals_open``: one appraisal per director who served in the township that year and
+  has at least one published monthly score, with the months served and the counted monthly
+  scores; refused for a year without a scoring scheme.
 - ``appraisal_rate``: the six ratings (0–100), bonus and deduction within the policy's
   limits with their reasons; computes the score and the grade.
 - ``appraisal_confirm``: county HR confirms; refused when the township would have more 优秀
@@ -98,9 +98,11 @@ def appraisals_open(*, township, year: int, by, today: datetime.date) -> list[An
             "person_id", flat=True
         )
     )
-    fresh = [pid for pid in contracts if pid not in existing]
+    totals = counted_totals([pid for pid in contracts if pid not in existing], year)
+    # A director without a single published monthly score that year (hired in its last
+    # weeks) has nothing to combine the ratings with: appraised from the next year on.
+    fresh = [pid for pid in contracts if pid not in existing and totals.get(pid)]
     periods = service_periods(fresh)
-    totals = counted_totals(fresh, year)
     created = []
     for person_id in fresh:
         contract = contracts[person_id]

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.constants import Role
@@ -304,6 +305,8 @@ def settlement_settle(*, settlement: RewardSettlement, on: datetime.date, by) ->
                 % {"year": settlement.year}
             }
         )
+    if on > timezone.localdate():
+        raise ValidationError({"settled_on": _("Settled on: the date cannot be in the future.")})
     with audited_transition(settlement, "settle", by=by):
         settlement.settle(by=by if getattr(by, "pk", None) else None, on=on)
     for reward in settlement.rewards.select_related("person", "township__county", "contract"):

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
+from demo.appraisal import demo_appraisal_lines, demo_appraisal_load
 from demo.directors import demo_directors_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
@@ -123,6 +124,8 @@ class Command(BaseCommand):
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)
+        # The annual appraisal and rewards, from the monthly scores published above.
+        appraisal = demo_appraisal_load()
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:
@@ -132,6 +135,7 @@ class Command(BaseCommand):
         self.print_accounts(result)
         self.print_term()
         self.print_campaigns()
+        self.print_appraisal(appraisal)
 
     def print_summary(self, result: DemoResult, elapsed: float) -> None:
         county = County.objects.get(name=data.COUNTY["name"])
@@ -241,3 +245,22 @@ class Command(BaseCommand):
                 ],
             )
         )
+
+    def print_appraisal(self, loaded) -> None:
+        lines = demo_appraisal_lines()
+        if not lines:
+            return
+        self.stdout.write("")
+        self.stdout.write(_("Annual appraisal and rewards (settled):"))
+        for line in lines:
+            self.stdout.write(f"  {line}")
+        if loaded.long_service:
+            self.stdout.write(
+                _(
+                    "  Long-service reward: %(name)s (earlier contract and two earlier "
+                    "appraisals entered from paper records)."
+                )
+                % {"name": loaded.long_service}
+            )
+        for reason in loaded.skipped:
+            self.stdout.write(self.style.WARNING(reason))

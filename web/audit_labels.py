@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
 from accounts.backends import COUNTY_HR_PERMISSION, HEAD_PREFIX
+from appraisal.models import AnnualAppraisal, RewardSettlement
 from audit.display import AuditValue, Ref, register
 from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
 from recruitment.models import Campaign
 from workflows.flows import CampaignFlow
+from workflows.flows_appraisal import AppraisalFlow, SettlementFlow
 from workflows.flows_contract import ContractFlow
 from workflows.flows_endings import DismissalFlow, ResignationFlow
 from workflows.flows_renewal import RenewalFlow
@@ -54,6 +56,8 @@ FLOWS_BY_SUBJECT = [
     (Resignation, ResignationFlow),
     (RenewalReview, RenewalFlow),
     (DismissalCase, DismissalFlow),
+    (AnnualAppraisal, AppraisalFlow),
+    (RewardSettlement, SettlementFlow),
 ]
 
 

@@ -25,9 +25,11 @@ from viewflow.urls.base import Route
 
 from accounts.constants import Role
 from workflows.flows import CampaignFlow
+from workflows.flows_appraisal import AppraisalFlow, SettlementFlow
 from workflows.flows_contract import ContractFlow
 from workflows.flows_endings import DismissalFlow, ResignationFlow
 from workflows.viewsets import CampaignFlowViewset
+from workflows.viewsets_appraisal import AppraisalFlowViewset
 from workflows.viewsets_contract import ContractFlowViewset
 from workflows.viewsets_endings import EndingsFlowViewset
 
@@ -237,6 +239,15 @@ class CunpinSite(Site):
             user.has_perm("appraisal.view_annualappraisal")
             and getattr(user, "role", "") != Role.DIRECTOR
         ),
+    )
+    # Their flows' task links (workflows.flows_appraisal): no menu entry of their own.
+    appraisal_flow_path = route(
+        "appraisal/tasks/",
+        AppraisalFlowViewset(AppraisalFlow, icon="military_tech", app_name="appraisal_flow"),
+    )
+    settlement_flow_path = route(
+        "appraisal/settlement-tasks/",
+        AppraisalFlowViewset(SettlementFlow, icon="payments", app_name="settlement_flow"),
     )
     notifications_path = section(
         "notifications/",

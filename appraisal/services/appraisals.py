@@ -22,6 +22,7 @@ from appraisal import scoring
 from appraisal.constants import RATING_KEYS, AppraisalState
 from appraisal.models import AnnualAppraisal
 from appraisal.selectors import contract_last_day, counted_totals, service_periods
+from appraisal.signals import appraisal_opened
 from assessment.models import ScoringScheme
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition, snapshot
@@ -127,6 +128,7 @@ def appraisals_open(*, township, year: int, by, today: datetime.date) -> list[An
             after=snapshot(appraisal),
         )
         created.append(appraisal)
+        appraisal_opened.send(sender=AnnualAppraisal, appraisal=appraisal)
     return created
 
 

@@ -37,6 +37,7 @@ from appraisal.constants import AppraisalState, RewardKind, SettlementState
 from appraisal.models import AnnualAppraisal, Reward, RewardSettlement
 from appraisal.selectors import confirmed_grades, service_periods
 from appraisal.services.appraisals import year_policy
+from appraisal.signals import settlement_proposed
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_transition, snapshot
 from contracts.sweep import sweep_step
@@ -274,6 +275,7 @@ def settlement_propose(*, township, year: int, by) -> RewardSettlement:
             transition="propose",
             after=snapshot(settlement),
         )
+        settlement_proposed.send(sender=RewardSettlement, settlement=settlement)
     require_state(settlement, [SettlementState.PROPOSED], action=_("Proposing rewards"))
     have = set(settlement.rewards.values_list("person_id", "kind"))
     for appraisal in appraisals:

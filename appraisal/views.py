@@ -175,6 +175,11 @@ def township_year(request: HttpRequest, township_id: int, year: int) -> HttpResp
     )
 
 
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(_("You may not take this step."))
+
+
 def _back(township_id: int, year: int):
     return redirect("appraisal:township_year", township_id=township_id, year=year)
 
@@ -182,6 +187,7 @@ def _back(township_id: int, year: int):
 @login_required
 @require_POST
 def open_year(request: HttpRequest, township_id: int) -> HttpResponse:
+    _require(request.user, "appraisal.rate_appraisal")
     township = get_scoped_or_404(
         Township.objects.select_related("county"), request.user, pk=township_id
     )
@@ -208,6 +214,7 @@ def open_year(request: HttpRequest, township_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request.user, "appraisal.rate_appraisal")
     appraisal = get_scoped_or_404(
         AnnualAppraisal.objects.select_related("person"), request.user, pk=pk
     )
@@ -238,6 +245,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request.user, "appraisal.confirm_appraisal")
     appraisal = get_scoped_or_404(
         AnnualAppraisal.objects.select_related("person"), request.user, pk=pk
     )
@@ -255,6 +263,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def propose(request: HttpRequest, township_id: int, year: int) -> HttpResponse:
+    _require(request.user, "appraisal.settle_rewards")
     township = get_scoped_or_404(
         Township.objects.select_related("county"), request.user, pk=township_id
     )
@@ -274,6 +283,7 @@ def propose(request: HttpRequest, township_id: int, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def settle(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request.user, "appraisal.settle_rewards")
     settlement = get_scoped_or_404(RewardSettlement.objects.all(), request.user, pk=pk)
     form = SettleForm(request.POST)
     if not form.is_valid():

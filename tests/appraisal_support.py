@@ -71,3 +71,73 @@ def confirmed(contract, year: int, grade: str, score_value: str = "85"):
         score=Decimal(score_value),
         grade=grade,
     )
+
+
+# The permission matrix (tests/test_permission_matrix.py) ---------------------------------------
+
+_MATRIX: dict[tuple[int, str], object] = {}
+
+
+class MatrixRecords:
+    """One side's appraisal of 2025 (rated, waiting for the county), its proposed settlement
+    list, and both flows' processes with a task at each human step."""
+
+    def __init__(self, world, side: str) -> None:
+        from viewflow.workflow.models import Task
+        from viewflow.workflow.status import STATUS
+
+        from appraisal.constants import AppraisalState
+        from appraisal.models import AnnualAppraisal, RewardSettlement
+        from workflows.flows_appraisal import AppraisalFlow, SettlementFlow
+        from workflows.models import AppraisalProcess, SettlementProcess
+
+        term = world.term(side)
+        contract = term.contract
+        township = contract.township
+        self.township = township
+        self.appraisal = AnnualAppraisal.objects.create(
+            person=contract.person,
+            contract=contract,
+            township=township,
+            year=2025,
+            policy=world.policy,
+            scheme=scheme(world.county, 2025),
+            state=AppraisalState.RATED,
+            months_counted=12,
+            monthly_mean=Decimal("85"),
+            appraisal_score=Decimal("85"),
+            score=Decimal("85"),
+            grade="competent",
+        )
+        self.settlement = RewardSettlement.objects.create(
+            township=township, year=2024, policy=world.policy, due_on=datetime.date(2025, 2, 28)
+        )
+        self.tasks = {}
+        for flow_class, process in (
+            (
+                AppraisalFlow,
+                AppraisalProcess.objects.create(flow_class=AppraisalFlow, appraisal=self.appraisal),
+            ),
+            (
+                SettlementFlow,
+                SettlementProcess.objects.create(
+                    flow_class=SettlementFlow, settlement=self.settlement
+                ),
+            ),
+        ):
+            for node in flow_class.instance.nodes():
+                if node.task_type != "HUMAN":
+                    continue
+                self.tasks[node] = Task.objects.create(
+                    process=process,
+                    flow_task=node,
+                    flow_task_type=node.task_type,
+                    status=STATUS.NEW,
+                )
+
+
+def matrix_records(world, side: str) -> MatrixRecords:
+    key = (id(world), side)
+    if key not in _MATRIX:
+        _MATRIX[key] = MatrixRecords(world, side)
+    return _MATRIX[key]  # type: ignore[return-value]

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver
 from viewflow.workflow.models import Task
 
+from accounts.constants import Role
 from accounts.scoping import can_see
 from workflows.flows_appraisal import record_url
 from workflows.viewsets_endings import EndingsFlowViewset
@@ -28,7 +29,11 @@ def task_page(node):
         record = getattr(process, "appraisal", None) or getattr(process, "settlement", None)
         if record is None:
             raise Http404
-        if not request.user.has_perm("appraisal.view_annualappraisal"):
+        # The township's appraisal page is a staff page: a director reads theirs on /my-term/.
+        if (
+            not request.user.has_perm("appraisal.view_annualappraisal")
+            or getattr(request.user, "role", "") == Role.DIRECTOR
+        ):
             raise PermissionDenied
         if not can_see(request.user, record):
             raise Http404

@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.constants import Role
 from accounts.models import User
@@ -328,7 +329,11 @@ def county_hr(county_id: int):
     return User.objects.filter(role=Role.COUNTY_HR, county_id=county_id, is_active=True)
 
 
-@sweep_step("reward_settlements_overdue", 80)
+@sweep_step(
+    "reward_settlements_overdue",
+    80,
+    label=gettext_lazy("Reward settlements overdue, county HR told: %(count)s"),
+)
 def reward_settlements_overdue(*, today: datetime.date) -> int:
     """Mark the settlements still open after their due date and tell county HR, once."""
     flagged = 0

@@ -61,11 +61,11 @@ def test_rate_confirm_settle_and_read(client, township, committee, hr, director,
     assert appraisal.state == AppraisalState.CONFIRMED
     client.post(reverse("appraisal:propose", args=[township.pk, 2025]))
     settlement = RewardSettlement.objects.get()
-    client.post(reverse("appraisal:settle", args=[settlement.pk]), {"settled_on": "2026-02-10"})
+    client.post(reverse("appraisal:settle", args=[settlement.pk]), {"settled_on": "2026-01-09"})
     settlement.refresh_from_db()
     assert settlement.state == SettlementState.SETTLED
     text = client.get(page).content.decode()
-    assert "表彰" in text and "2026年2月10日" in text
+    assert "表彰" in text and "2026年1月9日" in text
 
     client.force_login(director.person.user)
     text = client.get(reverse("my_term:index")).content.decode()

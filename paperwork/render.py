@@ -17,6 +17,7 @@ enough that waiting costs less than a crash.
 """
 
 import hashlib
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -81,3 +82,137 @@ def html_to_pdf(html: str) -> RenderedPdf:
                 f"{exc}: a document may only embed data: URLs (images as data URIs)."
             ) from exc
     return RenderedPdf(content=content, pages=len(document.pages))
+
+
+# --- Many documents in one layout pass ----------------------------------------------------
+#
+# A batch of documents (a month's pay slips) is laid out as ONE HTML page holding every
+# document's ``<main class="document">``, rendered once, written once, and split per document
+# with pypdf, so that each document is still its own PDF with its own code and hash.
+#
+# Measured on this machine (WeasyPrint 70, the hiring notice, 50 letters, same run):
+#   one render per letter ................................ 146 ms a letter
+#   one layout pass, WeasyPrint ``Document.copy([page])``
+#   then ``write_pdf()`` per letter ....................... 85 ms a letter (each write
+#                                                           subsets the fonts again: ~66 ms)
+#   one layout pass, one ``write_pdf()``, pypdf split ...... 32 ms a letter (18 layout,
+#                                                           7 write, 7 split)
+# so the batch uses the pypdf split, about 4.5 times faster than a render per letter.
+# Each split PDF carries the font subset of its chunk (``BATCH_CHUNK`` documents), a few per
+# cent larger than a single render; chunks also bound the memory a long batch takes.
+#
+# The printed pages are those of a single render: each document starts on a right-hand
+# page (a blank left page is inserted after an odd-length document and dropped when
+# splitting), and the page counter restarts at 1 for each (a page group per document), so
+# the footer's page number and verification code read as on a document rendered alone.
+
+BATCH_CHUNK = 50
+
+_MAIN = re.compile(r'<main class="document"(.*?</main>)', re.S)
+_HEAD_END = "</head>"
+BATCH_STYLE = """<style>
+.document { page: cunpin-document; }
+.document + .document { break-before: right; }
+@page :nth(1 of cunpin-document) { counter-reset: page 1; }
+</style>"""
+_ANCHOR = "cunpin-batch-{}"
+
+
+class BatchLayoutError(RuntimeError):
+    """The HTML of a batch is not one ``<main class="document">`` per document."""
+
+
+def batch_html(htmls: list[str]) -> str:
+    """The documents ``htmls`` (each a whole page of the base print layout) as one HTML
+    page: the first one's head and shell around every document's ``<main>``."""
+    mains = []
+    for n, html in enumerate(htmls):
+        found = _MAIN.findall(html)
+        if len(found) != 1:
+            raise BatchLayoutError(
+                f'Document {n} of the batch has {len(found)} <main class="document">; '
+                "a batch needs exactly one in each."
+            )
+        mains.append(f'<main id="{_ANCHOR.format(n)}" class="document"{found[0]}')
+    shell = htmls[0]
+    first = _MAIN.search(shell)
+    assert first is not None
+    head_end = shell.index(_HEAD_END)
+    return (
+        shell[:head_end]
+        + BATCH_STYLE
+        + shell[head_end : first.start()]
+        + "\n".join(mains)
+        + shell[first.end() :]
+    )
+
+
+def htmls_to_pdfs(
+    htmls: list[str], *, titles: list[str], authors: list[str]
+) -> list[RenderedPdf]:
+    """Render ``htmls`` (documents of the base print layout) in one layout pass per chunk of
+    ``BATCH_CHUNK`` and return one PDF each, as ``html_to_pdf`` would: its own pages, page
+    numbers from 1, its title (``titles``) and author (``authors``, the issuing body) in the
+    PDF's metadata."""
+    pdfs: list[RenderedPdf] = []
+    for start in range(0, len(htmls), BATCH_CHUNK):
+        end = start + BATCH_CHUNK
+        pdfs.extend(_render_chunk(htmls[start:end], titles[start:end], authors[start:end]))
+    return pdfs
+
+
+def _render_chunk(htmls: list[str], titles: list[str], authors: list[str]) -> list[RenderedPdf]:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    if len(htmls) == 1:
+        return [html_to_pdf(htmls[0])]
+    markup = batch_html(htmls)
+    font_config, url_fetcher = _shared()
+    with _render_lock:
+        try:
+            document = HTML(string=markup, base_url=BASE_URL, url_fetcher=url_fetcher).render(
+                font_config=font_config
+            )
+            whole = document.write_pdf()
+        except FatalURLFetchingError as exc:
+            raise ResourceRefused(
+                f"{exc}: a document may only embed data: URLs (images as data URIs)."
+            ) from exc
+    # The pages of each document: from the page holding its <main>'s anchor to the next
+    # document's, less the blank pages inserted to start each on a right-hand page.
+    owners: list[int] = []
+    current = -1
+    for page in document.pages:
+        for n in range(current + 1, len(htmls)):
+            if _ANCHOR.format(n) in page.anchors:
+                current = n
+        owners.append(-1 if page._page_box.page_type.blank else current)
+    reader = PdfReader(io.BytesIO(whole))
+    lang = reader.trailer["/Root"].get("/Lang")
+    pdfs = []
+    for n in range(len(htmls)):
+        indexes = [i for i, owner in enumerate(owners) if owner == n]
+        if not indexes:
+            raise BatchLayoutError(f"Document {n} of the batch has no page.")
+        writer = PdfWriter()
+        for i in indexes:
+            writer.add_page(reader.pages[i])
+        writer.add_metadata(
+            {
+                "/Producer": reader.metadata.get("/Producer", "") if reader.metadata else "",
+                "/Title": titles[n],
+                "/Author": authors[n],
+            }
+        )
+        if lang is not None:
+            writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
+        writer.add_outline_item(titles[n], 0)
+        out = io.BytesIO()
+        writer.write(out)
+        pdfs.append(RenderedPdf(content=out.getvalue(), pages=len(indexes)))
+    return pdfs

@@ -181,3 +181,24 @@ def job_execute(job_id: int) -> None:
     Job.objects.filter(pk=job_id).update(
         state=JobState.DONE, result=result or {}, finished_at=timezone.now()
     )
+
+
+def render_processes() -> int:
+    """How many processes a job's handler may lay documents out in
+    (``paperwork.services.documents_issue(processes=...)``): ``settings.JOBS_RENDER_PROCESSES``
+    in a worker of its own (``run_jobs``), 1 in a daemonic Celery pool process (which cannot
+    fork) and in a job run at once in the submitting request (a web server's process)."""
+    import multiprocessing
+
+    if not _in_worker or multiprocessing.current_process().daemon:
+        return 1
+    return max(1, settings.JOBS_RENDER_PROCESSES)
+
+
+_in_worker = False
+
+
+def worker_started() -> None:
+    """Called by ``run_jobs``: this process is a worker of its own."""
+    global _in_worker
+    _in_worker = True

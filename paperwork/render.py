@@ -16,6 +16,7 @@ underneath) is not documented as safe across threads, and a threaded server rend
 enough that waiting costs less than a crash.
 """
 
+import atexit
 import hashlib
 import re
 import threading
@@ -148,17 +149,45 @@ def batch_html(htmls: list[str]) -> str:
 
 
 def htmls_to_pdfs(
-    htmls: list[str], *, titles: list[str], authors: list[str]
+    htmls: list[str], *, titles: list[str], authors: list[str], processes: int = 1
 ) -> list[RenderedPdf]:
     """Render ``htmls`` (documents of the base print layout) in one layout pass per chunk of
     ``BATCH_CHUNK`` and return one PDF each, as ``html_to_pdf`` would: its own pages, page
     numbers from 1, its title (``titles``) and author (``authors``, the issuing body) in the
-    PDF's metadata."""
-    pdfs: list[RenderedPdf] = []
-    for start in range(0, len(htmls), BATCH_CHUNK):
-        end = start + BATCH_CHUNK
-        pdfs.extend(_render_chunk(htmls[start:end], titles[start:end], authors[start:end]))
-    return pdfs
+    PDF's metadata.
+
+    ``processes`` > 1 lays the chunks out side by side in that many forked processes (kept
+    for the life of this one): for a background worker, never a web server's process (a
+    forked threaded server is unsafe) nor a daemonic one (Celery's pool cannot fork)."""
+    chunks = [
+        (htmls[s : s + BATCH_CHUNK], titles[s : s + BATCH_CHUNK], authors[s : s + BATCH_CHUNK])
+        for s in range(0, len(htmls), BATCH_CHUNK)
+    ]
+    if processes > 1 and len(chunks) > 1:
+        results = list(_pool(processes).map(_render_chunk_of, chunks))
+    else:
+        results = [_render_chunk(*chunk) for chunk in chunks]
+    return [pdf for result in results for pdf in result]
+
+
+_processes: Any = None
+
+
+def _pool(processes: int) -> Any:
+    """The process pool of batch layout, forked once WeasyPrint and the fonts are loaded."""
+    global _processes
+    if _processes is None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _shared()
+        _processes = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+        atexit.register(_processes.shutdown)
+    return _processes
+
+
+def _render_chunk_of(chunk: tuple[list[str], list[str], list[str]]) -> list[RenderedPdf]:
+    return _render_chunk(*chunk)
 
 
 def _render_chunk(htmls: list[str], titles: list[str], authors: list[str]) -> list[RenderedPdf]:

@@ -323,6 +323,7 @@ def documents_issue(
     county,
     policy=None,
     transition: str = "",
+    processes: int = 1,
 ) -> list[Document]:
     """Issue one document of ``kind`` for each of ``items`` at once: each is stored,
     recorded and audited exactly as ``document_issue`` would (its own verification code
@@ -331,7 +332,9 @@ def documents_issue(
 
     One transaction: if any document fails, none remains. A background job issues a long
     batch in slices of a few dozen, each its own call, so that a failure loses one slice and
-    a retry resumes after the slices done.
+    a retry resumes after the slices done. ``processes`` > 1 lays the documents out in
+    that many processes (``paperwork.render.htmls_to_pdfs``; background workers only, see
+    ``jobs.services.render_processes``).
     """
     if not items:
         return []
@@ -344,6 +347,7 @@ def documents_issue(
                 [p.html for p in prepared],
                 titles=[p.title for p in prepared],
                 authors=[p.item.issuing_body for p in prepared],
+                processes=processes,
             )
             documents = [
                 _store(p, pdf, by=by, county=county, transition=transition)

@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from jobs.services import job_claim_next, job_execute
+from jobs.services import job_claim_next, job_execute, worker_started
 
 
 class Command(BaseCommand):
@@ -41,6 +41,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         ran = 0
+        worker_started()
         if options["verbosity"] > 0:
             self.stdout.write("Background jobs: waiting for work (Ctrl-C stops).")
         while not stopping:

@@ -25,6 +25,8 @@ import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 
+from django.utils.translation import gettext_noop
+
 from jobs.registry import job_handler
 
 DIRECTORS = 2_000
@@ -100,8 +102,8 @@ def month_documents_standin(job, progress) -> dict:
         progress(done, len(people))
     return {
         "lines": [
-            {"label": "Documents issued", "value": len(issued)},
-            {"label": "Already issued before", "value": len(people) - len(todo)},
+            {"label": gettext_noop("Documents issued"), "value": len(issued)},
+            {"label": gettext_noop("Already issued before"), "value": len(people) - len(todo)},
         ],
         "documents": issued,
     }

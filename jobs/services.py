@@ -69,10 +69,7 @@ def job_submit(
             )
     except IntegrityError:
         return Job.objects.get(kind=kind, key=key)
-    if settings.JOBS_EAGER:
-        job_run(job.pk)  # the tests: at once, inside the caller's transaction
-    else:
-        transaction.on_commit(partial(_dispatch, job.pk, size=size))
+    _hand_on(job.pk, size=size)
     job.refresh_from_db()  # run already when eager or outside a transaction
     return job
 
@@ -87,13 +84,20 @@ def job_retry(job: Job) -> bool:
         state=JobState.QUEUED, error="", finished_at=None
     )
     if requeued:
-        transaction.on_commit(partial(_dispatch, job.pk, size=job.total or None))
+        _hand_on(job.pk, size=job.total or None)
     return bool(requeued)
+
+
+def _hand_on(job_id: int, *, size: int | None) -> None:
+    if settings.JOBS_EAGER:
+        job_run(job_id)  # the tests: at once, inside the caller's transaction
+    else:
+        transaction.on_commit(partial(_dispatch, job_id, size=size))
 
 
 def _dispatch(job_id: int, *, size: int | None) -> None:
     """Hand a queued job to whatever runs it (see the module's docstring)."""
-    if settings.JOBS_EAGER or (size is not None and size <= settings.JOBS_EAGER_MAX_ITEMS):
+    if size is not None and size <= settings.JOBS_EAGER_MAX_ITEMS:
         job_run(job_id)
     elif settings.CELERY_BROKER_URL:
         import config.celery  # noqa: F401  (the Celery app, configured from the settings)

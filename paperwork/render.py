@@ -240,7 +240,7 @@ def _render_chunk(htmls: list[str], titles: list[str], authors: list[str]) -> li
         )
         if lang is not None:
             writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
-        writer.add_outline_item(titles[n], 0)
+        writer.add_outline_item(titles[n], page_number=0)
         out = io.BytesIO()
         writer.write(out)
         pdfs.append(RenderedPdf(content=out.getvalue(), pages=len(indexes)))

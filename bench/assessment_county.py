@@ -43,7 +43,7 @@ def _standin_context(person) -> dict:
     context["application"] = SimpleNamespace(name=person.name)
     context["masked_id"] = person.masked_id_number
     context["village"] = person.village
-    context["township"] = person.village.township
+    context["township"] = person.township
     return context
 
 
@@ -58,15 +58,15 @@ def month_documents_standin(job, progress) -> dict:
     """One letter per director of the county, in slices, none twice (see the docstring)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from jobs.services import render_processes
     from paperwork.models import Document
     from paperwork.services import BatchItem, documents_issue
-    from jobs.services import render_processes
     from people.models import Person
     from recruitment.kinds import HIRING_NOTICE
 
     people = list(
         Person.objects.filter(township__county_id=job.params["county"])
-        .select_related("village__township")
+        .select_related("village", "township")
         .order_by("pk")
     )
     content_type = ContentType.objects.get_for_model(Person)
@@ -87,8 +87,8 @@ def month_documents_standin(job, progress) -> dict:
                 BatchItem(
                     subject=person,
                     context=_standin_context(person),
-                    issuing_body=person.village.township.issuing_body,
-                    township=person.village.township,
+                    issuing_body=person.township.issuing_body,
+                    township=person.township,
                     person=person,
                 )
                 for person in chunk
@@ -137,7 +137,9 @@ def measure(*, directors: int, lo_copies: int) -> Iterator[tuple[str, float | No
         elapsed = time.perf_counter() - started
     job.refresh_from_db()
     if job.state != JobState.DONE or job.done != directors:
-        raise AssertionError(f"The job ended {job.state} with {job.done} of {directors}: {job.error}")
+        raise AssertionError(
+            f"The job ended {job.state} with {job.done} of {directors}: {job.error}"
+        )
     if Job.objects.count() != 1:
         raise AssertionError("One job expected.")
     docs_per_s = directors / elapsed

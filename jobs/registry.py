@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 Handler = Callable[..., Any]
-Sizer = Callable[[dict], int]
+Sizer = Callable[[dict], int | None]
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW_JOB, raise_exception=True)
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_scoped_or_404(Job.objects.select_related("township", "created_by"), request.user, pk=pk)
+    job = get_scoped_or_404(
+        Job.objects.select_related("township", "created_by"), request.user, pk=pk
+    )
     return render(
         request,
         "jobs/job_detail.html",

@@ -222,7 +222,7 @@ def _render_chunk(htmls: list[str], titles: list[str], authors: list[str]) -> li
                 current = n
         owners.append(-1 if page._page_box.page_type.blank else current)
     reader = PdfReader(io.BytesIO(whole))
-    lang = reader.trailer["/Root"].get("/Lang")
+    lang = reader.root_object.get("/Lang")
     pdfs = []
     for n in range(len(htmls)):
         indexes = [i for i, owner in enumerate(owners) if owner == n]
@@ -240,7 +240,7 @@ def _render_chunk(htmls: list[str], titles: list[str], authors: list[str]) -> li
         )
         if lang is not None:
             writer._root_object[NameObject("/Lang")] = TextStringObject(str(lang))
-        writer.add_outline_item(titles[n], page_number=0)
+        writer.add_outline_item(title=titles[n], page_number=0)
         out = io.BytesIO()
         writer.write(out)
         pdfs.append(RenderedPdf(content=out.getvalue(), pages=len(indexes)))

@@ -70,14 +70,14 @@ def test_eager_in_tests_runs_at_once(township):
     assert job.state == JobState.DONE
     assert (job.done, job.total, job.attempts) == (2, 2, 1)
     assert job.result["lines"][0]["value"] == 2
-    assert CALLS == [job.pk]
+    assert [job.pk] == CALLS
 
 
 def test_submitting_the_same_kind_and_key_again_returns_the_job(township):
     first = submit(township)
     again = submit(township, fail=True)
     assert again.pk == first.pk
-    assert CALLS == [first.pk]
+    assert [first.pk] == CALLS
     assert Job.objects.count() == 1
 
 
@@ -90,10 +90,13 @@ def test_a_job_of_a_rolled_back_transaction_is_neither_kept_nor_run(
     class Refused(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(Refused), transaction.atomic():
-            submit(township, size=3)
-            raise Refused
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Refused),
+        transaction.atomic(),
+    ):
+        submit(township, size=3)
+        raise Refused
     assert callbacks == []
     assert not Job.objects.exists()
     assert CALLS == []
@@ -113,10 +116,12 @@ def test_on_commit_runs_a_small_job_and_queues_a_large_one(
     large.refresh_from_db()
     assert small.state == JobState.DONE
     assert large.state == JobState.QUEUED  # for the worker
-    assert CALLS == [small.pk]
+    assert [small.pk] == CALLS
 
 
-def test_the_worker_runs_the_queued_jobs_once(settings, township, django_capture_on_commit_callbacks):
+def test_the_worker_runs_the_queued_jobs_once(
+    settings, township, django_capture_on_commit_callbacks
+):
     settings.JOBS_EAGER = False
     settings.CELERY_BROKER_URL = ""
     with django_capture_on_commit_callbacks(execute=True):
@@ -146,7 +151,7 @@ def test_celery_runs_the_job_when_a_broker_is_set(
         job = submit(township)
     job.refresh_from_db()
     assert job.state == JobState.DONE
-    assert CALLS == [job.pk]
+    assert [job.pk] == CALLS
 
 
 # --- retries ---------------------------------------------------------------------------------
@@ -253,6 +258,7 @@ def test_a_batch_issues_each_document_as_a_single_issue_would(township, hr):
         assert person.name in text
         assert f"核验码 {document.verification_code}" in text  # the footer, its own code
         assert "— 1 —" in text  # numbered from 1, as if rendered alone
+        assert reader.metadata is not None
         assert reader.metadata["/Title"] == document.title
         assert reader.metadata["/Author"] == township.issuing_body
         assert (document.person, document.township, document.kind) == (

@@ -239,7 +239,9 @@ JOBS_EAGER_MAX_ITEMS = int(os.environ.get("CUNPIN_JOBS_EAGER_MAX_ITEMS", "60"))
 JOBS_STALE_AFTER = datetime.timedelta(minutes=10)
 JOBS_POLL_SECONDS = 1.0
 # The embedded worker lays a long batch of documents out in this many processes at once.
-JOBS_RENDER_PROCESSES = int(os.environ.get("CUNPIN_JOBS_RENDER_PROCESSES", str(min(4, os.cpu_count() or 1))))
+JOBS_RENDER_PROCESSES = int(
+    os.environ.get("CUNPIN_JOBS_RENDER_PROCESSES", str(min(4, os.cpu_count() or 1)))
+)
 
 LOGGING = {
     "version": 1,

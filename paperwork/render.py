@@ -102,10 +102,10 @@ def html_to_pdf(html: str) -> RenderedPdf:
 # Each split PDF carries the font subset of its chunk (``BATCH_CHUNK`` documents), a few per
 # cent larger than a single render; chunks also bound the memory a long batch takes.
 #
-# The printed pages are those of a single render: each document starts on a right-hand
-# page (a blank left page is inserted after an odd-length document and dropped when
-# splitting), and the page counter restarts at 1 for each (a page group per document), so
-# the footer's page number and verification code read as on a document rendered alone.
+# The printed pages are those of a single render: the page counter restarts at 1 for each
+# document (a page group per document) and the footers alternate on its own odd and even
+# pages (``_SIDES``), so the footer's page number and verification code read and sit as on a
+# document rendered alone.
 
 BATCH_CHUNK = 50
 
@@ -113,9 +113,17 @@ _MAIN = re.compile(r'<main class="document"(.*?</main>)', re.S)
 _HEAD_END = "</head>"
 BATCH_STYLE = """<style>
 .document { page: cunpin-document; }
-.document + .document { break-before: right; }
+.document + .document { break-before: page; }
 @page :nth(1 of cunpin-document) { counter-reset: page 1; }
 </style>"""
+# The base layout's footers alternate on right- and left-hand pages (@page :right, :left). In
+# a batch they alternate on each document's own odd and even pages instead, so that each
+# document's first page is laid out as a first page, whatever its place in the batch.
+_SIDES = {"@page :right {": "@page :nth(2n+1 of cunpin-document) {",
+          "@page :left {": "@page :nth(2n of cunpin-document) {"}  # fmt: skip
+# A layout without those rules: each document starts on a right-hand page (a blank page is
+# inserted before it when needed, and dropped when splitting).
+_FALLBACK_STYLE = BATCH_STYLE.replace("break-before: page", "break-before: right")
 _ANCHOR = "cunpin-batch-{}"
 
 
@@ -136,12 +144,18 @@ def batch_html(htmls: list[str]) -> str:
             )
         mains.append(f'<main id="{_ANCHOR.format(n)}" class="document"{found[0]}')
     shell = htmls[0]
+    style = BATCH_STYLE
+    if all(side in shell for side in _SIDES):
+        for side, own_side in _SIDES.items():
+            shell = shell.replace(side, own_side)
+    else:
+        style = _FALLBACK_STYLE
     first = _MAIN.search(shell)
     assert first is not None
     head_end = shell.index(_HEAD_END)
     return (
         shell[:head_end]
-        + BATCH_STYLE
+        + style
         + shell[head_end : first.start()]
         + "\n".join(mains)
         + shell[first.end() :]

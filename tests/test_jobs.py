@@ -342,3 +342,23 @@ def test_the_list_shows_the_jobs_of_the_users_scope(client, township, other_town
     client.force_login(hr)
     page = client.get(reverse("jobs:list")).content.decode()
     assert reverse("jobs:detail", args=[theirs.pk]) in page
+
+
+def test_a_longer_document_in_a_batch_keeps_its_own_pages_and_numbers():
+    from bench.paperwork import letter_html
+    from paperwork.render import html_to_pdf, htmls_to_pdfs
+
+    short = letter_html()
+    long = letter_html().replace(
+        '<h1 class="doc-title">',
+        "<p>" + "村级人口主任工作职责。" * 200 + '</p><h1 class="doc-title">',
+        1,
+    )
+    alone = html_to_pdf(long)
+    pdfs = htmls_to_pdfs([short, long, short], titles=["聘用通知书"] * 3, authors=["关索街道"] * 3)
+    assert [pdf.pages for pdf in pdfs] == [1, alone.pages, 1]
+    assert alone.pages >= 2
+    pages = PdfReader(io.BytesIO(pdfs[1].content)).pages
+    single = PdfReader(io.BytesIO(alone.content)).pages
+    assert [p.extract_text() for p in pages] == [p.extract_text() for p in single]
+    assert "— 2 —" in pages[1].extract_text()

@@ -91,14 +91,15 @@ def html_to_pdf(html: str) -> RenderedPdf:
 # document's ``<main class="document">``, rendered once, written once, and split per document
 # with pypdf, so that each document is still its own PDF with its own code and hash.
 #
-# Measured on this machine (WeasyPrint 70, the hiring notice, 50 letters, same run):
-#   one render per letter ................................ 146 ms a letter
-#   one layout pass, WeasyPrint ``Document.copy([page])``
-#   then ``write_pdf()`` per letter ....................... 85 ms a letter (each write
-#                                                           subsets the fonts again: ~66 ms)
-#   one layout pass, one ``write_pdf()``, pypdf split ...... 32 ms a letter (18 layout,
-#                                                           7 write, 7 split)
-# so the batch uses the pypdf split, about 4.5 times faster than a render per letter.
+# Measured on this machine (WeasyPrint 70, the hiring notice; CPU time a letter, batches of 50,
+# same run, 29 November 2026):
+#   one render per letter (html_to_pdf) ............................ 155 ms
+#   one layout pass, then WeasyPrint Document.copy([page]).write_pdf()
+#   per letter ..................................................... about 85 ms (each
+#                                                  write subsets the CJK fonts again, ~66 ms)
+#   one layout pass, one write_pdf(), split with pypdf ............. 40 ms (23 layout,
+#                                                  8 write, 8 split)
+# so batches use the pypdf split, about 3.9 times faster than a render per letter.
 # Each split PDF carries the font subset of its chunk (``BATCH_CHUNK`` documents), a few per
 # cent larger than a single render; chunks also bound the memory a long batch takes.
 #

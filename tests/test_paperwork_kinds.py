@@ -13,9 +13,11 @@ from django.utils import translation
 import contracts.paperwork
 import recruitment.paperwork
 from accounts.constants import Role
+from agreements import documents as agreement_documents
 from contracts import documents as contract_documents
 from contracts import endings_documents, renewal_documents, vacancy_documents
 from contracts.kinds import CONTRACT
+from inspections import documents as inspection_documents
 from organisation.kinds import VILLAGE_POST_REGISTER
 from paperwork import checks, kinds, table
 from paperwork import models as paperwork_models
@@ -27,6 +29,7 @@ from policy.kinds import POLICY_SHEET
 from recruitment import kinds as recruitment_kinds
 from recruitment.documents import applicant, campaign, exam
 from tests.factories import UserFactory
+from training import documents as training_documents
 
 PAPERWORK_DIR = Path(settings.BASE_DIR) / "paperwork"
 APP_KIND_CODES = {
@@ -156,6 +159,9 @@ def test_the_table_names_its_issuers_as_functions():
         endings_documents,
         renewal_documents,
         vacancy_documents,
+        training_documents,
+        inspection_documents,
+        agreement_documents,
     }
     for entry in all_entries():
         assert inspect.isfunction(entry.issue)
@@ -182,6 +188,7 @@ def test_services_issue_documents_only_through_the_table():
         *(Path(settings.BASE_DIR) / "contracts" / "services").glob("*.py"),
         *(Path(settings.BASE_DIR) / "recruitment" / "services").glob("*.py"),
         Path(settings.BASE_DIR) / "contracts" / "sweep_steps.py",
+        Path(settings.BASE_DIR) / "agreements" / "services.py",
     ]
     issuers = {entry.issue.__name__ for entry in all_entries()}
     for path in services:

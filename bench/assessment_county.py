@@ -3,16 +3,17 @@
 Set-up, not timed: a fresh test database (as ``bench.term``) with one county of 20 townships
 and 2,000 directors in post (``bench.term.populate``).
 
-- assessment.month_county_docs_per_s: documents per second of one background job issuing a
-  document for each of the 2,000 directors, from ``jobs.services.job_submit`` to the job
-  done: the job is queued (no broker, more items than ``JOBS_EAGER_MAX_ITEMS``) and the
-  embedded worker (``manage.py run_jobs --once``, in this process) claims and runs it. Every
-  document is issued as the product issues it (``paperwork.services.documents_issue``: code,
-  QR code, template, one layout pass per slice, split per person, file, row, audit entry).
-  Until the monthly assessment's handler (``assessment.month_documents``) exists, the job is
-  a stand-in of the same shape (``STANDIN_KIND``): one one-page letter per director (the
-  hiring notice's template, the director's name), in slices of ``SLICE``, skipping the
-  directors who have theirs, so that a retry issues nothing twice.
+- assessment.month_county_docs_per_s: documents per second of the month's documents jobs
+  (``assessment.month_documents``) for a published October in every township (one job a
+  township, a bulletin and a slip per director: 2,020 documents), from their submission
+  (``month_documents_submit``, as ``month_publish`` submits them) to the last one done: the
+  jobs are queued (no broker, more items than ``JOBS_EAGER_MAX_ITEMS``) and the embedded
+  worker (``manage.py run_jobs --once``, in this process) runs them. Every slip is issued as
+  the product issues it (``paperwork.services.documents_issue``: code, QR code, template, one
+  layout pass per 50, split per person, file, row, audit entry). The months are set up
+  published with their scores, ranks and pay (``_published_months``), not timed.
+  ``month_documents_standin`` (``STANDIN_KIND``), a job of the same shape issuing one letter
+  per director, served before the monthly assessment landed; the tests still use it.
 - assessment.libreoffice_docs_per_s: LibreOffice converting one-page letters (the plain
   letter of ``bench.paperwork``, ``LO_COPIES`` of them in one ``soffice --convert-to pdf``
   call, start included) per second, in the same run. Without soffice a note line says so.
@@ -109,40 +110,89 @@ def month_documents_standin(job, progress) -> dict:
     }
 
 
+def _published_months(county, rng) -> list:
+    """One published month per township of ``county`` (October 2026), a ranked and paid
+    score per director, as ``assessment.services.month_publish`` leaves it (the documents
+    not issued yet)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from assessment.constants import MonthState
+    from assessment.models import AssessmentMonth, MonthlyScore, ScoringItem, ScoringScheme
+    from bench.assessment import ITEMS
+    from contracts.models import Contract
+    from policy.models import Policy
+
+    policy = Policy.objects.get(county=county)
+    scheme = ScoringScheme.objects.create(county=county, year=2026, title="2026年考核办法")
+    ScoringItem.objects.bulk_create(
+        [
+            ScoringItem(scheme=scheme, order=i, name=name, kind=kind, nature="quality",
+                        basis="quantitative", max_points=most)
+            for i, (name, kind, most) in enumerate(ITEMS, start=1)
+        ]
+    )  # fmt: skip
+    items = list(scheme.items.all())
+    months = {
+        township.pk: AssessmentMonth.objects.create(
+            township=township, year=2026, month=10, scheme=scheme, policy=policy,
+            state=MonthState.PUBLISHED,
+        )
+        for township in county.townships.all()
+    }  # fmt: skip
+    rows = []
+    for rank, contract in enumerate(Contract.objects.select_related("post"), start=1):
+        points = {str(item.pk): str(rng.randrange(0, int(item.max_points) + 1)) for item in items}
+        total = Decimal(rng.randrange(6000, 10001)) / 100
+        deduction = (policy.monthly_pay * Decimal("0.05")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        rows.append(
+            MonthlyScore(
+                month=months[contract.township_id], person_id=contract.person_id,
+                contract_id=contract.pk, village_id=contract.post.village_id, scheme=scheme,
+                points=points, total=total, rank=rank, base_pay=policy.monthly_pay,
+                deduction_percent=Decimal("5"), deduction=deduction,
+                pay=policy.monthly_pay - deduction,
+            )
+        )  # fmt: skip
+    MonthlyScore.objects.bulk_create(rows, batch_size=2000)
+    return list(months.values())
+
+
 def measure(*, directors: int, lo_copies: int) -> Iterator[tuple[str, float | None, str]]:
+    import time_machine
     from django.core.management import call_command
     from django.test import override_settings
 
+    from accounts.constants import Role
+    from accounts.models import User
+    from assessment.kinds import MONTHLY_BULLETIN, PAY_SLIP
+    from assessment.services import month_documents_submit
     from bench import term
     from bench.paperwork import lo_per_doc_ms, plain_blocks, soffice
     from jobs.models import Job, JobState
-    from jobs.services import job_submit
     from organisation.models import County
+    from paperwork.models import Document
     from paperwork.render import html_to_pdf
 
-    term.populate(contracts=directors, today=TODAY, rng=random.Random(term.SEED))
-    county = County.objects.get()
-    html_to_pdf(plain_html_warmup())  # WeasyPrint and the fonts loaded, as in a worker
-    with override_settings(JOBS_EAGER=False, CELERY_BROKER_URL=""):
-        started = time.perf_counter()
-        job = job_submit(
-            kind=STANDIN_KIND,
-            key=f"county-{county.pk}-{TODAY:%Y-%m}",
-            label="全县月度文书（基准）",
-            params={"county": county.pk},
-            county=county,
-            by=None,
-        )
-        call_command("run_jobs", once=True, verbosity=0)
-        elapsed = time.perf_counter() - started
-    job.refresh_from_db()
-    if job.state != JobState.DONE or job.done != directors:
-        raise AssertionError(
-            f"The job ended {job.state} with {job.done} of {directors}: {job.error}"
-        )
-    if Job.objects.count() != 1:
-        raise AssertionError("One job expected.")
-    docs_per_s = directors / elapsed
+    rng = random.Random(term.SEED)
+    with time_machine.travel(datetime.datetime(2026, 11, 29, 10, tzinfo=datetime.UTC)):
+        term.populate(contracts=directors, today=TODAY, rng=rng)
+        county = County.objects.get()
+        months = _published_months(county, rng)
+        committee = User.objects.filter(role=Role.TOWNSHIP_COMMITTEE).first()
+        html_to_pdf(plain_html_warmup())  # WeasyPrint and the fonts loaded, as in a worker
+        with override_settings(JOBS_EAGER=False, CELERY_BROKER_URL=""):
+            started = time.perf_counter()
+            for month in months:  # as month_publish submits them: queued for the worker
+                month_documents_submit(month=month, by=committee)
+            call_command("run_jobs", once=True, verbosity=0)
+            elapsed = time.perf_counter() - started
+    failed = Job.objects.exclude(state=JobState.DONE)
+    if failed.exists():
+        raise AssertionError(f"A job did not finish: {failed.first().error}")
+    issued = Document.objects.filter(kind__in=[str(PAY_SLIP), str(MONTHLY_BULLETIN)]).count()
+    if issued != directors + len(months):
+        raise AssertionError(f"{issued} documents for {directors} directors.")
+    docs_per_s = issued / elapsed
     yield "assessment.month_county_docs_per_s", docs_per_s, "docs/s"
     if soffice() is None:
         yield (

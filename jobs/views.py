@@ -31,7 +31,7 @@ def _lines(job: Job) -> list[tuple[str, str]]:
     lines = []
     for line in result.get("lines") or []:
         if isinstance(line, dict) and "label" in line:
-            lines.append((gettext(str(line["label"])), str(line.get("value", ""))))
+            lines.append((gettext(str(line["label"])), gettext(str(line.get("value", "")))))
     return lines
 
 

@@ -186,9 +186,9 @@ def measure(*, directors: int, lo_copies: int) -> Iterator[tuple[str, float | No
                 month_documents_submit(month=month, by=committee)
             call_command("run_jobs", once=True, verbosity=0)
             elapsed = time.perf_counter() - started
-    failed = Job.objects.exclude(state=JobState.DONE)
-    if failed.exists():
-        raise AssertionError(f"A job did not finish: {failed.first().error}")
+    failed = Job.objects.exclude(state=JobState.DONE).first()
+    if failed is not None:
+        raise AssertionError(f"A job did not finish: {failed.error}")
     issued = Document.objects.filter(kind__in=[str(PAY_SLIP), str(MONTHLY_BULLETIN)]).count()
     if issued != directors + len(months):
         raise AssertionError(f"{issued} documents for {directors} directors.")

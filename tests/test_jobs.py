@@ -362,3 +362,11 @@ def test_a_longer_document_in_a_batch_keeps_its_own_pages_and_numbers():
     single = PdfReader(io.BytesIO(alone.content)).pages
     assert [p.extract_text() for p in pages] == [p.extract_text() for p in single]
     assert "— 2 —" in pages[1].extract_text()
+
+
+def test_the_county_month_bench_runs_on_a_small_county():
+    figures = list(standin.run(directors=20, lo_copies=2, database=False))
+    names = [name for name, _value, _unit in figures]
+    assert names[0] == "assessment.month_county_docs_per_s"
+    assert figures[0][1] is not None and figures[0][1] > 0
+    assert Job.objects.filter(state=JobState.DONE).count() == 20  # one a township

@@ -21,9 +21,14 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 ## Install, migrate, load the demo county and serve on http://127.0.0.1:8000
 # Documents print links and QR codes to /verify/ at the address the site is served on.
+# The background-job worker (manage.py run_jobs) runs beside the web server and stops with it
+# (Ctrl-C stops both).
 run: export CUNPIN_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: venv migrate
 	$(PY) manage.py load_demo
+	@$(PY) manage.py run_jobs & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Install and run the whole test suite (set DATABASE_URL to test on PostgreSQL)

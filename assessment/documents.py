@@ -11,7 +11,7 @@ from assessment.models import AssessmentMonth, CountyMonth, MonthlyScore
 from assessment.selectors import county_ranking, township_ranking
 from paperwork.models import Document
 from paperwork.selectors import document_current
-from paperwork.services import document_issue
+from paperwork.services import BatchItem, document_issue
 
 
 def _items(score: MonthlyScore) -> list[dict]:
@@ -63,6 +63,21 @@ def issue_bulletin(month: AssessmentMonth, *, by) -> Document:
         issuing_body=month.township.issuing_body,
         transition="publish",
         supersedes=document_current(kind=MONTHLY_BULLETIN, subject=month),
+    )
+
+
+def pay_slip_item(score: MonthlyScore) -> BatchItem:
+    """One director's slip as an item of a batch (``paperwork.services.documents_issue``, the
+    month's documents job): what ``issue_pay_slip`` issues, with kind ``PAY_SLIP``, the
+    month's county and policy and the transition "publish" given to the batch."""
+    month = score.month
+    return BatchItem(
+        subject=score,
+        context=slip_context(score),
+        issuing_body=month.township.issuing_body,
+        township=month.township,
+        person=score.person,
+        supersedes=document_current(kind=PAY_SLIP, subject=score),
     )
 
 

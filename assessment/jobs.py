@@ -9,14 +9,30 @@ document for the same score and revision. A job for a revision the month has lef
 since) issues nothing."""
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from assessment.constants import COUNTED_STATES
+from assessment.documents import pay_slip_item
+from assessment.kinds import PAY_SLIP
 from assessment.models import AssessmentMonth, MonthlyScore
 from jobs.registry import job_handler
+from jobs.services import render_processes
+from paperwork.services import documents_issue
 from paperwork.table import issue_for
 
+# Slips issued a transaction, laid out in one pass and split per director
+# (``paperwork.services.documents_issue``, several times faster than one render each); a
+# failure loses one slice, and a retry carries on after the slices done.
+SLICE = 50
 
-@job_handler("assessment.month_documents")
+
+def _size(params: dict) -> int:
+    """The slips and the bulletin: a township's month (at most JOBS_EAGER_MAX_ITEMS) is
+    issued at once when the publishing transaction commits, a longer one by the worker."""
+    return MonthlyScore.objects.filter(month_id=params["month_id"]).count() + 1
+
+
+@job_handler("assessment.month_documents", size=_size)
 def month_documents(job, progress) -> dict:
     month = AssessmentMonth.objects.select_related("township__county", "policy").get(
         pk=job.params["month_id"]
@@ -24,7 +40,15 @@ def month_documents(job, progress) -> dict:
     revision = job.params["revision"]
     by = job.created_by
     if month.revision != revision or month.state not in COUNTED_STATES:
-        return {"issued": 0, "skipped": "the month was reopened since"}
+        return {
+            "lines": [
+                {"label": gettext_noop("Documents issued"), "value": 0},
+                {
+                    "label": gettext_noop("Note"),
+                    "value": gettext_noop("The month was reopened since; nothing to issue."),
+                },
+            ]
+        }
     score_ids = list(
         month.scores.exclude(slip_revision=revision)
         .order_by("rank", "person__name_pinyin", "id")
@@ -32,28 +56,50 @@ def month_documents(job, progress) -> dict:
     )
     total = len(score_ids) + (month.bulletin_revision != revision)
     done = 0
-    issued = 0
+    documents: list[int] = []
+    bulletins = 0
     progress(done, total)
     with transaction.atomic():
         locked = AssessmentMonth.objects.select_for_update().get(pk=month.pk)
         if locked.bulletin_revision != revision:
-            issue_for(month, "publish", by=by)
+            documents += [d.pk for d in issue_for(month, "publish", by=by)]
             AssessmentMonth.objects.filter(pk=month.pk).update(bulletin_revision=revision)
-            issued += 1
+            bulletins += 1
             done += 1
     progress(done, total)
-    for score_id in score_ids:
+    slips = 0
+    for start in range(0, len(score_ids), SLICE):
+        ids = score_ids[start : start + SLICE]
         with transaction.atomic():
-            score = (
+            scores = list(
                 MonthlyScore.objects.select_for_update(of=("self",))
                 .select_related("person", "village", "scheme", "month__township__county")
-                .get(pk=score_id)
+                .filter(pk__in=ids)
+                .exclude(slip_revision=revision)
+                .order_by("rank", "person__name_pinyin", "id")
             )
-            if score.slip_revision != revision:
+            for score in scores:
                 score.month = month
-                issue_for(score, "publish", by=by)
-                MonthlyScore.objects.filter(pk=score.pk).update(slip_revision=revision)
-                issued += 1
-        done += 1
+            issued = documents_issue(
+                kind=PAY_SLIP,
+                items=[pay_slip_item(score) for score in scores],
+                by=by,
+                county=month.township.county,
+                policy=month.policy,
+                transition="publish",
+                processes=render_processes(),
+            )
+            MonthlyScore.objects.filter(pk__in=[s.pk for s in scores]).update(
+                slip_revision=revision
+            )
+        documents += [d.pk for d in issued]
+        slips += len(issued)
+        done += len(ids)
         progress(done, total)
-    return {"issued": issued, "month_id": month.pk, "revision": revision}
+    return {
+        "lines": [
+            {"label": gettext_noop("Monthly bulletin issued"), "value": bulletins},
+            {"label": gettext_noop("Score and pay slips issued"), "value": slips},
+        ],
+        "documents": documents,
+    }

@@ -8,7 +8,10 @@ document for the same subject and period.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopePaths
 
 
 class JobState(models.TextChoices):
@@ -56,6 +59,11 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Written with each step of progress: a running job whose heartbeat is older than
+    # settings.JOBS_STALE_AFTER has lost its worker (a crash, a restart) and may be retried.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    scope_paths = ScopePaths(county="county", township="township")
 
     class Meta:
         verbose_name = _("background job")
@@ -68,3 +76,27 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but its worker has given no sign of life for JOBS_STALE_AFTER."""
+        if self.state != JobState.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at
+        return last is None or last < timezone.now() - settings.JOBS_STALE_AFTER
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state == JobState.FAILED or self.is_stale
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)

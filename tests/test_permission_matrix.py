@@ -1123,6 +1123,53 @@ MATRIX += [
 ]
 
 
+# Background jobs (jobs.views): a finished job of each side's township.
+def job_url(name: str) -> URLBuilder:
+    def build(world: World, side: str) -> str:
+        from jobs.models import Job, JobState
+
+        township = world.side(side).township
+        job, _created = Job.objects.get_or_create(
+            kind="matrix.job",
+            key=f"{side}-{township.pk}",
+            defaults={
+                "label": "月度文书",
+                "county": world.county,
+                "township": township,
+                "state": JobState.DONE,
+            },
+        )
+        return reverse(name, args=[job.pk])
+
+    return build
+
+
+JOB_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=SCOPED, village=403, director=403
+)
+MATRIX += [
+    Row(
+        "jobs:list",
+        plain("jobs:list"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+    Row("jobs:detail", job_url("jobs:detail"), JOB_READER),
+    Row("jobs:progress", job_url("jobs:progress"), JOB_READER),
+    Row(
+        "jobs:retry",
+        job_url("jobs:retry"),
+        expect(
+            admin=REDIRECT,
+            county=REDIRECT,
+            committee=(REDIRECT, 404),
+            office=(REDIRECT, 404),
+            village=403,
+            director=403,
+        ),
+        method="post",
+    ),
+]
+
 ROWS = {row.name: row for row in MATRIX}
 
 

@@ -342,6 +342,15 @@ class CunpinSite(Site):
         "description",
         menu_permission="paperwork.view_document",
     )
+    # Background jobs (jobs.views): paperwork batches, their progress and results.
+    jobs_path = section(
+        "jobs/",
+        "jobs",
+        _("Background jobs"),
+        "pending_actions",
+        menu_url_name="jobs:list",
+        menu_permission="jobs.view_job",
+    )
     audit_path = section(
         "audit/",
         "audit",

@@ -221,6 +221,28 @@ CUNPIN_RATE_LIMIT_PROXIES = int(os.environ.get("CUNPIN_RATE_LIMIT_PROXIES", "0")
 # Where documents say they come from when the issuing office is not otherwise known.
 CUNPIN_PUBLIC_BASE_URL = os.environ.get("CUNPIN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# Background jobs (jobs app; README, "Background work"). With CELERY_BROKER_URL set (Redis in
+# production) Celery workers run them; without it the embedded worker (`manage.py run_jobs`,
+# started by `make run`) polls the database. A job of at most JOBS_EAGER_MAX_ITEMS items
+# (a small township's month) runs at once in the request that submits it; JOBS_EAGER runs
+# every job so (the tests). A running job silent for JOBS_STALE_AFTER has lost its worker
+# and may be retried.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# WeasyPrint's memory grows over many renders in one process: recycle the worker processes.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 20
+CELERY_TIMEZONE = "Asia/Shanghai"
+JOBS_EAGER = env_bool("CUNPIN_JOBS_EAGER", False)
+JOBS_EAGER_MAX_ITEMS = int(os.environ.get("CUNPIN_JOBS_EAGER_MAX_ITEMS", "60"))
+JOBS_STALE_AFTER = datetime.timedelta(minutes=10)
+JOBS_POLL_SECONDS = 1.0
+# The embedded worker lays a long batch of documents out in this many processes at once.
+JOBS_RENDER_PROCESSES = int(
+    os.environ.get("CUNPIN_JOBS_RENDER_PROCESSES", str(min(4, os.cpu_count() or 1)))
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,3 +11,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cunpin-test-media-"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Jobs run at once, in the test's own thread; tests of the worker and Celery turn it off.
+JOBS_EAGER = True

@@ -1,0 +1,206 @@
+"""The rules that open early warnings (seed 000: 建立人事预警警告制度), every number from the
+policy (``policy.models.Policy``) in force for the month or the day:
+
+- **Low score** (``low_score``): a director's published monthly score below
+  ``warning_pass_line`` (60 by default). A score exactly at the line is not below it.
+- **Bottom of the township** (``bottom_ranked``): among the bottom ``warning_bottom_count``
+  (N, 3 by default) of the township's ranking in each of ``warning_bottom_months`` (K, 3 by
+  default) consecutive published months. The bottom N of a month are the directors whose
+  score is at or below the N-th lowest score of that month, so a tie at the boundary puts
+  everyone tied there at the bottom (scores 90, 80, 65, 65, 60 with N = 2: 65, 65 and 60).
+  A month with N or fewer scored directors has no bottom (everyone would be in it). The K
+  months must follow each other in the calendar and all be published; a run of K months
+  opens one warning, for its last month, and the next warning of a longer run comes after K
+  more months (a run of six months opens two, not four).
+
+Each rule is a function returning ``Finding``s; ``earlywarnings.services.warning_open`` opens
+each one in its own transaction, and opens nothing for a rule and period the person already
+has a warning of, so running the rules again (a month republished after a correction, the
+daily sweep) opens nothing new. A correction that raises a score does not withdraw a warning
+already opened: the township closes it with its follow-up.
+
+The score rules run when a month is published (``assessment.signals.month_published``,
+connected in ``EarlyWarningsConfig.ready``) and in the daily sweep (``early_warnings``), which
+also catches up with months published while the rules could not run.
+"""
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from assessment.constants import COUNTED_STATES
+from assessment.models import AssessmentMonth, MonthlyScore
+from contracts.sweep import sweep_step
+from earlywarnings.constants import WarningRule
+from earlywarnings.models import Warning
+from earlywarnings.services import Finding, warning_open
+
+logger = logging.getLogger(__name__)
+
+SCORE_RELATED = ("contract__person", "contract__township", "contract__post__village")
+SWEEP_MONTHS = 13  # the months the daily sweep looks back at
+
+
+def month_period(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def months_back(year: int, month: int, count: int) -> list[tuple[int, int]]:
+    """(year, month) of ``count`` months ending with ``year``-``month``, latest first."""
+    index = year * 12 + month - 1
+    return [divmod(index - k, 12) for k in range(count)]
+
+
+def _ym(pair: tuple[int, int]) -> tuple[int, int]:
+    year, zero_based = pair
+    return year, zero_based + 1
+
+
+def low_score_findings(month: AssessmentMonth) -> list[Finding]:
+    """The directors whose published score of ``month`` is below the policy's pass line."""
+    if month.state not in COUNTED_STATES:
+        return []
+    line = month.policy.warning_pass_line
+    scores = (
+        MonthlyScore.objects.filter(month=month, total__isnull=False, total__lt=line)
+        .select_related(*SCORE_RELATED)
+        .order_by("total", "pk")
+    )
+    return [
+        Finding(
+            contract=s.contract,
+            rule=WarningRule.LOW_SCORE,
+            period=month_period(month.year, month.month),
+            policy=month.policy,
+            month=month,
+            score=s.total,
+            pass_line=line,
+            rank=s.rank,
+        )
+        for s in scores
+    ]
+
+
+def bottom_of(month: AssessmentMonth, count: int) -> dict[int, tuple[Decimal, int | None]]:
+    """person id → (score, rank) of the bottom ``count`` of ``month``, ties at the boundary
+    included; nobody when the month has ``count`` or fewer scored directors."""
+    rows = list(
+        MonthlyScore.objects.filter(month=month, total__isnull=False).values_list(
+            "person_id", "total", "rank"
+        )
+    )
+    if len(rows) <= count:
+        return {}
+    boundary = sorted(total for _person, total, _rank in rows)[count - 1]
+    return {person: (total, rank) for person, total, rank in rows if total <= boundary}
+
+
+def bottom_ranked_findings(month: AssessmentMonth) -> list[Finding]:
+    """The directors at the bottom of ``month``'s township in each of the K published months
+    ending with ``month`` (see the module's docstring)."""
+    if month.state not in COUNTED_STATES:
+        return []
+    policy = month.policy
+    count, running = policy.warning_bottom_count, policy.warning_bottom_months
+    window = [_ym(p) for p in months_back(month.year, month.month, running)]
+    wanted = Q()
+    for year, number in window:
+        wanted |= Q(year=year, month=number)
+    months = {
+        (m.year, m.month): m
+        for m in AssessmentMonth.objects.filter(
+            wanted, township_id=month.township_id, state__in=COUNTED_STATES
+        )
+    }
+    if len(months) < running:
+        return []
+    bottoms = [bottom_of(months[ym], count) for ym in window]
+    people = set(bottoms[0])
+    for bottom in bottoms[1:]:
+        people &= set(bottom)
+    if not people:
+        return []
+    # A run already warned within the last K - 1 months is the same run: not warned again
+    # until K more months have passed.
+    earlier = {month_period(*_ym(p)) for p in months_back(month.year, month.month, running)[1:]}
+    warned = set(
+        Warning.objects.filter(
+            person_id__in=people, rule=WarningRule.BOTTOM_RANKED, period__in=earlier
+        ).values_list("person_id", flat=True)
+    )
+    scores = MonthlyScore.objects.filter(month=month, person_id__in=people - warned).select_related(
+        *SCORE_RELATED
+    )
+    findings = []
+    for s in scores.order_by("total", "pk"):
+        history = [
+            [year, number, bottom[s.person_id][0], bottom[s.person_id][1]]
+            for (year, number), bottom in reversed(list(zip(window, bottoms, strict=True)))
+        ]
+        findings.append(
+            Finding(
+                contract=s.contract,
+                rule=WarningRule.BOTTOM_RANKED,
+                period=month_period(month.year, month.month),
+                policy=policy,
+                month=month,
+                score=s.total,
+                rank=s.rank,
+                bottom_count=count,
+                months=history,
+            )
+        )
+    return findings
+
+
+def open_findings(findings: list[Finding], *, on: datetime.date, by=None) -> list[Warning]:
+    """Open each finding's warning, one transaction each; what was opened."""
+    opened = []
+    for finding in findings:
+        warning = warning_open(finding=finding, on=on, by=by)
+        if warning is not None:
+            opened.append(warning)
+    return opened
+
+
+def warnings_for_month(
+    *, month: AssessmentMonth, by=None, on: datetime.date | None = None
+) -> list[Warning]:
+    """Run the score rules over a published month; the warnings opened (none the second
+    time)."""
+    on = on or timezone.localdate()
+    findings = low_score_findings(month) + bottom_ranked_findings(month)
+    return open_findings(findings, on=on, by=by)
+
+
+def on_month_published(sender, *, month, by=None, **kwargs) -> None:
+    """``assessment.signals.month_published``: sent after the publication is committed. A
+    failure here leaves the month published; the daily sweep opens the warnings later."""
+    try:
+        warnings_for_month(month=month, by=by)
+    except Exception:
+        logger.exception("Early warnings of month %s not opened; the sweep will retry", month.pk)
+
+
+def recent_months(today: datetime.date) -> list[AssessmentMonth]:
+    """The published months of the last ``SWEEP_MONTHS`` months, oldest first."""
+    since_year, since_month = _ym(months_back(today.year, today.month, SWEEP_MONTHS)[-1])
+    return list(
+        AssessmentMonth.objects.filter(state__in=COUNTED_STATES)
+        .filter(Q(year__gt=since_year) | Q(year=since_year, month__gte=since_month))
+        .select_related("policy", "township")
+        .order_by("year", "month", "township_id")
+    )
+
+
+@sweep_step("early_warnings", 70, label=gettext_lazy("Early warnings opened: %(count)s"))
+def early_warnings(*, today: datetime.date) -> int:
+    """Every rule over what is due on or before ``today``; opens what is not open yet."""
+    opened = 0
+    for month in recent_months(today):
+        opened += len(warnings_for_month(month=month, on=today))
+    return opened

@@ -83,9 +83,7 @@ class Warning(ConcurrentTransitionMixin, models.Model):  # noqa: A001
         related_name="warnings",
     )
     # The facts, kept as the rule found them (``facts`` says them in words).
-    score = models.DecimalField(
-        _("score"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     pass_line = models.DecimalField(
         _("pass line"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -153,8 +151,7 @@ class Warning(ConcurrentTransitionMixin, models.Model):  # noqa: A001
         if self.rule == WarningRule.LOW_SCORE:
             year, month = (int(x) for x in self.period.split("-"))
             return gettext(
-                "The published score of %(month)s is %(score)s, below the pass line of "
-                "%(line)s."
+                "The published score of %(month)s is %(score)s, below the pass line of %(line)s."
             ) % {"month": month_label(year, month), "score": self.score, "line": self.pass_line}
         if self.rule == WarningRule.BOTTOM_RANKED:
             months = "; ".join(

@@ -142,9 +142,7 @@ def can_acknowledge(user, warning: Warning) -> bool:
 
 
 @transaction.atomic
-def warning_acknowledge(
-    *, warning: Warning, response: str, by, on: datetime.date
-) -> Warning:
+def warning_acknowledge(*, warning: Warning, response: str, by, on: datetime.date) -> Warning:
     """Record that the director received the warning, with their response (required)."""
     warning = lock(warning, related=("person", "township"))
     if not can_acknowledge(by, warning):

@@ -16,8 +16,9 @@ from paperwork.templatetags.paperwork import cn_date
 REQUEST_CN: dict[str, str] = {
     WarningRule.LOW_SCORE: "请认真查找原因，制定整改措施，切实提高工作质量。",
     WarningRule.BOTTOM_RANKED: "请认真查找差距，制定整改措施，力争在下月考核中改变落后状况。",
-    WarningRule.MISSED_REFRESHER: "请按县人口计生部门的安排参加知识更新培训。连续两年未参加知识更新培训的，"
-    "按规定予以辞退。",
+    WarningRule.MISSED_REFRESHER: (
+        "请按县人口计生部门的安排参加知识更新培训。连续两年未参加知识更新培训的，按规定予以辞退。"
+    ),
     WarningRule.UNSIGNED_AGREEMENT: "请尽快与乡镇人民政府、村民委员会签订年度目标管理责任书。",
 }
 

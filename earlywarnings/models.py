@@ -34,7 +34,7 @@ def month_label(year: int, month: int) -> str:
     return gettext("%(year)s-%(month)02d") % {"year": year, "month": month}
 
 
-class Warning(ConcurrentTransitionMixin, models.Model):  # noqa: A001
+class Warning(ConcurrentTransitionMixin, models.Model):
     """An early warning to a director: open → acknowledged → closed.
 
     - open: a rule found it in the records; the warning notice is issued, the director and

@@ -61,3 +61,47 @@ def published_month(
         ]
     )
     return row
+
+
+# --- the permission matrix's records -----------------------------------------------------------
+
+
+class WarningsRecords:
+    """One side's records for the pages of ``earlywarnings.urls``: an open warning of the side's
+    director (on the matrix's contract, ``World.term``) and a yellow card to the side's
+    township."""
+
+    def __init__(self, world, side_name: str):
+        from earlywarnings.constants import WarningRule
+        from earlywarnings.models import Warning, YellowCard
+
+        side = world.side(side_name)
+        contract = world.term(side_name).contract
+        today = datetime.date(2026, 11, 29)
+        self.warning = Warning.objects.create(
+            person_id=contract.person_id,
+            contract=contract,
+            township=side.township,
+            policy=world.policy,
+            rule=WarningRule.LOW_SCORE,
+            period="2026-10",
+            score=Decimal("55"),
+            pass_line=world.policy.warning_pass_line,
+            opened_on=today,
+        )
+        self.yellowcard = YellowCard.objects.create(
+            county=side.township.county,
+            township=side.township,
+            concerns=side.township,
+            policy=world.policy,
+            reason="年度目标考核未达标。",
+            decided_on=today,
+        )
+
+
+def warnings_records(world, side: str) -> WarningsRecords:
+    """Built on first use, once per side of the world."""
+    cache = world.__dict__.setdefault("_warnings", {})
+    if side not in cache:
+        cache[side] = WarningsRecords(world, side)
+    return cache[side]

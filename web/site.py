@@ -257,6 +257,15 @@ class CunpinSite(Site):
         "term/resignation-tasks/", EndingsFlowViewset(ResignationFlow, icon="logout")
     )
     dismissal_flow_path = route("term/case-tasks/", EndingsFlowViewset(DismissalFlow, icon="gavel"))
+    # Early warnings and yellow cards (earlywarnings.urls).
+    warnings_path = section(
+        "warnings/",
+        "earlywarnings",
+        _("Early warnings"),
+        "warning",
+        menu_url_name="earlywarnings:list",
+        menu_permission="earlywarnings.view_warning",
+    )
     policy_path = section(
         "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"
     )

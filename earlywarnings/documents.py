@@ -84,8 +84,8 @@ def yellow_card_context(card: YellowCard) -> dict:
         "county": card.county,
         "township": card.concerns,
         "person": card.person,
-        "masked_id": card.person.masked_id_number if card.person_id else "",
-        "village": card.contract.post.village if card.contract_id else None,
+        "masked_id": card.person.masked_id_number if card.person is not None else "",
+        "village": card.contract.post.village if card.contract is not None else None,
     }
 
 

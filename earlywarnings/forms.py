@@ -51,9 +51,7 @@ class YellowCardForm(NormalisedForm):
     township = forms.ModelChoiceField(
         label=_("Township"), queryset=Township.objects.none(), required=False
     )
-    contract = DirectorChoice(
-        label=_("Director"), queryset=Contract.objects.none(), required=False
-    )
+    contract = DirectorChoice(label=_("Director"), queryset=Contract.objects.none(), required=False)
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000
     )
@@ -64,7 +62,7 @@ class YellowCardForm(NormalisedForm):
         self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         target = data.get("target")
         if target == "township" and not data.get("township"):
             self.add_error("township", _("Choose the township the yellow card is given to."))

@@ -169,7 +169,10 @@ class Warning(ConcurrentTransitionMixin, models.Model):
             }
         return gettext(
             "The target-responsibility agreement of %(year)s was not signed by %(day)s."
-        ) % {"year": self.period, "day": date_format(self.due_date, "DATE_FORMAT")}
+        ) % {
+            "year": self.period,
+            "day": date_format(self.due_date, "DATE_FORMAT") if self.due_date else "",
+        }
 
     # --- transitions: fields only; earlywarnings.services does the rest -------------------
 
@@ -267,9 +270,9 @@ class YellowCard(models.Model):
 
     @property
     def target_name(self) -> str:
-        if self.person_id:
+        if self.person is not None:
             return self.person.name
-        return self.township.name if self.township_id else ""
+        return self.township.name if self.township is not None else ""
 
     @property
     def audit_township(self):

@@ -88,10 +88,10 @@ def low_score_findings(month: AssessmentMonth) -> list[Finding]:
 def bottom_of(month: AssessmentMonth, count: int) -> dict[int, tuple[Decimal, int | None]]:
     """person id → (score, rank) of the bottom ``count`` of ``month``, ties at the boundary
     included; nobody when the month has ``count`` or fewer scored directors."""
-    rows = list(
+    rows: list[tuple[int, Decimal, int | None]] = list(
         MonthlyScore.objects.filter(month=month, total__isnull=False).values_list(
             "person_id", "total", "rank"
-        )
+        )  # type: ignore[arg-type]
     )
     if len(rows) <= count:
         return {}

@@ -17,7 +17,7 @@ def rules_in_words(policy: Policy | None) -> list[tuple[str, str]]:
         return []
     return [
         (
-            WarningRule.LOW_SCORE.label,
+            str(WarningRule.LOW_SCORE.label),
             _(
                 "A published monthly score below %(line)s points opens a warning; a score of "
                 "exactly %(line)s does not."
@@ -25,7 +25,7 @@ def rules_in_words(policy: Policy | None) -> list[tuple[str, str]]:
             % {"line": policy.warning_pass_line},
         ),
         (
-            WarningRule.BOTTOM_RANKED.label,
+            str(WarningRule.BOTTOM_RANKED.label),
             _(
                 "Being among the bottom %(count)s of the township's ranking in each of "
                 "%(months)s published months running opens a warning. Everyone tied with the "

@@ -13,6 +13,7 @@ its refusal is shown on the form and nothing is changed.
 """
 
 import logging
+from typing import Any
 
 import django_fsm
 from django.contrib import messages
@@ -144,7 +145,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             warnings = warnings.filter(state=form.cleaned_data["state"])
     warnings = warnings.annotate(
         waiting=Case(
-            When(state__in=ACTIVE_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
+            When(state__in=ACTIVE_STATES, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
     ).order_by("waiting", "-opened_on", "-pk")
     return page(
@@ -154,7 +157,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "warnings": warnings[:LIST_LIMIT],
             "rules": rules_in_words(_user_policy(request.user)),
-            "is_director": request.user.role == Role.DIRECTOR,
+            "is_director": getattr(request.user, "role", "") == Role.DIRECTOR,
         },
     )
 
@@ -199,8 +202,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The warning is closed."))
                 return redirect("earlywarnings:detail", warning.pk)
     if request.method == "POST" and not (
-        (acknowledge is not None and acknowledge.is_bound)
-        or (close is not None and close.is_bound)
+        (acknowledge is not None and acknowledge.is_bound) or (close is not None and close.is_bound)
     ):
         raise PermissionDenied
     return page(
@@ -257,7 +259,7 @@ def yellowcard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def yellowcard_new(request: HttpRequest) -> HttpResponse:
     """County HR decides a yellow card for a township or a director of the county."""
     _require(request.user, ISSUE_YELLOW_CARD)
-    user = request.user
+    user: Any = request.user
     county = user.county
     if county is None:
         raise PermissionDenied

@@ -1,4 +1,5 @@
-"""The director's own warnings, for the section on 我的聘期 (templates/earlywarnings/_my_warnings.html)."""
+"""The director's own warnings, for the section on 我的聘期
+(templates/earlywarnings/_my_warnings.html)."""
 
 from django import template
 

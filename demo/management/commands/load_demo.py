@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
 from demo.directors import demo_directors_load
+from demo.earlywarnings import demo_warnings_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
 from demo.term import demo_term_account, demo_term_lines, demo_term_load
@@ -34,6 +35,8 @@ def created_kind(kind: str) -> str:
         "users": pgettext("demo records created", "users"),
         "leading-group heads": pgettext("demo records created", "leading-group heads"),
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
+        "early warnings": pgettext("demo records created", "early warnings"),
+        "yellow cards": pgettext("demo records created", "yellow cards"),
     }
     return labels.get(kind, kind)
 
@@ -123,6 +126,12 @@ class Command(BaseCommand):
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)
+        # Early warnings from the published months' scores, and one yellow card (issue 8).
+        warned = demo_warnings_load()
+        if warned.warnings:
+            result.created["early warnings"] += warned.warnings
+        if warned.yellow_cards:
+            result.created["yellow cards"] += warned.yellow_cards
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:

@@ -16,6 +16,7 @@ from accounts.constants import Role
 from contracts import documents as contract_documents
 from contracts import endings_documents, renewal_documents, vacancy_documents
 from contracts.kinds import CONTRACT
+from earlywarnings import documents as warnings_documents
 from organisation.kinds import VILLAGE_POST_REGISTER
 from paperwork import checks, kinds, table
 from paperwork import models as paperwork_models
@@ -156,6 +157,7 @@ def test_the_table_names_its_issuers_as_functions():
         endings_documents,
         renewal_documents,
         vacancy_documents,
+        warnings_documents,
     }
     for entry in all_entries():
         assert inspect.isfunction(entry.issue)

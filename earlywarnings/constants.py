@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WarningRule(models.TextChoices):
@@ -14,9 +15,9 @@ class WarningRule(models.TextChoices):
 
 
 class WarningState(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("warning state", "Open")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("warning state", "Acknowledged")
+    CLOSED = "closed", pgettext_lazy("warning state", "Closed")
 
 
 # A warning still to be dealt with: shown on the dashboards.

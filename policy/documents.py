@@ -9,7 +9,7 @@ from core.education import Education
 from paperwork.models import Document
 from paperwork.selectors import document_current
 from paperwork.services import document_issue
-from policy.constants import RenewalMode
+from policy.constants import Grade, RenewalMode
 from policy.kinds import POLICY_SHEET
 from policy.models import Policy
 
@@ -95,6 +95,31 @@ def grade_lines(policy: Policy) -> list[Line]:
     return lines
 
 
+RATING_CN = {
+    "ethics": "德",
+    "ability": "能",
+    "diligence": "勤",
+    "performance": "绩",
+    "integrity": "廉",
+    "satisfaction": "群众满意度",
+}
+GRADE_ORDER_CN = {
+    Grade.EXCELLENT: "优秀",
+    Grade.COMPETENT: "合格",
+    Grade.BASICALLY_COMPETENT: "基本合格",
+    Grade.INCOMPETENT: "不合格",
+}
+
+
+def _grade_span(grade: str, *, worse: bool) -> str:
+    """ "基本合格或不合格" (this grade or worse) / "合格以上" (this grade or better)."""
+    grades = Grade.at_or_below(grade) if worse else Grade.at_or_above(grade)
+    names = [GRADE_ORDER_CN[g] for g in grades]
+    if len(names) == 1:
+        return names[0]
+    return "或".join(names) if worse else f"{names[-1]}以上"
+
+
 # How the sheet, printed in Chinese whatever the reader's language, names the renewal mode.
 RENEWAL_MODE_CN: dict[str, str] = {
     RenewalMode.RESELECTION: "按原条件和程序重新选聘",
@@ -113,6 +138,14 @@ def policy_sheet_context(*, policy: Policy) -> dict:
         "written_pass_line": _number(policy.written_pass_line),
         "composite_pass_line": _number(policy.composite_pass_line),
         "renewal_mode": RENEWAL_MODE_CN[policy.renewal_mode],
+        "warning_pass_line": _number(policy.warning_pass_line),
+        "annual_bonus_max": _number(policy.annual_bonus_max),
+        "annual_deduction_max": _number(policy.annual_deduction_max),
+        "weight_text": "、".join(
+            f"{RATING_CN[key]}{value}%" for key, value in policy.appraisal_weights.items()
+        ),
+        "lagging_grade": _grade_span(policy.lagging_grade, worse=True),
+        "long_service_min_grade": _grade_span(policy.long_service_min_grade, worse=False),
     }
 
 

@@ -13,7 +13,7 @@ from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.constants import Role, Scope
-from core.scoping import ScopePaths
+from core.scoping import ScopePaths, scope_q
 
 
 def scope_filter(model: type[Model], user) -> Q | None:
@@ -25,13 +25,13 @@ def scope_filter(model: type[Model], user) -> Q | None:
     paths: ScopePaths = model.scope_paths  # type: ignore[attr-defined]
     scope = user.scope
     if scope == Scope.COUNTY and paths.county:
-        return Q(**{paths.county: user.county_id})
+        return scope_q(paths.county, user.county_id)
     if scope == Scope.TOWNSHIP and paths.township and user.township_id:
-        return Q(**{paths.township: user.township_id})
+        return scope_q(paths.township, user.township_id)
     if scope == Scope.VILLAGE and paths.village and user.village_id:
-        return Q(**{paths.village: user.village_id})
+        return scope_q(paths.village, user.village_id)
     if scope == Scope.SELF and paths.self and user.person_id:
-        return Q(**{paths.self: user.person_id})
+        return scope_q(paths.self, user.person_id)
     return Q(pk__in=[])
 
 

@@ -12,7 +12,7 @@ by field, with a keyed hash for matching, and any such number in other text is m
 
 import dataclasses
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
@@ -330,3 +330,15 @@ def audit_record_many(entries: list[_Entry], *, by, place: tuple[int | None, int
     sql = f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({names}) VALUES ({marks})"
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def audit_created_many(
+    objs: "Sequence[models.Model]", *, by, place: tuple[int | None, int | None], reason: str = ""
+) -> None:
+    """Record the creation of each of ``objs`` (already saved, e.g. by ``bulk_create``) with
+    all its values, in one INSERT run (``audit_record_many``)."""
+    audit_record_many(
+        [_Entry(obj, {}, snapshot(obj), AuditEntry.Action.CREATE, reason=reason) for obj in objs],
+        by=by,
+        place=place,
+    )

@@ -56,6 +56,8 @@ from tests.factories import (
     UserFactory,
     VillageFactory,
 )
+from training.constants import CourseKind
+from training.models import Attendance, Course
 from workdays.models import DayOverride
 from workflows.models import CampaignProcess, ContractProcess
 
@@ -121,6 +123,14 @@ class World:
     _recruitment: dict[str, Recruitment] = field(default_factory=dict)
     _override: DayOverride | None = None
     _term: dict[str, Term] = field(default_factory=dict)
+    _course: dict[str, Course] = field(default_factory=dict)
+
+    def course(self, name: str) -> Course:
+        """Built on first use: a training session of the side's township that the side's
+        person attended."""
+        if name not in self._course:
+            self._course[name] = make_course(self, name)
+        return self._course[name]
 
     def term(self, name: str) -> Term:
         """Built on first use: the side's contract and its flow's tasks."""
@@ -320,6 +330,27 @@ def make_term(world: World, name: str) -> Term:
         task.save()
         tasks[node.name] = task
     return Term(contract, process, tasks)
+
+
+def make_course(world: World, name: str) -> Course:
+    side = world.side(name)
+    by = world.users[Role.ADMINISTRATOR]
+    course = Course.objects.create(
+        county=world.county,
+        township=side.township,
+        kind=CourseKind.TOWNSHIP_SESSION,
+        year=2026,
+        title=f"{side.township.name}2026年第一期业务培训",
+        starts_on=datetime.date(2026, 3, 10),
+        ends_on=datetime.date(2026, 3, 10),
+        days=Decimal("1"),
+        hours=Decimal("6"),
+        created_by=by,
+    )
+    Attendance.objects.create(
+        course=course, person=side.person, days=Decimal("1"), hours=Decimal("6"), recorded_by=by
+    )
+    return course
 
 
 def make_world() -> World:

@@ -517,6 +517,30 @@ class TestDemoCampaigns(TestCase):
             url = reverse("recruitment:application_attachment", args=[attachment.pk])
             assert client.get(url).status_code == 200
 
+    # Training ----------------------------------------------------------------------------
+
+    def test_training_over_two_years_and_the_director_who_missed_both_refreshers(self):
+        from contracts.constants import IN_FORCE_STATES
+        from contracts.models import Contract
+        from training.constants import CourseKind
+        from training.models import Course
+        from training.selectors import MissedRefresher
+
+        last = self.today.year - 1
+        years = set(Course.objects.filter(kind=CourseKind.REFRESHER).values_list("year", flat=True))
+        assert last in years and years <= {last, self.today.year}
+        sessions = Course.objects.filter(kind=CourseKind.TOWNSHIP_SESSION, year=last)
+        assert sessions.exists() and sessions.filter(attendances__isnull=True).count() == 0
+        in_post = dict(
+            Contract.objects.filter(state__in=IN_FORCE_STATES).values_list(
+                "person_id", "person__name"
+            )
+        )
+        missed = MissedRefresher().years(person_ids=in_post, until=self.today.year)
+        assert {in_post[p] for p in missed} == {"伍德明"}
+        assert last in next(iter(missed.values()))
+        assert "training courses" in self.out.getvalue()
+
     # The command ---------------------------------------------------------------------------
 
     def test_command_prints_summary_accounts_and_campaigns(self):

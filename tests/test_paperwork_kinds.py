@@ -28,6 +28,7 @@ from policy.kinds import POLICY_SHEET
 from recruitment import kinds as recruitment_kinds
 from recruitment.documents import applicant, campaign, exam
 from tests.factories import UserFactory
+from training import documents as training_documents
 
 PAPERWORK_DIR = Path(settings.BASE_DIR) / "paperwork"
 APP_KIND_CODES = {
@@ -157,6 +158,7 @@ def test_the_table_names_its_issuers_as_functions():
         endings_documents,
         renewal_documents,
         vacancy_documents,
+        training_documents,
         warnings_documents,
     }
     for entry in all_entries():

@@ -825,6 +825,35 @@ MATRIX += [
 ]
 
 
+# Training (training/): everyone signed in reads the courses they see; county HR and a
+# township's office record courses; a course of a township is seen by that township (and the
+# county), a director sees the courses they attended.
+def course_url(world: World, side: str) -> str:
+    return reverse("training:detail", args=[world.course(side).pk])
+
+
+MATRIX += [
+    Row("training:list", plain("training:list"), everyone(200)),
+    Row(
+        "training:new",
+        plain("training:new"),
+        expect(admin=200, county=200, committee=403, office=200, village=403, director=403),
+    ),
+    Row(
+        "training:compliance",
+        plain("training:compliance"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+    Row(
+        "training:detail",
+        course_url,
+        expect(
+            admin=200, county=200, committee=SCOPED, office=SCOPED, village=SCOPED, director=SCOPED
+        ),
+    ),
+]
+
+
 # Early warnings and yellow cards (warnings/): every role reads the warnings it sees (a
 # director their own, a village its director's); county HR and the township committee read
 # the yellow cards, county HR decides them.

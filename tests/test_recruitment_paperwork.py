@@ -319,6 +319,25 @@ def termed(concluded):
     renewal_decide(
         review=review, renew=True, reasons="考核优秀", by=member, on=today, reselected=True
     )
+
+    # A township's training session and who attended it (training.services).
+    from accounts.constants import Role
+    from training.constants import CourseKind
+    from training.services import attendance_record_many, course_create
+
+    office = UserFactory(role=Role.TOWNSHIP_OFFICE, county=township.county, township=township)
+    course = course_create(
+        county=township.county,
+        township=township,
+        kind=CourseKind.TOWNSHIP_SESSION,
+        title="业务培训",
+        starts_on=today,
+        ends_on=today,
+        days="1",
+        hours="6",
+        by=office,
+    )
+    attendance_record_many(course=course, persons=[renewing.person], by=office)
     return world
 
 

@@ -226,6 +226,15 @@ class CunpinSite(Site):
             menu_permission="contracts.view_renewalreview",
         ),
     )
+    # Training courses, attendance and compliance (training.views).
+    training_path = section(
+        "training/",
+        "training",
+        _("Training"),
+        "school",
+        menu_url_name="training:list",
+        menu_permission="training.view_course",
+    )
     notifications_path = section(
         "notifications/",
         "notifications",

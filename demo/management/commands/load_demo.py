@@ -17,6 +17,7 @@ from demo.earlywarnings import demo_warnings_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
 from demo.term import demo_term_account, demo_term_lines, demo_term_load
+from demo.training import demo_training_load
 from organisation.constants import PostStatus
 from organisation.models import County, Post, Township, Village
 from people.models import Person
@@ -35,6 +36,7 @@ def created_kind(kind: str) -> str:
         "users": pgettext("demo records created", "users"),
         "leading-group heads": pgettext("demo records created", "leading-group heads"),
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
+        "training courses": pgettext("demo records created", "training courses"),
         "early warnings": pgettext("demo records created", "early warnings"),
         "yellow cards": pgettext("demo records created", "yellow cards"),
     }
@@ -126,6 +128,9 @@ class Command(BaseCommand):
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)
+        # Two years of training, after the campaigns (their hires take the induction course).
+        if courses := demo_training_load():
+            result.created["training courses"] += courses
         # Early warnings from the published months' scores, and one yellow card (issue 8).
         warned = demo_warnings_load()
         if warned.warnings:

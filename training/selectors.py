@@ -1,0 +1,282 @@
+"""Reading training records: each director's compliance in a year (``compliance``), the
+years a director missed the refresher (``MissedRefresher``, the dismissal detector's
+provider) and the training rows of a contract's term (``TrainingTermRecords``, for the
+renewal review).
+
+Compliance in a year, by the policy in force at the end of that year (or today, for the
+current year) in the person's county:
+
+- induction: the day the person completed induction (the end of an induction course they
+  attended in full, or the day their contract records, e.g. imported);
+- refresher: the days of county refresher courses attended in the year; met when at least
+  ``refresher_per_year`` refresher courses were each attended for at least
+  ``refresher_min_days`` days;
+- township sessions: how many sessions were attended in the year; met when at least
+  ``township_sessions_min``.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from contracts.constants import IN_FORCE_STATES, InductionSource
+from contracts.models import Contract
+from contracts.term_records import NoTermRecords, TermRecords
+from people.models import Person
+from policy.models import Policy
+from policy.selectors import policy_in_force_or_none
+from training.constants import CourseKind
+from training.models import Attendance, Course
+
+
+@dataclass(frozen=True)
+class Compliance:
+    year: int
+    induction_on: datetime.date | None
+    induction_required: bool
+    refresher_days: Decimal
+    refresher_met: bool
+    township_sessions: int
+    township_sessions_met: bool
+    refresher_min_days: int
+    township_sessions_min: int
+
+    @property
+    def induction_met(self) -> bool:
+        return self.induction_on is not None or not self.induction_required
+
+    @property
+    def met(self) -> bool:
+        return self.induction_met and self.refresher_met and self.township_sessions_met
+
+
+def policy_for_year(county_id: int, year: int, *, today: datetime.date | None = None):
+    """The policy that judges ``year``: in force on its last day, or today for the current
+    year."""
+    today = today or timezone.localdate()
+    on = (
+        min(datetime.date(year, 12, 31), today) if year <= today.year else datetime.date(year, 1, 1)
+    )
+    return policy_in_force_or_none(county=county_id, on=on)
+
+
+def _policies(county_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], Policy]:
+    found = {}
+    for county_id in set(county_ids):
+        for year in set(years):
+            policy = policy_for_year(county_id, year)
+            if policy is not None:
+                found[(county_id, year)] = policy
+    return found
+
+
+def _refresher_met(days: list[Decimal], policy: Policy | None) -> bool:
+    if policy is None:
+        return False
+    long_enough = [d for d in days if d >= policy.refresher_min_days]
+    return len(long_enough) >= max(policy.refresher_per_year, 1)
+
+
+def induction_days(person_ids: Iterable[int]) -> dict[int, datetime.date]:
+    """The day each person completed induction: an induction course attended in full, else
+    the day recorded on a contract of theirs."""
+    found: dict[int, datetime.date] = {}
+    ids = list(person_ids)
+    for person_id, ends_on, days, course_days in Attendance.objects.filter(
+        person_id__in=ids, course__kind=CourseKind.INDUCTION
+    ).values_list("person_id", "course__ends_on", "days", "course__days"):
+        if days >= course_days and (person_id not in found or ends_on < found[person_id]):
+            found[person_id] = ends_on
+    for person_id, on in (
+        Contract.objects.filter(person_id__in=ids, induction_on__isnull=False)
+        .exclude(induction_source=InductionSource.NOT_REQUIRED)
+        .values_list("person_id", "induction_on")
+    ):
+        if person_id not in found or on < found[person_id]:
+            found[person_id] = on
+    return found
+
+
+def compliance_by_year(
+    person_ids: Iterable[int], years: Iterable[int]
+) -> dict[int, dict[int, Compliance]]:
+    """Compliance of each person in each of ``years``: ``{person_id: {year: Compliance}}``.
+    A fixed number of queries (one per county and year for the policy)."""
+    ids = list(set(person_ids))
+    years = sorted(set(years))
+    if not ids or not years:
+        return {}
+    county_of = dict(Person.objects.filter(pk__in=ids).values_list("pk", "township__county_id"))
+    policies = _policies(county_of.values(), years)
+    refresher: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    sessions: dict[tuple[int, int], int] = defaultdict(int)
+    for person_id, kind, year, days in Attendance.objects.filter(
+        person_id__in=ids, course__year__in=years
+    ).values_list("person_id", "course__kind", "course__year", "days"):
+        if kind == CourseKind.REFRESHER:
+            refresher[(person_id, year)].append(days)
+        elif kind == CourseKind.TOWNSHIP_SESSION:
+            sessions[(person_id, year)] += 1
+    inducted = induction_days(ids)
+    result: dict[int, dict[int, Compliance]] = {}
+    for person_id in ids:
+        rows = {}
+        for year in years:
+            policy = policies.get((county_of.get(person_id), year))  # type: ignore[arg-type]
+            attended = refresher.get((person_id, year), [])
+            count = sessions.get((person_id, year), 0)
+            minimum = policy.township_sessions_min if policy else 0
+            rows[year] = Compliance(
+                year=year,
+                induction_on=inducted.get(person_id),
+                induction_required=policy.induction_required if policy else True,
+                refresher_days=sum(attended, Decimal("0")),
+                refresher_met=_refresher_met(attended, policy),
+                township_sessions=count,
+                township_sessions_met=policy is not None and count >= minimum,
+                refresher_min_days=policy.refresher_min_days if policy else 0,
+                township_sessions_min=minimum,
+            )
+        result[person_id] = rows
+    return result
+
+
+def compliance(person_ids: Iterable[int], year: int) -> dict[int, Compliance]:
+    """Each person's compliance in ``year`` (module docstring)."""
+    return {pk: rows[year] for pk, rows in compliance_by_year(person_ids, [year]).items()}
+
+
+# The dismissal detector ---------------------------------------------------------------------
+
+
+def _in_post_whole_year(contracts: list[tuple], year: int) -> bool:
+    """Whether a contract in force covered both the first and the last day of ``year``
+    (over a renewal, the old contract's last day and the new one's first meet)."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    def covered(day: datetime.date) -> bool:
+        return any(start <= day <= end for start, end in contracts)
+
+    return covered(first) and covered(last)
+
+
+def _service_periods(person_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """(first day, last day) of each contract that came into force, per person."""
+    periods: dict[int, list[tuple]] = defaultdict(list)
+    for person_id, activated, end_date, ended in Contract.objects.filter(
+        person_id__in=list(person_ids), activated_on__isnull=False
+    ).values_list("person_id", "activated_on", "end_date", "ended_on"):
+        periods[person_id].append((activated, ended or end_date))
+    return periods
+
+
+def _refresher_years(county_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The years in which each county held a refresher course: only those years count
+    against anyone (no year before the county kept its training records here)."""
+    held: dict[int, set[int]] = defaultdict(set)
+    for county_id, year in (
+        Course.objects.filter(county_id__in=set(county_ids), kind=CourseKind.REFRESHER)
+        .values_list("county_id", "year")
+        .distinct()
+    ):
+        held[county_id].add(year)
+    return held
+
+
+class MissedRefresher:
+    """The dismissal detector's provider for ``missed_refresher`` (contracts.detectors).
+
+    A year counts against a director when (1) they were in post the whole year: a contract
+    of theirs in force on 1 January and on 31 December; (2) their county held a refresher
+    course that year (years before the county recorded training here count against nobody);
+    and (3) they attended no refresher course for at least the policy's
+    ``refresher_min_days`` days (policy in force at the end of that year)."""
+
+    def years(self, *, person_ids: Iterable[int], until: int) -> dict[int, set[int]]:
+        ids = list(set(person_ids))
+        if not ids:
+            return {}
+        county_of = dict(Person.objects.filter(pk__in=ids).values_list("pk", "township__county_id"))
+        held = _refresher_years(county_of.values())
+        if not held:
+            return {}
+        periods = _service_periods(ids)
+        attended: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+        for person_id, year, days in Attendance.objects.filter(
+            person_id__in=ids, course__kind=CourseKind.REFRESHER, course__year__lte=until
+        ).values_list("person_id", "course__year", "days"):
+            attended[person_id][year].append(days)
+        policies = _policies(held.keys(), {y for years in held.values() for y in years})
+        found: dict[int, set[int]] = {}
+        for person_id in ids:
+            county_id = county_of.get(person_id)
+            missed = set()
+            for year in held.get(county_id, set()):  # type: ignore[arg-type]
+                if year > until or not _in_post_whole_year(periods.get(person_id, []), year):
+                    continue
+                policy = policies.get((county_id, year))  # type: ignore[arg-type]
+                spent = attended.get(person_id, {}).get(year, [])
+                if policy is None or not any(d >= policy.refresher_min_days for d in spent):
+                    missed.add(year)
+            if missed:
+                found[person_id] = missed
+        return found
+
+
+# The renewal review -------------------------------------------------------------------------
+
+
+def _term_note(row: Compliance) -> str:
+    parts = [f"知识更新培训{_days(row.refresher_days)}天", f"乡镇培训{row.township_sessions}次"]
+    return "；".join(parts)
+
+
+def _days(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+class TrainingTermRecords:
+    """The renewal review's term records: training from here, the appraisal grades from the
+    provider registered before (``previous``)."""
+
+    def __init__(self, previous: TermRecords | None = None):
+        self.previous: TermRecords = previous or NoTermRecords()
+
+    def appraisal_grades(self, contract) -> list[dict] | None:
+        return self.previous.appraisal_grades(contract)
+
+    def training_compliance(self, contract) -> list[dict] | None:
+        """One row per year of the term up to this year: whether the refresher requirement
+        was met, with the refresher days and the sessions attended. ``None`` while the
+        county has recorded no course."""
+        county_id = contract.township.county_id
+        if not Course.objects.filter(county_id=county_id).exists():
+            return None
+        today = timezone.localdate()
+        years = range(contract.start_date.year, min(contract.end_date.year, today.year) + 1)
+        rows = compliance_by_year([contract.person_id], years).get(contract.person_id, {})
+        return [
+            {"year": year, "attended": row.refresher_met, "note": _term_note(row)}
+            for year, row in sorted(rows.items())
+        ]
+
+
+def directors_in_post(township_id: int):
+    """The directors in post in a township (contracts in force), in pinyin order."""
+    return (
+        Contract.objects.filter(township_id=township_id, state__in=IN_FORCE_STATES)
+        .select_related("person", "post__village")
+        .order_by("person__name_pinyin", "pk")
+    )
+
+
+def courses_attended(person_id: int):
+    return (
+        Attendance.objects.filter(person_id=person_id)
+        .select_related("course__township")
+        .order_by("-course__starts_on", "-pk")
+    )

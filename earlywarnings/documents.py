@@ -43,7 +43,12 @@ def facts_cn(warning: Warning) -> list[str]:
         lines += [f"{y}年{m}月，{points(s)}分，排第{r}名；" for y, m, s, r in warning.months]
         return lines
     if warning.rule == WarningRule.MISSED_REFRESHER:
-        return [f"你未参加{warning.period}年度县级知识更新培训。"]
+        days = warning.details.get("days", "0")
+        required = warning.details.get("min_days", "")
+        return [
+            f"你{warning.period}年度参加县级知识更新培训{days}天，"
+            f"未达到每年不少于{required}天的要求。"
+        ]
     due = cn_date(warning.due_date) if warning.due_date else ""
     return [f"你{warning.period}年度目标管理责任书至{due}仍未签订。"]
 

@@ -94,6 +94,8 @@ class Warning(ConcurrentTransitionMixin, models.Model):
     months = models.JSONField(_("months"), default=list, blank=True)
     """``[[year, month, score, rank], ...]`` of the months the rule looked at."""
     due_date = models.DateField(_("due by"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    """What else the rule found (a missed refresher: ``days`` attended, ``min_days`` due)."""
     opened_on = models.DateField(_("opened on"))
     state = FSMField(
         _("state"),
@@ -164,8 +166,13 @@ class Warning(ConcurrentTransitionMixin, models.Model):
                 "running (%(months)s)."
             ) % {"count": self.bottom_count, "n": len(self.months), "months": months}
         if self.rule == WarningRule.MISSED_REFRESHER:
-            return gettext("No attendance at the county refresher training of %(year)s.") % {
-                "year": self.period
+            return gettext(
+                "At the county refresher training of %(year)s: %(days)s days attended, "
+                "%(min)s days required."
+            ) % {
+                "year": self.period,
+                "days": self.details.get("days", "0"),
+                "min": self.details.get("min_days", ""),
             }
         return gettext(
             "The target-responsibility agreement of %(year)s was not signed by %(day)s."

@@ -12,6 +12,14 @@ policy (``policy.models.Policy``) in force for the month or the day:
   months must follow each other in the calendar and all be published; a run of K months
   opens one warning, for its last month, and the next warning of a longer run comes after K
   more months (a run of six months opens two, not four).
+- **Missed refresher** (``missed_refresher``): a director in post on the first day of one of
+  the county's refresher courses of a year who did not meet the year's refresher requirement
+  (``training.selectors.compliance``: ``refresher_per_year`` courses of at least
+  ``refresher_min_days`` days each, by the policy judging that year). It is judged once the
+  county's refresher year has ended: when every refresher course of that year has ended, and
+  at the latest when the year closes. A year in which the county held no refresher course
+  counts against nobody (as the dismissal detector's provider has it); a director whose
+  contract is no longer in force is not warned. The period is the year (``2025``).
 
 Each rule is a function returning ``Finding``s; ``earlywarnings.services.warning_open`` opens
 each one in its own transaction, and opens nothing for a rule and period the person already
@@ -21,7 +29,8 @@ already opened: the township closes it with its follow-up.
 
 The score rules run when a month is published (``assessment.signals.month_published``,
 connected in ``EarlyWarningsConfig.ready``) and in the daily sweep (``early_warnings``), which
-also catches up with months published while the rules could not run.
+also catches up with months published while the rules could not run; the refresher rule runs
+in the daily sweep.
 """
 
 import datetime
@@ -34,10 +43,15 @@ from django.utils.translation import gettext_lazy
 
 from assessment.constants import COUNTED_STATES
 from assessment.models import AssessmentMonth, MonthlyScore
+from contracts.constants import IN_FORCE_STATES
+from contracts.models import Contract
 from contracts.sweep import sweep_step
 from earlywarnings.constants import WarningRule
 from earlywarnings.models import Warning
 from earlywarnings.services import Finding, warning_open
+from training.constants import CourseKind
+from training.models import Course
+from training.selectors import compliance, policy_for_year
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +171,65 @@ def bottom_ranked_findings(month: AssessmentMonth) -> list[Finding]:
     return findings
 
 
+def refresher_years_ended(today: datetime.date) -> dict[tuple[int, int], datetime.date]:
+    """(county id, year) → the last first day of that year's refresher courses, for the
+    county refresher years that have ended by ``today`` (this year and the last: a year
+    closes on 31 December, and the sweep catches up after a gap)."""
+    years: dict[tuple[int, int], list[tuple[datetime.date, datetime.date]]] = {}
+    for county_id, year, starts_on, ends_on in Course.objects.filter(
+        kind=CourseKind.REFRESHER, year__gte=today.year - 1, year__lte=today.year
+    ).values_list("county_id", "year", "starts_on", "ends_on"):
+        years.setdefault((county_id, year), []).append((starts_on, ends_on))
+    return {
+        key: max(start for start, _end in courses)
+        for key, courses in years.items()
+        if key[1] < today.year or max(end for _start, end in courses) < today
+    }
+
+
+def missed_refresher_findings(*, today: datetime.date) -> list[Finding]:
+    """The directors in post who missed the refresher of a year that has ended (see the
+    module's docstring)."""
+    findings = []
+    for (county_id, year), last_start in sorted(refresher_years_ended(today).items()):
+        policy = policy_for_year(county_id, year, today=today)
+        if policy is None:
+            continue
+        period = str(year)
+        warned = Warning.objects.filter(rule=WarningRule.MISSED_REFRESHER, period=period)
+        # In post on the first day of a course (the last one at the latest): the course was
+        # theirs to attend.
+        contracts = list(
+            Contract.objects.filter(
+                township__county_id=county_id,
+                state__in=IN_FORCE_STATES,
+                activated_on__isnull=False,
+                activated_on__lte=last_start,
+            )
+            .exclude(person_id__in=warned.values("person_id"))
+            .select_related(*[path.removeprefix("contract__") for path in SCORE_RELATED])
+            .order_by("pk")
+        )
+        found = compliance([c.person_id for c in contracts], year)
+        for contract in contracts:
+            row = found.get(contract.person_id)
+            if row is None or row.refresher_met:
+                continue
+            findings.append(
+                Finding(
+                    contract=contract,
+                    rule=WarningRule.MISSED_REFRESHER,
+                    period=period,
+                    policy=policy,
+                    details={
+                        "days": str(row.refresher_days),
+                        "min_days": row.refresher_min_days,
+                    },
+                )
+            )
+    return findings
+
+
 def open_findings(findings: list[Finding], *, on: datetime.date, by=None) -> list[Warning]:
     """Open each finding's warning, one transaction each; what was opened."""
     opened = []
@@ -203,4 +276,5 @@ def early_warnings(*, today: datetime.date) -> int:
     opened = 0
     for month in recent_months(today):
         opened += len(warnings_for_month(month=month, on=today))
+    opened += len(open_findings(missed_refresher_findings(today=today), on=today))
     return opened

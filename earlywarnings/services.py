@@ -56,6 +56,7 @@ class Finding:
     bottom_count: int | None = None
     months: list = field(default_factory=list)
     due_date: datetime.date | None = None
+    details: dict = field(default_factory=dict)
 
 
 def warning_url(warning: Warning) -> str:
@@ -97,6 +98,7 @@ def warning_open(*, finding: Finding, on: datetime.date, by=None) -> Warning | N
         bottom_count=finding.bottom_count,
         months=[[y, m, str(s), r] for y, m, s, r in finding.months],
         due_date=finding.due_date,
+        details=finding.details,
         opened_on=on,
     )
     try:

@@ -323,3 +323,76 @@ def test_only_county_hr_decides_a_yellow_card(county, township):
             county=county, township=township, reason="理由", by=committee_member(township), on=TODAY
         )
     assert YellowCard.objects.count() == 0
+
+
+# --- a missed refresher ------------------------------------------------------------------------
+
+
+def refresher(county, hr, *, starts_on, days=3, year=None):
+    from training.constants import CourseKind
+    from training.models import Course
+
+    return Course.objects.create(
+        county=county,
+        kind=CourseKind.REFRESHER,
+        year=year or starts_on.year,
+        title="村级人口主任知识更新培训",
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=days - 1),
+        days=days,
+        hours=days * 8,
+        created_by=hr,
+    )
+
+
+def attended(course, contract, days, hr):
+    from training.models import Attendance
+
+    Attendance.objects.create(
+        course=course, person_id=contract.person_id, days=days, hours=days * 8, recorded_by=hr
+    )
+
+
+def refresher_warnings():
+    return Warning.objects.filter(rule=WarningRule.MISSED_REFRESHER)
+
+
+def test_a_director_who_missed_the_refresher_is_warned_once_the_course_has_ended(
+    county, township, directors, policy
+):
+    hr = county_officer(county)
+    course = refresher(county, hr, starts_on=datetime.date(2026, 6, 1))
+    attended(course, directors[0], policy.refresher_min_days, hr)  # met
+    attended(course, directors[1], policy.refresher_min_days - 1, hr)  # too few days
+    late = active_contract(township, name="赵敏", start=datetime.date(2026, 7, 1))  # after it
+    assert early_warnings(today=datetime.date(2026, 6, 3)) == 0  # the course is not over
+    assert early_warnings(today=TODAY) == 5  # directors[1:] of six
+    warned = set(refresher_warnings().values_list("person_id", flat=True))
+    assert directors[0].person_id not in warned and late.person_id not in warned
+    assert directors[1].person_id in warned
+    warning = refresher_warnings().get(person_id=directors[1].person_id)
+    assert warning.period == "2026"
+    assert warning.details == {"days": "2.0", "min_days": policy.refresher_min_days}
+    text = pdf_text(Document.objects.get(kind=WARNING_NOTICE, object_id=warning.pk))
+    assert "2026年度参加县级知识更新培训2.0天" in text
+    assert early_warnings(today=TODAY) == 0  # idempotent
+    assert sweep(today=TODAY)["early_warnings"] == 0
+
+
+def test_a_refresher_year_without_a_course_counts_against_nobody(county, directors):
+    assert early_warnings(today=datetime.date(2027, 1, 5)) == 0
+    assert not refresher_warnings().exists()
+
+
+def test_the_year_closing_judges_the_refresher_even_if_a_course_ends_after_it(
+    county, directors, policy
+):
+    hr = county_officer(county)
+    course = refresher(county, hr, starts_on=datetime.date(2026, 12, 30), days=4, year=2026)
+    for contract in directors[:-1]:
+        attended(course, contract, policy.refresher_min_days, hr)
+    assert early_warnings(today=datetime.date(2026, 12, 31)) == 0  # the course runs on
+    assert early_warnings(today=datetime.date(2027, 1, 1)) == 1  # the year has closed
+    assert list(refresher_warnings().values_list("person_id", "period")) == [
+        (directors[-1].person_id, "2026")
+    ]

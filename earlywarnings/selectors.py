@@ -35,6 +35,15 @@ def rules_in_words(policy: Policy | None) -> list[tuple[str, str]]:
             )
             % {"count": policy.warning_bottom_count, "months": policy.warning_bottom_months},
         ),
+        (
+            str(WarningRule.MISSED_REFRESHER.label),
+            _(
+                "Not attending the county refresher training of a year for at least %(days)s "
+                "days opens a warning once that year's refresher courses have ended, at the "
+                "latest when the year closes, for a director in post when a course began."
+            )
+            % {"days": policy.refresher_min_days},
+        ),
     ]
 
 

@@ -12,6 +12,8 @@ from accounts.scoping import can_see
 TOWNSHIP_COMMITTEE_PERMISSION = "workflows.township_committee@{township_id}"
 TOWNSHIP_HEAD_PERMISSION = "workflows.township_head@{township_id}"
 COUNTY_HR_PERMISSION = "workflows.county_hr@{county_id}"
+# The monthly assessment's scoring task (workflows.flows_month) waits for the township office.
+TOWNSHIP_OFFICE_PERMISSION = "workflows.township_office@{township_id}"
 HEAD_PREFIX = TOWNSHIP_HEAD_PERMISSION.split("{", 1)[0]
 
 
@@ -29,6 +31,8 @@ def scoped_permissions(user_obj, *, with_head: bool = True) -> set[str]:
         if with_head and _heads_own_township(user_obj):
             perms.add(TOWNSHIP_HEAD_PERMISSION.format(township_id=user_obj.township_id))
         return perms
+    if role == Role.TOWNSHIP_OFFICE and user_obj.township_id:
+        return {TOWNSHIP_OFFICE_PERMISSION.format(township_id=user_obj.township_id)}
     if role == Role.COUNTY_HR and user_obj.county_id:
         return {COUNTY_HR_PERMISSION.format(county_id=user_obj.county_id)}
     return set()

@@ -152,6 +152,11 @@ class AssessmentMonth(ConcurrentTransitionMixin, models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     settled_by = user_field(_("settled by"))
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    # The revision whose bulletin has been issued (the background job checks it, so that a
+    # retried job never issues a second bulletin for the same revision).
+    bulletin_revision = models.PositiveSmallIntegerField(
+        _("bulletin issued for revision"), null=True, blank=True, editable=False
+    )
 
     scope_paths = ScopePaths(
         county="township__county",
@@ -249,6 +254,10 @@ class MonthCorrection(models.Model):
     def __str__(self) -> str:
         return str(self.month)
 
+    @property
+    def audit_township(self):
+        return self.month.township
+
 
 class MonthlyScore(models.Model):
     """One director's score for one month: points per item of the scheme (``points``, keyed
@@ -299,6 +308,10 @@ class MonthlyScore(models.Model):
     )
     recorded_by = user_field(_("scored by"))
     recorded_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    # The month's revision whose slip has been issued (see AssessmentMonth.bulletin_revision).
+    slip_revision = models.PositiveSmallIntegerField(
+        _("slip issued for revision"), null=True, blank=True, editable=False
+    )
 
     scope_paths = ScopePaths(
         county="month__township__county",
@@ -329,3 +342,37 @@ class MonthlyScore(models.Model):
 
     def __str__(self) -> str:
         return _("%(name)s, %(month)s") % {"name": self.person.name, "month": self.month}
+
+
+class CountyMonth(models.Model):
+    """The county's ranking of one month across its townships (月排序), the subject of the
+    county bulletin that county HR issues once the townships have published the month."""
+
+    county = models.ForeignKey(
+        "organisation.County",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="assessment_months",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    issued_by = user_field(_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+
+    scope_paths = ScopePaths(county="county")
+    audit_name_related = ("county",)
+
+    class Meta:
+        verbose_name = _("county month")
+        verbose_name_plural = _("county months")
+        ordering = ["-year", "-month", "county"]
+        constraints = [
+            models.UniqueConstraint("county", "year", "month", name="county_month_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(county)s, %(year)s年%(month)s月") % {
+            "county": self.county.name,
+            "year": self.year,
+            "month": self.month,
+        }

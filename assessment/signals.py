@@ -7,3 +7,7 @@ committed, with ``month`` (an ``AssessmentMonth``) and ``by`` (the user, or ``No
 from django.dispatch import Signal
 
 month_published = Signal()
+
+# Sent by ``assessment.services.month_open`` inside its transaction, with ``month`` and
+# ``by``: the month's flow starts with it (``workflows.flows_month``).
+month_opened = Signal()

@@ -30,6 +30,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
 from accounts.scoping import get_scoped_or_404, scoped
+from assessment import views as assessment_views
 from contracts.constants import (
     IN_FORCE_STATES,
     OPEN_VACANCY_STATES,
@@ -242,6 +243,8 @@ def my_term(request: HttpRequest) -> HttpResponse:
             "days_left": current.days_left(today) if current is not None else None,
             "in_force": current is not None and current.state in IN_FORCE_STATES,
             "acting": acting,
+            # The monthly assessment's section (templates/assessment/_my_scores.html).
+            "monthly_scores": assessment_views.my_scores(person),
             "cases": cases,
             "resignations": resignations,
             "documents": documents,

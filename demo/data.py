@@ -255,6 +255,16 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
                 "石", "玉兰", "白水镇"),
     DemoAccount("xinpu_committee", "Cunpin-2026-xinpu", Role.TOWNSHIP_COMMITTEE,
                 "韩", "永福", "新铺镇"),
+    # The township office and committee of the two townships that show the monthly
+    # assessment (``demo.assessment``).
+    DemoAccount("yongning_office", "Cunpin-2026-yongning1", Role.TOWNSHIP_OFFICE,
+                "罗", "晓梅", "永宁镇"),
+    DemoAccount("yongning_committee", "Cunpin-2026-yongning2", Role.TOWNSHIP_COMMITTEE,
+                "王", "国庆", "永宁镇"),
+    DemoAccount("longtan_office", "Cunpin-2026-longtan1", Role.TOWNSHIP_OFFICE,
+                "刘", "春花", "龙潭街道"),
+    DemoAccount("longtan_committee", "Cunpin-2026-longtan2", Role.TOWNSHIP_COMMITTEE,
+                "谢", "明亮", "龙潭街道"),
     DemoAccount("village_chengnei", "Cunpin-2026-chengnei", Role.VILLAGE_COMMITTEE,
                 "黄", "德明", "关索街道", "城内村"),
     DemoAccount("village_heping", "Cunpin-2026-heping", Role.VILLAGE_COMMITTEE,

@@ -1,10 +1,11 @@
 """Training in the demo county over the last two years (seed 001, 教育培训机制), recorded by
 the training services (``training.services``) as the county and the townships would:
 
-- each year, the county's refresher training (知识更新培训, the policy's minimum days) in June,
-  attended by every director then in post except 伍德明 (永宁镇, imported), who missed both
-  years' refreshers: from the first sweep after the second year ends, the dismissal detector
-  opens a case on that ground (连续两年未参加知识更新培训) for 永宁镇's committee to hear;
+- each year, the county's refresher training (知识更新培训, the policy's minimum days): in
+  December two years ago (the imported directors had started in November), then in June,
+  attended by every director then in post except 伍德明 (永宁镇, imported), who missed them
+  all: the dismissal detector (run here as the daily sweep would) finds the two ended years
+  and opens a case on that ground (连续两年未参加知识更新培训) for 永宁镇's committee to hear;
 - each year, the policy's minimum of sessions (4) of every township with a director in post
   (March, May, July and September; those not yet held this year are left out), attended by
   its directors then in post (each session issues its attendance record, which is most of
@@ -28,6 +29,7 @@ from django.utils import timezone, translation
 from accounts.constants import Role
 from accounts.models import User
 from contracts.constants import IN_FORCE_STATES, ContractOrigin
+from contracts.detectors import dismissal_detectors
 from contracts.models import Contract
 from demo import data
 from organisation.models import County
@@ -71,10 +73,14 @@ def demo_training_load() -> int:
         by_township[contract.township].append(contract)
     created = 0
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        for year in (today.year - 1, today.year):
-            policy = policy_in_force(county=county, on=datetime.date(year, 6, 1))
+        for year in (today.year - 2, today.year - 1, today.year):
+            # Two years ago the directors in post had started in November: that year's
+            # refresher was held in December; later years' in June.
+            starts = (
+                datetime.date(year, 12, 1) if year == today.year - 2 else datetime.date(year, 6, 2)
+            )
+            policy = policy_in_force(county=county, on=starts)
             days = policy.refresher_min_days
-            starts = datetime.date(year, 6, 2)
             ends = starts + datetime.timedelta(days=days - 1)
             if ends < today:
                 course = course_create(
@@ -134,4 +140,6 @@ def demo_training_load() -> int:
             )
             created += 1
             attendance_record_many(course=course, persons=[c.person for c in hires], by=hr)
+    # The daily sweep's detector finds the two years 伍德明 missed and opens his case.
+    dismissal_detectors(today=today)
     return created

@@ -103,7 +103,7 @@ RATING_CN = {
     "integrity": "廉",
     "satisfaction": "群众满意度",
 }
-GRADE_ORDER_CN = {
+GRADE_ORDER_CN: dict[str, str] = {
     Grade.EXCELLENT: "优秀",
     Grade.COMPETENT: "合格",
     Grade.BASICALLY_COMPETENT: "基本合格",
@@ -112,7 +112,7 @@ GRADE_ORDER_CN = {
 
 
 def _grade_span(grade: str, *, worse: bool) -> str:
-    """ "基本合格或不合格" (this grade or worse) / "合格以上" (this grade or better)."""
+    """基本合格或不合格 (this grade or worse), 合格以上 (this grade or better)."""
     grades = Grade.at_or_below(grade) if worse else Grade.at_or_above(grade)
     names = [GRADE_ORDER_CN[g] for g in grades]
     if len(names) == 1:

@@ -91,3 +91,13 @@ def test_the_floor_and_libreoffice_letters_carry_the_letters_words():
     fodt = paperwork.plain_fodt(blocks)
     assert "刘䶮同志" in fodt and 'style:name="A4"' in fodt
     assert paperwork.plain_html(blocks, 3).count("<section>") == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assessment_bench_measures_a_small_county():
+    from bench import assessment
+
+    figures = dict(
+        (name, value) for name, value, _unit in assessment.run(directors=200, database=False)
+    )
+    assert set(figures) == {"assessment.ranking_200_ms", "assessment.month_township_s"}

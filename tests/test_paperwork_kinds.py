@@ -13,10 +13,12 @@ from django.utils import translation
 import contracts.paperwork
 import recruitment.paperwork
 from accounts.constants import Role
+from agreements import documents as agreement_documents
 from contracts import documents as contract_documents
 from contracts import endings_documents, renewal_documents, vacancy_documents
 from contracts.kinds import CONTRACT
 from earlywarnings import documents as warnings_documents
+from inspections import documents as inspection_documents
 from organisation.kinds import VILLAGE_POST_REGISTER
 from paperwork import checks, kinds, table
 from paperwork import models as paperwork_models
@@ -159,6 +161,8 @@ def test_the_table_names_its_issuers_as_functions():
         renewal_documents,
         vacancy_documents,
         training_documents,
+        inspection_documents,
+        agreement_documents,
         warnings_documents,
     }
     for entry in all_entries():
@@ -186,6 +190,7 @@ def test_services_issue_documents_only_through_the_table():
         *(Path(settings.BASE_DIR) / "contracts" / "services").glob("*.py"),
         *(Path(settings.BASE_DIR) / "recruitment" / "services").glob("*.py"),
         Path(settings.BASE_DIR) / "contracts" / "sweep_steps.py",
+        Path(settings.BASE_DIR) / "agreements" / "services.py",
     ]
     issuers = {entry.issue.__name__ for entry in all_entries()}
     for path in services:

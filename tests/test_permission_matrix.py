@@ -23,10 +23,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.constants import Role
+from tests.assessment_matrix_support import month_task_url, month_url, score_url
 from tests.endings_support import endings_records
+from tests.inspections_matrix import rows as inspection_rows
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
 from tests.renewal_support import side_notification, side_review
-from tests.warnings_support import warnings_records
 
 pytestmark = pytest.mark.django_db
 
@@ -749,6 +750,26 @@ def endings_task_url(name: str) -> URLBuilder:
     return build
 
 
+MONTH_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=SCOPED, village=403, director=403
+)
+MONTH_SCORER = expect(
+    admin=REDIRECT,
+    county=403,
+    committee=(403, 404),
+    office=(REDIRECT, 404),
+    village=403,
+    director=403,
+)
+MONTH_LINK = expect(
+    admin=REDIRECT,
+    county=REDIRECT,
+    committee=(REDIRECT, 404),
+    office=(REDIRECT, 404),
+    village=403,
+    director=403,
+)
+
 # A task's link sends whoever may read the record to its page.
 FLOW_LINK = expect(
     admin=REDIRECT,
@@ -817,6 +838,61 @@ MATRIX += [
             "dismissal:file:index",
         )
     ],
+    # The monthly assessment (assessment.views): the office scores, the committee publishes,
+    # county HR reads every township's months, ranks the county and sets the schemes.
+    Row(
+        "assessment:months",
+        plain("assessment:months"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+    Row(
+        "assessment:open",
+        plain("assessment:open"),
+        expect(admin=404, county=403, committee=403, office=REDIRECT, village=403, director=403),
+        method="post",
+        data=lambda world, side: {"year": 2026, "month": 9},
+    ),
+    Row("assessment:month", month_url("assessment:month"), MONTH_READER),
+    Row("assessment:score", score_url, MONTH_READER),
+    Row(
+        "assessment:scores",
+        month_url("assessment:scores"),
+        MONTH_SCORER,
+        method="post",
+    ),
+    Row(
+        "assessment:action",
+        month_url("assessment:action", "finish"),
+        MONTH_SCORER,
+        method="post",
+    ),
+    Row(
+        "assessment:county",
+        plain("assessment:county"),
+        expect(admin=403, county=200, committee=403, office=403, village=403, director=403),
+    ),
+    Row(
+        "assessment:schemes",
+        plain("assessment:schemes"),
+        expect(admin=200, county=200, committee=200, office=200, village=403, director=403),
+    ),
+    Row(
+        "assessment:scheme_edit",
+        lambda world, side: reverse("assessment:scheme_edit", args=[2027]),
+        expect(admin=200, county=200, committee=403, office=403, village=403, director=403),
+    ),
+    Row(
+        "assessment:scheme_copy",
+        lambda world, side: reverse("assessment:scheme_copy", args=[2027]),
+        expect(
+            admin=REDIRECT, county=REDIRECT, committee=403, office=403, village=403, director=403
+        ),
+        method="post",
+    ),
+    *[
+        Row(name, month_task_url(name), MONTH_LINK)
+        for name in ("month:score:index", "month:publish:index", "month:settle:index")
+    ],
     Row(
         "endings:births",
         endings_plain("endings:births"),
@@ -853,17 +929,113 @@ MATRIX += [
     ),
 ]
 
+# Monthly inspections (inspections/): tests.inspections_matrix; the draw's secrecy is
+# tested role by role in tests/test_inspections_secrecy.py.
+MATRIX += inspection_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
+
+
+# Target-responsibility agreements (agreements/): every staff role reads its township's (a
+# village committee its village's, a director their own); the township office and committee
+# draft, adjust and record them; county HR sets the templates.
+def agreement_url(name: str) -> URLBuilder:
+    from tests.agreements_support import side_agreement
+
+    return lambda world, side: reverse(name, args=[side_agreement(world, side).pk])
+
+
+def agreement_template_url(world: World, side: str) -> str:
+    """A template of the county; the foreign one is another county's."""
+    from agreements.models import AgreementTemplate
+    from tests.agreements_support import county_template
+
+    if side == "own":
+        template = county_template(world)
+    else:
+        template, _ = AgreementTemplate.objects.get_or_create(
+            county=world.far_policy.county, year=2026, version=1, defaults={"title": "镇宁"}
+        )
+    return reverse("agreements:template_detail", args=[template.pk])
+
+
+def agreement_draft_data(world: World, side: str) -> dict:
+    from tests.agreements_support import county_template
+
+    county_template(world)
+    world.term(side)
+    return {"year": timezone.localdate().year, "township": world.side(side).township.pk}
+
+
+AGREEMENT_ACTION = expect(
+    admin=REDIRECT,
+    county=403,
+    committee=(REDIRECT, 404),
+    office=(REDIRECT, 404),
+    village=403,
+    director=403,
+)
+TEMPLATE_EDITOR = expect(
+    admin=200, county=200, committee=403, office=403, village=403, director=403
+)
+MATRIX += [
+    Row(
+        "agreements:list",
+        plain("agreements:list"),
+        expect(admin=200, county=200, committee=200, office=200, village=200, director=REDIRECT),
+    ),
+    # A township's members draft their own township's agreements, whichever is posted.
+    Row(
+        "agreements:draft",
+        plain("agreements:draft"),
+        expect(
+            admin=REDIRECT,
+            county=403,
+            committee=REDIRECT,
+            office=REDIRECT,
+            village=403,
+            director=403,
+        ),
+        method="post",
+        data=agreement_draft_data,
+    ),
+    Row(
+        "agreements:detail",
+        agreement_url("agreements:detail"),
+        expect(
+            admin=200, county=200, committee=SCOPED, office=SCOPED, village=SCOPED, director=SCOPED
+        ),
+    ),
+    Row(
+        "agreements:values",
+        agreement_url("agreements:values"),
+        AGREEMENT_ACTION,
+        method="post",
+        data=lambda world, side: {"value_0": "0", "value_1": "96", "value_2": "12"},
+    ),
+    Row("agreements:sign", agreement_url("agreements:sign"), AGREEMENT_ACTION),
+    Row("agreements:templates", plain("agreements:templates"), TEMPLATE_EDITOR),
+    Row("agreements:template_create", plain("agreements:template_create"), TEMPLATE_EDITOR),
+    Row(
+        "agreements:template_detail",
+        agreement_template_url,
+        expect(admin=200, county=SCOPED, committee=403, office=403, village=403, director=403),
+    ),
+]
+
 
 # Early warnings and yellow cards (warnings/): every role reads the warnings it sees (a
 # director their own, a village its director's); county HR and the township committee read
 # the yellow cards, county HR decides them.
 def warnings_url(name: str, record: str) -> URLBuilder:
+    from tests.warnings_support import warnings_records
+
     return lambda world, side: reverse(
         name, args=[getattr(warnings_records(world, side), record).pk]
     )
 
 
 def warnings_plain(name: str) -> URLBuilder:
+    from tests.warnings_support import warnings_records
+
     def build(world: World, side: str) -> str:
         warnings_records(world, "own")
         warnings_records(world, "foreign")

@@ -399,16 +399,25 @@ def test_two_years_without_refresher_open_a_case_and_the_director_stays(
     assert dismissal_detectors(today=D(2027, 1, 6)) == 0
 
 
-def test_a_year_not_in_post_throughout_or_without_a_county_refresher_does_not_count(
+def test_a_year_whose_refresher_came_before_the_director_or_without_one_does_not_count(
     hr, county, township
 ):
-    late = contract_in_force(township, start=D(2025, 3, 1), birth=D(1990, 1, 1), name="迟到")
+    late = contract_in_force(township, start=D(2025, 7, 1), birth=D(1990, 1, 1), name="迟到")
     refresher(hr, county, year=2026)
-    # 2025: in post from March only; 2024: no refresher held in the county
+    # 2025: no refresher held in the county
     assert detect(today=D(2027, 1, 5)) == []
     refresher(hr, county, year=2025)
+    # 2025's refresher (June) was held before the director took up the post in July
     assert detect(today=D(2027, 1, 5)) == []
     assert late.pk
+
+
+def test_a_year_whose_refresher_the_director_was_in_post_for_counts(hr, county, township):
+    contract = contract_in_force(township, start=D(2025, 3, 1), birth=D(1990, 1, 1), name="三月")
+    refresher(hr, county, year=2025)
+    refresher(hr, county, year=2026)
+    findings = detect(today=D(2027, 1, 5))
+    assert [(f.contract_id, f.years) for f in findings] == [(contract.pk, (2025, 2026))]
 
 
 def test_the_renewal_review_reads_training_per_year(hr, county, directors):

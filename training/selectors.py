@@ -153,15 +153,10 @@ def compliance(person_ids: Iterable[int], year: int) -> dict[int, Compliance]:
 # The dismissal detector ---------------------------------------------------------------------
 
 
-def _in_post_whole_year(contracts: list[tuple], year: int) -> bool:
-    """Whether a contract in force covered both the first and the last day of ``year``
-    (over a renewal, the old contract's last day and the new one's first meet)."""
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-    def covered(day: datetime.date) -> bool:
-        return any(start <= day <= end for start, end in contracts)
-
-    return covered(first) and covered(last)
+def _in_post_on_any(contracts: list[tuple], days: Iterable[datetime.date]) -> bool:
+    """Whether a contract in force covered one of ``days`` (the first days of the year's
+    refresher courses)."""
+    return any(start <= day <= end for day in days for start, end in contracts)
 
 
 def _service_periods(person_ids: Iterable[int]) -> dict[int, list[tuple]]:
@@ -174,27 +169,26 @@ def _service_periods(person_ids: Iterable[int]) -> dict[int, list[tuple]]:
     return periods
 
 
-def _refresher_years(county_ids: Iterable[int]) -> dict[int, set[int]]:
-    """The years in which each county held a refresher course: only those years count
-    against anyone (no year before the county kept its training records here)."""
-    held: dict[int, set[int]] = defaultdict(set)
-    for county_id, year in (
-        Course.objects.filter(county_id__in=set(county_ids), kind=CourseKind.REFRESHER)
-        .values_list("county_id", "year")
-        .distinct()
-    ):
-        held[county_id].add(year)
+def _refresher_years(county_ids: Iterable[int]) -> dict[int, dict[int, list[datetime.date]]]:
+    """The first days of the refresher courses each county held, by year: only those years
+    count against anyone (no year before the county kept its training records here)."""
+    held: dict[int, dict[int, list[datetime.date]]] = defaultdict(lambda: defaultdict(list))
+    for county_id, year, starts_on in Course.objects.filter(
+        county_id__in=set(county_ids), kind=CourseKind.REFRESHER
+    ).values_list("county_id", "year", "starts_on"):
+        held[county_id][year].append(starts_on)
     return held
 
 
 class MissedRefresher:
     """The dismissal detector's provider for ``missed_refresher`` (contracts.detectors).
 
-    A year counts against a director when (1) they were in post the whole year: a contract
-    of theirs in force on 1 January and on 31 December; (2) their county held a refresher
-    course that year (years before the county recorded training here count against nobody);
-    and (3) they attended no refresher course for at least the policy's
-    ``refresher_min_days`` days (policy in force at the end of that year)."""
+    A year counts against a director when (1) their county held a refresher course that
+    year (years before the county recorded training here count against nobody); (2) they
+    were in post on the first day of one of that year's refresher courses, so the course was
+    theirs to attend; and (3) they attended no refresher course that year for at least the
+    policy's ``refresher_min_days`` days (policy in force at the end of that year). The
+    detector asks for years that have ended only (``until``)."""
 
     def years(self, *, person_ids: Iterable[int], until: int) -> dict[int, set[int]]:
         ids = list(set(person_ids))
@@ -210,15 +204,17 @@ class MissedRefresher:
             person_id__in=ids, course__kind=CourseKind.REFRESHER, course__year__lte=until
         ).values_list("person_id", "course__year", "days"):
             attended[person_id][year].append(days)
-        policies = _policies(held.keys(), {y for years in held.values() for y in years})
+        policies = _policies(held.keys(), {y for by_year in held.values() for y in by_year})
         found: dict[int, set[int]] = {}
         for person_id in ids:
             county_id = county_of.get(person_id)
+            if county_id is None:
+                continue
             missed = set()
-            for year in held.get(county_id, set()):  # type: ignore[arg-type]
-                if year > until or not _in_post_whole_year(periods.get(person_id, []), year):
+            for year, first_days in held.get(county_id, {}).items():
+                if year > until or not _in_post_on_any(periods.get(person_id, []), first_days):
                     continue
-                policy = policies.get((county_id, year))  # type: ignore[arg-type]
+                policy = policies.get((county_id, year))
                 spent = attended.get(person_id, {}).get(year, [])
                 if policy is None or not any(d >= policy.refresher_min_days for d in spent):
                     missed.add(year)

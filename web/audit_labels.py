@@ -12,13 +12,15 @@ import functools
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
-from accounts.backends import COUNTY_HR_PERMISSION, HEAD_PREFIX
+from accounts.backends import COUNTY_HR_PERMISSION, HEAD_PREFIX, TOWNSHIP_OFFICE_PERMISSION
+from assessment.models import AssessmentMonth
 from audit.display import AuditValue, Ref, register
 from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
 from recruitment.models import Campaign
 from workflows.flows import CampaignFlow
 from workflows.flows_contract import ContractFlow
 from workflows.flows_endings import DismissalFlow, ResignationFlow
+from workflows.flows_month import MonthFlow
 from workflows.flows_renewal import RenewalFlow
 from workflows.flows_vacancy import VacancyFlow
 
@@ -42,6 +44,8 @@ def task_queue(permission) -> str:
         return str(_("the county's HR officers"))
     if text.startswith(HEAD_PREFIX):
         return str(_("the head of the township's recruitment leading group"))
+    if text.startswith(TOWNSHIP_OFFICE_PERMISSION.split("{", 1)[0]):
+        return str(_("the township's office staff"))
     return str(_("the township's recruitment committee"))
 
 
@@ -54,6 +58,7 @@ FLOWS_BY_SUBJECT = [
     (Resignation, ResignationFlow),
     (RenewalReview, RenewalFlow),
     (DismissalCase, DismissalFlow),
+    (AssessmentMonth, MonthFlow),
 ]
 
 

@@ -27,9 +27,11 @@ from accounts.constants import Role
 from workflows.flows import CampaignFlow
 from workflows.flows_contract import ContractFlow
 from workflows.flows_endings import DismissalFlow, ResignationFlow
+from workflows.flows_month import MonthFlow
 from workflows.viewsets import CampaignFlowViewset
 from workflows.viewsets_contract import ContractFlowViewset
 from workflows.viewsets_endings import EndingsFlowViewset
+from workflows.viewsets_month import MonthFlowViewset
 
 
 def _first_plain_route(patterns, prefix: str = "") -> str | None:
@@ -235,6 +237,28 @@ class CunpinSite(Site):
         menu_url_name="training:list",
         menu_permission="training.view_course",
     )
+    # Monthly inspections and their spot-check draws (inspections.views).
+    inspections_path = section(
+        "inspections/",
+        "inspections",
+        _("Inspections"),
+        "fact_check",
+        menu_url_name="inspections:list",
+        menu_permission="inspections.view_inspectionday",
+    )
+    # Target-responsibility agreements (agreements.views): a township's year, the county's
+    # templates; directors read theirs on /my-term/.
+    agreements_path = section(
+        "agreements/",
+        "agreements",
+        _("Target-responsibility agreements"),
+        "handshake",
+        menu_url_name="agreements:list",
+        menu_permission=lambda user: (
+            user.has_perm("agreements.view_agreement")
+            and getattr(user, "role", "") != Role.DIRECTOR
+        ),
+    )
     notifications_path = section(
         "notifications/",
         "notifications",
@@ -266,6 +290,17 @@ class CunpinSite(Site):
         "term/resignation-tasks/", EndingsFlowViewset(ResignationFlow, icon="logout")
     )
     dismissal_flow_path = route("term/case-tasks/", EndingsFlowViewset(DismissalFlow, icon="gavel"))
+    # The monthly assessment (assessment.views): a township's months, the county's ranking
+    # and scoring schemes; the month flow's task links have no menu entry of their own.
+    assessment_path = section(
+        "assessment/",
+        "assessment",
+        _("Monthly assessment"),
+        "leaderboard",
+        menu_url_name="assessment:months",
+        menu_permission="assessment.view_assessmentmonth",
+    )
+    month_flow_path = route("assessment/tasks/", MonthFlowViewset(MonthFlow, icon="leaderboard"))
     # Early warnings and yellow cards (earlywarnings.urls).
     warnings_path = section(
         "warnings/",

@@ -15,6 +15,7 @@ class WorkflowsConfig(AppConfig):
             flows,  # noqa: F401
             flows_contract,  # noqa: F401
             flows_endings,  # noqa: F401
+            flows_month,  # noqa: F401
             flows_renewal,  # noqa: F401
             flows_vacancy,  # noqa: F401
         )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 if TYPE_CHECKING:
+    from assessment.models import AssessmentMonth
     from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
     from recruitment.models import Campaign
 
@@ -158,3 +159,34 @@ class DismissalProcess(Process):
     def subject(self) -> "DismissalCase":
         """The business record the process is about (``workflows.services.subject_of``)."""
         return self.case
+
+
+class MonthProcess(Process):
+    """One revision of a township's month (``workflows.flows_month.MonthFlow``): scoring,
+    publishing and settling, each by its time limit. A correction that reopens the month ends
+    this process and starts one for the new revision."""
+
+    month: "models.ForeignKey[AssessmentMonth, AssessmentMonth]" = models.ForeignKey(
+        "assessment.AssessmentMonth",
+        verbose_name=_("month"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revision: "models.PositiveSmallIntegerField[int, int]" = models.PositiveSmallIntegerField(
+        _("revision"), default=1
+    )
+
+    class Meta:
+        verbose_name = _("monthly assessment process")
+        verbose_name_plural = _("monthly assessment processes")
+        constraints = [
+            models.UniqueConstraint("month", "revision", name="month_process_unique_revision")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.month)
+
+    @property
+    def subject(self) -> "AssessmentMonth":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.month

@@ -12,8 +12,11 @@ from django.utils.translation import pgettext
 
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
+from demo.agreements import demo_agreements_load
+from demo.assessment import demo_assessment_load
 from demo.directors import demo_directors_load
 from demo.earlywarnings import demo_warnings_load
+from demo.inspections import demo_inspections_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
 from demo.term import demo_term_account, demo_term_lines, demo_term_load
@@ -37,6 +40,9 @@ def created_kind(kind: str) -> str:
         "leading-group heads": pgettext("demo records created", "leading-group heads"),
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
         "training courses": pgettext("demo records created", "training courses"),
+        "inspection days": pgettext("demo records created", "inspection days"),
+        "agreements": pgettext("demo records created", "target-responsibility agreements"),
+        "assessment months": pgettext("demo records created", "assessment months"),
         "early warnings": pgettext("demo records created", "early warnings"),
         "yellow cards": pgettext("demo records created", "yellow cards"),
     }
@@ -131,6 +137,14 @@ class Command(BaseCommand):
         # Two years of training, after the campaigns (their hires take the induction course).
         if courses := demo_training_load():
             result.created["training courses"] += courses
+        # Monthly inspections with their spot-check draws (demo.inspections).
+        if inspection_days := demo_inspections_load():
+            result.created["inspection days"] += inspection_days
+        if agreements := demo_agreements_load():
+            result.created["agreements"] += agreements
+        # The monthly assessment of two townships, Nov 2024 – Nov 2026 (demo.assessment).
+        if months := demo_assessment_load():
+            result.created["assessment months"] += months
         # Early warnings from the published months' scores, and one yellow card (issue 8).
         warned = demo_warnings_load()
         if warned.warnings:

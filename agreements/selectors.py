@@ -1,0 +1,161 @@
+"""Reading agreements: the due date, what is overdue, and a township's year.
+
+The rule (policy ``agreement_due_month`` / ``agreement_due_day``): an agreement for year Y
+must be signed by that date of Y. From the day after it, an unsigned agreement of the current
+year is overdue, and so is a director in post who has no agreement for the year at all. The
+due day itself is not overdue.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from agreements.constants import AgreementState
+from agreements.models import TargetAgreement
+from contracts.constants import IN_FORCE_STATES
+from contracts.models import Contract
+from organisation.models import County
+from policy.models import Policy
+from policy.selectors import policy_in_force_or_none
+
+
+def due_date(policy: Policy, year: int) -> datetime.date:
+    """The day by which the agreements of ``year`` are signed (the policy's validation keeps
+    the day within its month)."""
+    return datetime.date(year, policy.agreement_due_month, policy.agreement_due_day)
+
+
+def is_past_due(policy: Policy | None, year: int, today: datetime.date) -> bool:
+    return policy is not None and today > due_date(policy, year)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A director whose agreement for ``year`` is not signed after ``due_on``: the drafted
+    ``agreement``, or None when none was drafted."""
+
+    year: int
+    due_on: datetime.date
+    township: object
+    village: object
+    person: object
+    contract: Contract
+    agreement: TargetAgreement | None
+
+    @property
+    def key(self) -> str:
+        """One per director and year, for notices and warnings."""
+        return f"agreement-overdue:{self.person.pk}:{self.year}"  # type: ignore[attr-defined]
+
+
+def overdue(*, today: datetime.date, township=None, county=None) -> list[Overdue]:
+    """The unsigned agreements of ``today``'s year past the policy's date, and the directors
+    in post with no agreement for the year, in ``township``, ``county`` or everywhere; in
+    township, village and post order. Each county's rule is its policy in force today."""
+    if township is not None:
+        counties = [township.county]
+    elif county is not None:
+        counties = [county]
+    else:
+        counties = list(County.objects.all())
+    year = today.year
+    found: list[Overdue] = []
+    for place in counties:
+        policy = policy_in_force_or_none(county=place, on=today)
+        if not is_past_due(policy, year, today):
+            continue
+        due = due_date(policy, year)  # type: ignore[arg-type]
+        where = {"township": township} if township is not None else {"township__county": place}
+        agreements = {
+            a.person_id: a
+            for a in TargetAgreement.objects.filter(year=year, **where).select_related(
+                "township", "village", "person", "contract__post"
+            )
+        }
+        for agreement in agreements.values():
+            if agreement.state == AgreementState.DRAFTED:
+                found.append(
+                    Overdue(
+                        year,
+                        due,
+                        agreement.township,
+                        agreement.village,
+                        agreement.person,
+                        agreement.contract,
+                        agreement,
+                    )
+                )
+        missing = (
+            Contract.objects.filter(state__in=IN_FORCE_STATES, **where)
+            .exclude(person_id__in=list(agreements))
+            .select_related("township", "post__village", "person")
+        )
+        for contract in missing:
+            found.append(
+                Overdue(
+                    year,
+                    due,
+                    contract.township,
+                    contract.post.village,
+                    contract.person,
+                    contract,
+                    None,
+                )
+            )
+    found.sort(
+        key=lambda o: (
+            o.township.name_pinyin,  # type: ignore[attr-defined]
+            o.village.name_pinyin,  # type: ignore[attr-defined]
+            o.contract.post.number,
+            o.person.pk,  # type: ignore[attr-defined]
+        )
+    )
+    return found
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """One director in post (or with an agreement) of a township's year, for the list."""
+
+    contract: Contract | None
+    person: object
+    village: object
+    agreement: TargetAgreement | None
+    overdue: bool
+
+
+def township_year(*, township, year: int, today: datetime.date) -> list[YearRow]:
+    """Every agreement of ``township`` for ``year`` and every director in post without one,
+    by village (pinyin) and post, with whether each is overdue."""
+    policy = policy_in_force_or_none(county=township.county, on=today)
+    late = (year == today.year and is_past_due(policy, year, today)) or (
+        year < today.year and policy is not None
+    )
+    agreements = list(
+        TargetAgreement.objects.filter(township=township, year=year).select_related(
+            "person", "village", "contract__post"
+        )
+    )
+    have = {a.person_id for a in agreements}
+    rows = [
+        YearRow(a.contract, a.person, a.village, a, late and a.state == AgreementState.DRAFTED)
+        for a in agreements
+    ]
+    if year >= today.year:
+        contracts = Contract.objects.filter(
+            township=township,
+            state__in=IN_FORCE_STATES,
+            start_date__lte=datetime.date(year, 12, 31),
+        ).select_related("person", "post__village")
+        rows += [
+            YearRow(c, c.person, c.post.village, None, late)
+            for c in contracts
+            if c.person_id not in have
+        ]
+    rows.sort(
+        key=lambda r: (
+            r.village.name_pinyin,  # type: ignore[attr-defined]
+            r.contract.post.number if r.contract else 0,
+            r.person.name_pinyin,  # type: ignore[attr-defined]
+        )
+    )
+    return rows

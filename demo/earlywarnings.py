@@ -3,7 +3,8 @@
 The score rules (``earlywarnings.rules``) run over every published month of the county in
 order, as publishing each of them would have run them, so the warnings follow from the demo's
 scores (the monthly assessment's demo: 24 months of two townships); with no published month
-there is no warning. The refresher rule runs over the training demo's years that have ended.
+there is no warning. The refresher rule runs over the training demo's years that have ended,
+and the agreement rule over this year's agreements (the agreements demo's overdue one).
 Then county HR (``county_hr``) gives one yellow card to a township: one
 with a warning if there is one, else the first township. Loaded by ``manage.py load_demo``
 after the other blocks of issue 8; idempotent: the rules open nothing twice, and the yellow
@@ -20,7 +21,12 @@ from assessment.constants import COUNTED_STATES
 from assessment.models import AssessmentMonth
 from demo import data
 from earlywarnings.models import Warning, YellowCard
-from earlywarnings.rules import missed_refresher_findings, open_findings, warnings_for_month
+from earlywarnings.rules import (
+    missed_refresher_findings,
+    open_findings,
+    unsigned_agreement_findings,
+    warnings_for_month,
+)
 from earlywarnings.services import yellowcard_decide
 from organisation.models import County
 
@@ -51,6 +57,8 @@ def demo_warnings_load() -> WarningsResult:
             result.warnings += len(warnings_for_month(month=month, on=today))
         # The refresher years that have ended (the training demo's director who missed them).
         result.warnings += len(open_findings(missed_refresher_findings(today=today), on=today))
+        # This year's agreements not signed after the policy's date (the agreements demo).
+        result.warnings += len(open_findings(unsigned_agreement_findings(today=today), on=today))
         officers = User.objects.filter(role=Role.COUNTY_HR, county=county, is_active=True)
         hr = officers.filter(username=HR_ACCOUNT).first() or officers.order_by("pk").first()
         if hr is None or YellowCard.objects.filter(county=county).exists():

@@ -20,6 +20,10 @@ policy (``policy.models.Policy``) in force for the month or the day:
   at the latest when the year closes. A year in which the county held no refresher course
   counts against nobody (as the dismissal detector's provider has it); a director whose
   contract is no longer in force is not warned. The period is the year (``2025``).
+- **Unsigned agreement** (``unsigned_agreement``): the year's target-responsibility agreement
+  not signed after the policy's date (``agreement_due_month``/``agreement_due_day``, 31 March
+  by default; the due day itself is not late), read from ``agreements.selectors.overdue``: a
+  drafted agreement still unsigned, or a director in post with none. The period is the year.
 
 Each rule is a function returning ``Finding``s; ``earlywarnings.services.warning_open`` opens
 each one in its own transaction, and opens nothing for a rule and period the person already
@@ -29,8 +33,8 @@ already opened: the township closes it with its follow-up.
 
 The score rules run when a month is published (``assessment.signals.month_published``,
 connected in ``EarlyWarningsConfig.ready``) and in the daily sweep (``early_warnings``), which
-also catches up with months published while the rules could not run; the refresher rule runs
-in the daily sweep.
+also catches up with months published while the rules could not run; the refresher and
+agreement rules run in the daily sweep.
 """
 
 import datetime
@@ -41,6 +45,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from agreements.selectors import overdue
 from assessment.constants import COUNTED_STATES
 from assessment.models import AssessmentMonth, MonthlyScore
 from contracts.constants import IN_FORCE_STATES
@@ -49,6 +54,7 @@ from contracts.sweep import sweep_step
 from earlywarnings.constants import WarningRule
 from earlywarnings.models import Warning
 from earlywarnings.services import Finding, warning_open
+from policy.selectors import policy_in_force
 from training.constants import CourseKind
 from training.models import Course
 from training.selectors import compliance, policy_for_year
@@ -230,6 +236,35 @@ def missed_refresher_findings(*, today: datetime.date) -> list[Finding]:
     return findings
 
 
+def unsigned_agreement_findings(*, today: datetime.date) -> list[Finding]:
+    """The directors whose agreement of this year is not signed after the policy's date."""
+    late = overdue(today=today)
+    warned = set(
+        Warning.objects.filter(
+            rule=WarningRule.UNSIGNED_AGREEMENT, period__in={str(item.year) for item in late}
+        ).values_list("person_id", "period")
+    )
+    policies: dict[int, object] = {}
+    findings = []
+    for item in late:
+        contract = item.contract
+        if (contract.person_id, str(item.year)) in warned:
+            continue
+        county_id = contract.township.county_id
+        if county_id not in policies:
+            policies[county_id] = policy_in_force(county=contract.township.county, on=today)
+        findings.append(
+            Finding(
+                contract=contract,
+                rule=WarningRule.UNSIGNED_AGREEMENT,
+                period=str(item.year),
+                policy=policies[county_id],  # type: ignore[arg-type]
+                due_date=item.due_on,
+            )
+        )
+    return findings
+
+
 def open_findings(findings: list[Finding], *, on: datetime.date, by=None) -> list[Warning]:
     """Open each finding's warning, one transaction each; what was opened."""
     opened = []
@@ -277,4 +312,5 @@ def early_warnings(*, today: datetime.date) -> int:
     for month in recent_months(today):
         opened += len(warnings_for_month(month=month, on=today))
     opened += len(open_findings(missed_refresher_findings(today=today), on=today))
+    opened += len(open_findings(unsigned_agreement_findings(today=today), on=today))
     return opened

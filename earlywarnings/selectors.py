@@ -44,6 +44,14 @@ def rules_in_words(policy: Policy | None) -> list[tuple[str, str]]:
             )
             % {"days": policy.refresher_min_days},
         ),
+        (
+            str(WarningRule.UNSIGNED_AGREEMENT.label),
+            _(
+                "A target-responsibility agreement of the year not signed by %(month)s/%(day)s "
+                "opens a warning the day after; a director in post with no agreement counts too."
+            )
+            % {"month": policy.agreement_due_month, "day": policy.agreement_due_day},
+        ),
     ]
 
 

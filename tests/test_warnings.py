@@ -37,6 +37,13 @@ NAMES = ["王晓燕", "李春梅", "张丽", "刘芳", "陈静", "杨红"]
 
 
 @pytest.fixture
+def agreements_due_at_year_end(policy):
+    """The year's agreements are due on 31 December: none is late in a test of other rules."""
+    policy.agreement_due_month, policy.agreement_due_day = 12, 31
+    policy.save()
+
+
+@pytest.fixture
 def directors(township):
     return [active_contract(township, name=name) for name in NAMES]
 
@@ -186,6 +193,7 @@ def test_a_longer_run_is_warned_again_after_k_more_months(township, directors):
 # --- idempotence -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("agreements_due_at_year_end")
 def test_the_rules_and_the_sweep_twice_open_nothing_new(township, directors):
     months = three_months(township, directors, [["50", "90", "85", "70", "68", "66"]] * 3)
     first = early_warnings(today=TODAY)
@@ -357,6 +365,7 @@ def refresher_warnings():
     return Warning.objects.filter(rule=WarningRule.MISSED_REFRESHER)
 
 
+@pytest.mark.usefixtures("agreements_due_at_year_end")
 def test_a_director_who_missed_the_refresher_is_warned_once_the_course_has_ended(
     county, township, directors, policy
 ):
@@ -379,11 +388,13 @@ def test_a_director_who_missed_the_refresher_is_warned_once_the_course_has_ended
     assert sweep(today=TODAY)["early_warnings"] == 0
 
 
+@pytest.mark.usefixtures("agreements_due_at_year_end")
 def test_a_refresher_year_without_a_course_counts_against_nobody(county, directors):
     assert early_warnings(today=datetime.date(2027, 1, 5)) == 0
     assert not refresher_warnings().exists()
 
 
+@pytest.mark.usefixtures("agreements_due_at_year_end")
 def test_the_year_closing_judges_the_refresher_even_if_a_course_ends_after_it(
     county, directors, policy
 ):
@@ -396,3 +407,28 @@ def test_the_year_closing_judges_the_refresher_even_if_a_course_ends_after_it(
     assert list(refresher_warnings().values_list("person_id", "period")) == [
         (directors[-1].person_id, "2026")
     ]
+
+
+# --- an unsigned agreement ---------------------------------------------------------------------
+
+
+def agreement_warnings():
+    return Warning.objects.filter(rule=WarningRule.UNSIGNED_AGREEMENT)
+
+
+def test_an_agreement_unsigned_after_the_policy_date_opens_a_warning(directors, policy):
+    due = datetime.date(2026, policy.agreement_due_month, policy.agreement_due_day)
+    assert early_warnings(today=due) == 0  # the due day itself is not late
+    assert early_warnings(today=due + datetime.timedelta(days=1)) == len(directors)
+    warning = agreement_warnings().get(person_id=directors[0].person_id)
+    assert (warning.period, warning.due_date) == ("2026", due)
+    text = pdf_text(Document.objects.get(kind=WARNING_NOTICE, object_id=warning.pk))
+    assert "2026年度目标管理责任书" in text
+    assert early_warnings(today=due + datetime.timedelta(days=2)) == 0  # once a year
+
+
+def test_the_agreement_date_comes_from_the_policy(directors, policy):
+    policy.agreement_due_month, policy.agreement_due_day = 4, 30
+    policy.save()
+    assert early_warnings(today=datetime.date(2026, 4, 30)) == 0
+    assert early_warnings(today=datetime.date(2026, 5, 1)) == len(directors)

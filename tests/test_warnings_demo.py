@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_opens_warnings_from_the_published_months_and_gives_one_yellow_card():
     county = CountyFactory(name=data.COUNTY["name"])
-    PolicyFactory(county=county)
+    # The agreements are due at the year's end: this test is about the scores.
+    PolicyFactory(county=county, agreement_due_month=12, agreement_due_day=31)
     township = TownshipFactory(county=county, name="关索街道")
     UserFactory(username="county_hr", role=Role.COUNTY_HR, county=county)
     directors = [

@@ -30,6 +30,7 @@ from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
 from accounts.scoping import get_scoped_or_404, scoped
+from appraisal import views as appraisal_views
 from assessment import views as assessment_views
 from contracts.constants import (
     IN_FORCE_STATES,
@@ -248,5 +249,6 @@ def my_term(request: HttpRequest) -> HttpResponse:
             "cases": cases,
             "resignations": resignations,
             "documents": documents,
+            "appraisal_section": appraisal_views.director_section(person),
         },
     )

@@ -14,6 +14,7 @@ import contracts.paperwork
 import recruitment.paperwork
 from accounts.constants import Role
 from agreements import documents as agreement_documents
+from appraisal import documents as appraisal_documents
 from contracts import documents as contract_documents
 from contracts import endings_documents, renewal_documents, vacancy_documents
 from contracts.kinds import CONTRACT
@@ -163,6 +164,7 @@ def test_the_table_names_its_issuers_as_functions():
         training_documents,
         inspection_documents,
         agreement_documents,
+        appraisal_documents,
         warnings_documents,
     }
     for entry in all_entries():
@@ -191,6 +193,7 @@ def test_services_issue_documents_only_through_the_table():
         *(Path(settings.BASE_DIR) / "recruitment" / "services").glob("*.py"),
         Path(settings.BASE_DIR) / "contracts" / "sweep_steps.py",
         Path(settings.BASE_DIR) / "agreements" / "services.py",
+        *(Path(settings.BASE_DIR) / "appraisal" / "services").glob("*.py"),
     ]
     issuers = {entry.issue.__name__ for entry in all_entries()}
     for path in services:

@@ -1021,6 +1021,107 @@ MATRIX += [
     ),
 ]
 
+# The annual appraisal and rewards (appraisal.views, workflows.flows_appraisal) ------------------
+
+
+def appraisal_url(name: str, record: str, *extra) -> URLBuilder:
+    """``record``: "township" (with ``extra`` path values), "appraisal" or "settlement"."""
+
+    def build(world: World, side: str) -> str:
+        from tests.appraisal_support import matrix_records
+
+        records = matrix_records(world, side)
+        return reverse(name, args=[getattr(records, record).pk, *extra])
+
+    return build
+
+
+def appraisal_plain(name: str) -> URLBuilder:
+    def build(world: World, side: str) -> str:
+        from tests.appraisal_support import matrix_records
+
+        matrix_records(world, "own")
+        matrix_records(world, "foreign")
+        return reverse(name)
+
+    return build
+
+
+def appraisal_task_url(name: str) -> URLBuilder:
+    def build(world: World, side: str) -> str:
+        from tests.appraisal_support import matrix_records
+        from workflows.flows_appraisal import AppraisalFlow, SettlementFlow
+
+        flow_class = SettlementFlow if name.startswith("settlement_flow:") else AppraisalFlow
+        task = matrix_records(world, side).tasks[getattr(flow_class, name.split(":")[1])]
+        return reverse(name, args=[task.process_id, task.pk])
+
+    return build
+
+
+APPRAISAL_READER = expect(
+    admin=200, county=200, committee=SCOPED, office=403, village=SCOPED, director=403
+)
+RATER = expect(
+    admin=REDIRECT, county=403, committee=(REDIRECT, 404), office=403, village=403, director=403
+)
+CONFIRMER = expect(
+    admin=REDIRECT, county=REDIRECT, committee=403, office=403, village=403, director=403
+)
+SETTLER = expect(
+    admin=REDIRECT,
+    county=REDIRECT,
+    committee=(REDIRECT, 404),
+    office=403,
+    village=403,
+    director=403,
+)
+APPRAISAL_LINK = expect(
+    admin=REDIRECT,
+    county=REDIRECT,
+    committee=(REDIRECT, 404),
+    office=403,
+    village=(REDIRECT, 404),
+    director=403,
+)
+MATRIX += [
+    Row(
+        "appraisal:index",
+        appraisal_plain("appraisal:index"),
+        expect(admin=200, county=200, committee=200, office=403, village=200, director=REDIRECT),
+    ),
+    Row(
+        "appraisal:township_year",
+        appraisal_url("appraisal:township_year", "township", 2025),
+        APPRAISAL_READER,
+    ),
+    Row("appraisal:open", appraisal_url("appraisal:open", "township"), RATER, method="post"),
+    Row("appraisal:rate", appraisal_url("appraisal:rate", "appraisal"), RATER, method="post"),
+    Row(
+        "appraisal:confirm",
+        appraisal_url("appraisal:confirm", "appraisal"),
+        CONFIRMER,
+        method="post",
+    ),
+    Row(
+        "appraisal:propose",
+        appraisal_url("appraisal:propose", "township", 2025),
+        SETTLER,
+        method="post",
+    ),
+    Row(
+        "appraisal:settle", appraisal_url("appraisal:settle", "settlement"), SETTLER, method="post"
+    ),
+    *[
+        Row(name, appraisal_task_url(name), APPRAISAL_LINK)
+        for name in (
+            "appraisal_flow:rate:index",
+            "appraisal_flow:confirm:index",
+            "settlement_flow:settle:index",
+        )
+    ],
+]
+
 
 # Early warnings and yellow cards (warnings/): every role reads the warnings it sees (a
 # director their own, a village its director's); county HR and the township committee read

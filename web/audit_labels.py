@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import STATUS
 
 from accounts.backends import COUNTY_HR_PERMISSION, HEAD_PREFIX, TOWNSHIP_OFFICE_PERMISSION
+from appraisal.models import AnnualAppraisal, RewardSettlement
 from assessment.models import AssessmentMonth
 from audit.display import AuditValue, Ref, register
 from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
 from recruitment.models import Campaign
 from workflows.flows import CampaignFlow
+from workflows.flows_appraisal import AppraisalFlow, SettlementFlow
 from workflows.flows_contract import ContractFlow
 from workflows.flows_endings import DismissalFlow, ResignationFlow
 from workflows.flows_month import MonthFlow
@@ -59,6 +61,8 @@ FLOWS_BY_SUBJECT = [
     (RenewalReview, RenewalFlow),
     (DismissalCase, DismissalFlow),
     (AssessmentMonth, MonthFlow),
+    (AnnualAppraisal, AppraisalFlow),
+    (RewardSettlement, SettlementFlow),
 ]
 
 

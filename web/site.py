@@ -25,10 +25,12 @@ from viewflow.urls.base import Route
 
 from accounts.constants import Role
 from workflows.flows import CampaignFlow
+from workflows.flows_appraisal import AppraisalFlow, SettlementFlow
 from workflows.flows_contract import ContractFlow
 from workflows.flows_endings import DismissalFlow, ResignationFlow
 from workflows.flows_month import MonthFlow
 from workflows.viewsets import CampaignFlowViewset
+from workflows.viewsets_appraisal import AppraisalFlowViewset
 from workflows.viewsets_contract import ContractFlowViewset
 from workflows.viewsets_endings import EndingsFlowViewset
 from workflows.viewsets_month import MonthFlowViewset
@@ -258,6 +260,27 @@ class CunpinSite(Site):
             user.has_perm("agreements.view_agreement")
             and getattr(user, "role", "") != Role.DIRECTOR
         ),
+    )
+    # The annual appraisal and its rewards (appraisal.views).
+    appraisal_path = section(
+        "appraisal/",
+        "appraisal",
+        _("Annual appraisal"),
+        "military_tech",
+        menu_url_name="appraisal:index",
+        menu_permission=lambda user: (
+            user.has_perm("appraisal.view_annualappraisal")
+            and getattr(user, "role", "") != Role.DIRECTOR
+        ),
+    )
+    # Their flows' task links (workflows.flows_appraisal): no menu entry of their own.
+    appraisal_flow_path = route(
+        "appraisal/tasks/",
+        AppraisalFlowViewset(AppraisalFlow, icon="military_tech", app_name="appraisal_flow"),
+    )
+    settlement_flow_path = route(
+        "appraisal/settlement-tasks/",
+        AppraisalFlowViewset(SettlementFlow, icon="payments", app_name="settlement_flow"),
     )
     notifications_path = section(
         "notifications/",

@@ -13,6 +13,7 @@ class WorkflowsConfig(AppConfig):
         # when imported; import them before migrate or the timer command needs them.
         from workflows import (
             flows,  # noqa: F401
+            flows_appraisal,  # noqa: F401
             flows_contract,  # noqa: F401
             flows_endings,  # noqa: F401
             flows_month,  # noqa: F401

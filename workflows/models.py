@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 if TYPE_CHECKING:
+    from appraisal.models import AnnualAppraisal, RewardSettlement
     from assessment.models import AssessmentMonth
     from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
     from recruitment.models import Campaign
@@ -190,3 +191,51 @@ class MonthProcess(Process):
     def subject(self) -> "AssessmentMonth":
         """The business record the process is about (``workflows.services.subject_of``)."""
         return self.month
+
+
+class AppraisalProcess(Process):
+    """A director's annual appraisal: rated by the township, confirmed by the county
+    (``workflows.flows_appraisal.AppraisalFlow``)."""
+
+    appraisal: "models.OneToOneField[AnnualAppraisal, AnnualAppraisal]" = models.OneToOneField(
+        "appraisal.AnnualAppraisal",
+        verbose_name=_("annual appraisal"),
+        on_delete=models.PROTECT,
+        related_name="workflow_process",
+    )
+
+    class Meta:
+        verbose_name = _("annual appraisal process")
+        verbose_name_plural = _("annual appraisal processes")
+
+    def __str__(self) -> str:
+        return str(self.appraisal)
+
+    @property
+    def subject(self) -> "AnnualAppraisal":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.appraisal
+
+
+class SettlementProcess(Process):
+    """A township's reward settlement list of a year, settled by its due date
+    (``workflows.flows_appraisal.SettlementFlow``)."""
+
+    settlement: "models.OneToOneField[RewardSettlement, RewardSettlement]" = models.OneToOneField(
+        "appraisal.RewardSettlement",
+        verbose_name=_("reward settlement"),
+        on_delete=models.PROTECT,
+        related_name="workflow_process",
+    )
+
+    class Meta:
+        verbose_name = _("reward settlement process")
+        verbose_name_plural = _("reward settlement processes")
+
+    def __str__(self) -> str:
+        return str(self.settlement)
+
+    @property
+    def subject(self) -> "RewardSettlement":
+        """The business record the process is about (``workflows.services.subject_of``)."""
+        return self.settlement

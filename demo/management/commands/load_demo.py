@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
 from demo.agreements import demo_agreements_load
+from demo.appraisal import demo_appraisal_lines, demo_appraisal_load
 from demo.assessment import demo_assessment_load
 from demo.directors import demo_directors_load
 from demo.earlywarnings import demo_warnings_load
@@ -145,6 +146,8 @@ class Command(BaseCommand):
         # The monthly assessment of two townships, Nov 2024 – Nov 2026 (demo.assessment).
         if months := demo_assessment_load():
             result.created["assessment months"] += months
+        # The annual appraisal and rewards, from the monthly scores published above.
+        appraisal = demo_appraisal_load()
         # Early warnings from the published months' scores, and one yellow card (issue 8).
         warned = demo_warnings_load()
         if warned.warnings:
@@ -160,6 +163,7 @@ class Command(BaseCommand):
         self.print_accounts(result)
         self.print_term()
         self.print_campaigns()
+        self.print_appraisal(appraisal)
 
     def print_summary(self, result: DemoResult, elapsed: float) -> None:
         county = County.objects.get(name=data.COUNTY["name"])
@@ -269,3 +273,22 @@ class Command(BaseCommand):
                 ],
             )
         )
+
+    def print_appraisal(self, loaded) -> None:
+        lines = demo_appraisal_lines()
+        if not lines:
+            return
+        self.stdout.write("")
+        self.stdout.write(_("Annual appraisal and rewards (settled):"))
+        for line in lines:
+            self.stdout.write(f"  {line}")
+        if loaded.long_service:
+            self.stdout.write(
+                _(
+                    "  Long-service reward: %(name)s (earlier contract and two earlier "
+                    "appraisals entered from paper records)."
+                )
+                % {"name": loaded.long_service}
+            )
+        for reason in loaded.skipped:
+            self.stdout.write(self.style.WARNING(reason))

@@ -15,9 +15,11 @@ import recruitment.paperwork
 from accounts.constants import Role
 from agreements import documents as agreement_documents
 from appraisal import documents as appraisal_documents
+from assessment import documents as assessment_documents
 from contracts import documents as contract_documents
 from contracts import endings_documents, renewal_documents, vacancy_documents
 from contracts.kinds import CONTRACT
+from earlywarnings import documents as warnings_documents
 from inspections import documents as inspection_documents
 from organisation.kinds import VILLAGE_POST_REGISTER
 from paperwork import checks, kinds, table
@@ -164,6 +166,8 @@ def test_the_table_names_its_issuers_as_functions():
         inspection_documents,
         agreement_documents,
         appraisal_documents,
+        warnings_documents,
+        assessment_documents,
     }
     for entry in all_entries():
         assert inspect.isfunction(entry.issue)
@@ -192,6 +196,10 @@ def test_services_issue_documents_only_through_the_table():
         Path(settings.BASE_DIR) / "contracts" / "sweep_steps.py",
         Path(settings.BASE_DIR) / "agreements" / "services.py",
         *(Path(settings.BASE_DIR) / "appraisal" / "services").glob("*.py"),
+        *(Path(settings.BASE_DIR) / "assessment" / "services").glob("*.py"),
+        Path(settings.BASE_DIR) / "training" / "services.py",
+        Path(settings.BASE_DIR) / "inspections" / "services.py",
+        Path(settings.BASE_DIR) / "earlywarnings" / "services.py",
     ]
     issuers = {entry.issue.__name__ for entry in all_entries()}
     for path in services:

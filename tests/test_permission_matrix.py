@@ -1170,6 +1170,55 @@ MATRIX += [
     ),
 ]
 
+
+# Early warnings and yellow cards (warnings/): every role reads the warnings it sees (a
+# director their own, a village its director's); county HR and the township committee read
+# the yellow cards, county HR decides them.
+def warnings_url(name: str, record: str) -> URLBuilder:
+    from tests.warnings_support import warnings_records
+
+    return lambda world, side: reverse(
+        name, args=[getattr(warnings_records(world, side), record).pk]
+    )
+
+
+def warnings_plain(name: str) -> URLBuilder:
+    from tests.warnings_support import warnings_records
+
+    def build(world: World, side: str) -> str:
+        warnings_records(world, "own")
+        warnings_records(world, "foreign")
+        return reverse(name)
+
+    return build
+
+
+MATRIX += [
+    Row("earlywarnings:list", warnings_plain("earlywarnings:list"), everyone(200)),
+    Row(
+        "earlywarnings:detail",
+        warnings_url("earlywarnings:detail", "warning"),
+        expect(
+            admin=200, county=200, committee=SCOPED, office=SCOPED, village=SCOPED, director=SCOPED
+        ),
+    ),
+    Row(
+        "earlywarnings:yellowcard_list",
+        warnings_plain("earlywarnings:yellowcard_list"),
+        expect(admin=200, county=200, committee=200, office=403, village=403, director=403),
+    ),
+    Row(
+        "earlywarnings:yellowcard_detail",
+        warnings_url("earlywarnings:yellowcard_detail", "yellowcard"),
+        expect(admin=200, county=200, committee=SCOPED, office=403, village=403, director=403),
+    ),
+    Row(
+        "earlywarnings:yellowcard_new",
+        warnings_plain("earlywarnings:yellowcard_new"),
+        expect(admin=200, county=200, committee=403, office=403, village=403, director=403),
+    ),
+]
+
 ROWS = {row.name: row for row in MATRIX}
 
 

@@ -252,13 +252,14 @@ def grow(world, *, townships: int) -> None:
         # query on every staff page). The term's work (web.term) adds my term tasks, the term
         # tasks I may take, (county HR) the overdue ones handed to the county, and one count
         # per list the user may open: contracts ending, vacancies (open and overdue, which
-        # replaces the county's own count), open cases, resignations waiting; their time
+        # replaces the county's own count), open cases, resignations waiting, early warnings
+        # still to be dealt with (earlywarnings); their time
         # limits are one more query once there are tasks (tests/test_ui_term_dashboard.py);
         # the township office holds no term task: its figures only
-        (Role.ADMINISTRATOR, 19),
-        (Role.COUNTY_HR, 21),
-        (Role.TOWNSHIP_COMMITTEE, 19),
-        (Role.TOWNSHIP_OFFICE, 14),
+        (Role.ADMINISTRATOR, 20),
+        (Role.COUNTY_HR, 22),
+        (Role.TOWNSHIP_COMMITTEE, 20),
+        (Role.TOWNSHIP_OFFICE, 15),
         (Role.VILLAGE_COMMITTEE, 7),
         (Role.DIRECTOR, 8),
     ],

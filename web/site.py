@@ -324,6 +324,15 @@ class CunpinSite(Site):
         menu_permission="assessment.view_assessmentmonth",
     )
     month_flow_path = route("assessment/tasks/", MonthFlowViewset(MonthFlow, icon="leaderboard"))
+    # Early warnings and yellow cards (earlywarnings.urls).
+    warnings_path = section(
+        "warnings/",
+        "earlywarnings",
+        _("Early warnings"),
+        "warning",
+        menu_url_name="earlywarnings:list",
+        menu_permission="earlywarnings.view_warning",
+    )
     policy_path = section(
         "policy/", "policy", _("Policy"), "gavel", menu_permission="policy.view_policy"
     )

@@ -28,6 +28,7 @@ from contracts.constants import (
     ResignationState,
 )
 from contracts.models import Contract, DismissalCase, Resignation, Vacancy
+from earlywarnings.selectors import open_warnings_count
 from workflows.deadlines import TIME_LIMIT_STATUSES, is_overdue, last_day
 from workflows.flows_contract import ContractFlow
 from workflows.flows_endings import DismissalFlow, ResignationFlow
@@ -85,6 +86,7 @@ class TermFigures:
     vacancies_overdue: int | None = None
     cases_open: int | None = None
     resignations_waiting: int | None = None
+    warnings_open: int | None = None  # early warnings open or acknowledged (earlywarnings)
 
 
 @dataclass
@@ -197,6 +199,7 @@ def term_figures(user) -> TermFigures:
         figures.resignations_waiting = (
             scoped(Resignation.objects.all(), user).filter(state=ResignationState.REQUESTED).count()
         )
+    figures.warnings_open = open_warnings_count(user)
     return figures
 
 

@@ -16,6 +16,7 @@ from demo.agreements import demo_agreements_load
 from demo.appraisal import demo_appraisal_lines, demo_appraisal_load
 from demo.assessment import demo_assessment_load
 from demo.directors import demo_directors_load
+from demo.earlywarnings import demo_warnings_load
 from demo.inspections import demo_inspections_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
@@ -43,6 +44,8 @@ def created_kind(kind: str) -> str:
         "inspection days": pgettext("demo records created", "inspection days"),
         "agreements": pgettext("demo records created", "target-responsibility agreements"),
         "assessment months": pgettext("demo records created", "assessment months"),
+        "early warnings": pgettext("demo records created", "early warnings"),
+        "yellow cards": pgettext("demo records created", "yellow cards"),
     }
     return labels.get(kind, kind)
 
@@ -145,6 +148,12 @@ class Command(BaseCommand):
             result.created["assessment months"] += months
         # The annual appraisal and rewards, from the monthly scores published above.
         appraisal = demo_appraisal_load()
+        # Early warnings from the published months' scores, and one yellow card (issue 8).
+        warned = demo_warnings_load()
+        if warned.warnings:
+            result.created["early warnings"] += warned.warnings
+        if warned.yellow_cards:
+            result.created["yellow cards"] += warned.yellow_cards
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:

@@ -4,7 +4,8 @@ settled; November 2026 is open for scoring with no scores yet. County HR's scori
 for 2024, 2025 and 2026 come first.
 
 The seated directors of the two townships are given the contract the county would have
-imported for them (in force from 1 November 2024, the start of the demo's history), then each
+imported for them (in force from 1 November 2024, the start of the demo's history) first,
+by ``demo_assessment_seat`` before the training and agreements that concern them; then each
 month is run through the services as the township's office and committee would, on a day
 early in the following month (``time_machine``), so every record and document carries a
 plausible date. Scores are drawn from a fixed seed: each director has a steady level and
@@ -131,6 +132,25 @@ def _points(scheme, rng: random.Random, level: float) -> dict[str, str]:
     return points
 
 
+def demo_assessment_seat() -> int:
+    """Give the seated directors of the two townships their contracts (in force from the
+    start of the demo's history), before the training, agreements and months that concern
+    them; the number of contracts created."""
+    county_hr = User.objects.filter(username="county_hr").select_related("county").first()
+    if county_hr is None or county_hr.county is None:
+        return 0
+    townships = Township.objects.filter(
+        county=county_hr.county, name__in=[name for name, _slug in TOWNSHIPS]
+    )
+    start = datetime.date(*FIRST, 1)
+    seated = datetime.datetime(2024, 10, 30, 2, tzinfo=datetime.UTC)
+    created = 0
+    with time_machine.travel(seated), transaction.atomic():
+        for township in townships:
+            created += _seat_contracts(township, start, county_hr)
+    return created
+
+
 def demo_assessment_load() -> int:
     """Load the demo's schemes and months; the number of months created (0 when they are
     there already or the county lacks what they need)."""
@@ -162,11 +182,6 @@ def demo_assessment_load() -> int:
                     note="质量与水平并重、日常与年终并举、定性与定量并用、加分与减分并算。",
                     by=county_hr,
                 )
-        start = datetime.date(*FIRST, 1)
-        seated = datetime.datetime(2024, 10, 30, 2, tzinfo=datetime.UTC)
-        with time_machine.travel(seated), transaction.atomic():
-            for township, _office, _committee in townships:
-                _seat_contracts(township, start, county_hr)
         levels: dict[int, float] = {}
         for year, month in _months():
             for township, office, committee in townships:

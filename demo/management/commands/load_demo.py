@@ -14,7 +14,7 @@ from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
 from demo.agreements import demo_agreements_load
 from demo.appraisal import demo_appraisal_lines, demo_appraisal_load
-from demo.assessment import demo_assessment_load
+from demo.assessment import demo_assessment_load, demo_assessment_seat
 from demo.directors import demo_directors_load
 from demo.earlywarnings import demo_warnings_load
 from demo.inspections import demo_inspections_load
@@ -40,6 +40,9 @@ def created_kind(kind: str) -> str:
         "users": pgettext("demo records created", "users"),
         "leading-group heads": pgettext("demo records created", "leading-group heads"),
         "recruitment campaigns": pgettext("demo records created", "recruitment campaigns"),
+        "contracts of seated directors": pgettext(
+            "demo records created", "contracts of seated directors"
+        ),
         "training courses": pgettext("demo records created", "training courses"),
         "inspection days": pgettext("demo records created", "inspection days"),
         "agreements": pgettext("demo records created", "target-responsibility agreements"),
@@ -135,6 +138,10 @@ class Command(BaseCommand):
         campaigns = demo_campaigns_load()
         if campaigns.created:
             result.created["recruitment campaigns"] += len(campaigns.created)
+        # The seated directors of the two townships the demo scores get their contracts
+        # before the training, agreements and months that concern them.
+        if seated := demo_assessment_seat():
+            result.created["contracts of seated directors"] += seated
         # Two years of training, after the campaigns (their hires take the induction course).
         if courses := demo_training_load():
             result.created["training courses"] += courses

@@ -167,6 +167,7 @@ class AssessmentMonth(ConcurrentTransitionMixin, models.Model):
     transition_labels = {
         "open": _("Open the month"),
         "finish_scoring": _("Finish scoring"),
+        "resume_scoring": _("Resume scoring"),
         "publish": _("Publish the monthly bulletin"),
         "settle": _("Settle the month's pay"),
         "reopen": _("Reopen the month for a correction"),

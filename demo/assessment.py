@@ -21,10 +21,12 @@ from decimal import Decimal
 
 import time_machine
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import translation
 
 from accounts.models import User
+from accounts.services import user_create
 from assessment.models import AssessmentMonth
 from assessment.services import (
     month_finish_scoring,
@@ -37,6 +39,8 @@ from assessment.services import (
 from contracts.constants import IN_FORCE_STATES, ContractOrigin, ContractState, InductionSource
 from contracts.models import Contract
 from contracts.services.drafting import contract_end_date
+from demo import data
+from demo.services import REASON, _email
 from organisation.constants import PostStatus
 from organisation.models import Post, Township
 from policy.selectors import policy_in_force
@@ -132,10 +136,51 @@ def _points(scheme, rng: random.Random, level: float) -> dict[str, str]:
     return points
 
 
+def _scored_director_account(county) -> User | None:
+    """The account of a scored director (``data.SCORED_DIRECTOR_ACCOUNT``): made once, with
+    the password the demo prints."""
+    account = data.SCORED_DIRECTOR_ACCOUNT
+    user = User.objects.filter(username=account.username).first()
+    if user is not None:
+        return user
+    contract = (
+        Contract.objects.filter(
+            township__county=county,
+            township__name=account.township,
+            post__village__name=account.village,
+            person__name=account.person,
+            state__in=IN_FORCE_STATES,
+        )
+        .select_related("township", "post__village", "person")
+        .first()
+    )
+    if contract is None:
+        return None
+    user = User(
+        username=account.username,
+        email=_email(account),
+        first_name=account.first_name,
+        last_name=account.last_name,
+        role=account.role,
+        county=county,
+        township=contract.township,
+        village=contract.post.village,
+        person=contract.person,
+        password=make_password(account.password),
+    )
+    user_create(user=user, by=None, reason=REASON)
+    return user
+
+
+def demo_scored_director_account() -> User | None:
+    """The scored director's account, if the demo made it."""
+    return User.objects.filter(username=data.SCORED_DIRECTOR_ACCOUNT.username).first()
+
+
 def demo_assessment_seat() -> int:
     """Give the seated directors of the two townships their contracts (in force from the
     start of the demo's history), before the training, agreements and months that concern
-    them; the number of contracts created."""
+    them, and one of them his account; the number of contracts created."""
     county_hr = User.objects.filter(username="county_hr").select_related("county").first()
     if county_hr is None or county_hr.county is None:
         return 0
@@ -148,6 +193,7 @@ def demo_assessment_seat() -> int:
     with time_machine.travel(seated), transaction.atomic():
         for township in townships:
             created += _seat_contracts(township, start, county_hr)
+    _scored_director_account(county_hr.county)
     return created
 
 

@@ -281,3 +281,16 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
 TERM_DIRECTOR_ACCOUNT = DemoAccount(
     "director_wu", "Cunpin-2026-wu", Role.DIRECTOR, "吴", "秀芬", "上关镇", "上关村", "吴秀芬"
 )
+
+# A director of a township the demo scores every month (``demo.assessment``): reads his slips,
+# appraisals and rewards (the long-service reward) on 我的聘期. Created with his contract.
+SCORED_DIRECTOR_ACCOUNT = DemoAccount(
+    "director_chen",
+    "Cunpin-2026-chen",
+    Role.DIRECTOR,
+    "陈",
+    "永福",
+    "龙潭街道",
+    "大龙滩村",
+    "陈永福",
+)

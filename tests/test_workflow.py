@@ -160,7 +160,8 @@ def test_the_backend_grants_township_and_county_task_permissions(world):
         f"workflows.township_head@{world.own.pk}",
     }
     assert scoped_permissions(world.member) == {f"workflows.township_committee@{world.own.pk}"}
-    assert scoped_permissions(world.office) == set()
+    # The office works the monthly assessment's scoring task of its own township.
+    assert scoped_permissions(world.office) == {f"workflows.township_office@{world.own.pk}"}
     assert scoped_permissions(world.hr) == {f"workflows.county_hr@{world.county.pk}"}
     assert world.member.has_perm(f"workflows.township_committee@{world.own.pk}")
     assert not world.member.has_perm(f"workflows.township_committee@{world.foreign.pk}")

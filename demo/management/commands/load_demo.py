@@ -14,7 +14,11 @@ from accounts.constants import ROLE_SCOPE, Scope
 from demo import data
 from demo.agreements import demo_agreements_load
 from demo.appraisal import demo_appraisal_lines, demo_appraisal_load
-from demo.assessment import demo_assessment_load, demo_assessment_seat
+from demo.assessment import (
+    demo_assessment_load,
+    demo_assessment_seat,
+    demo_scored_director_account,
+)
 from demo.directors import demo_directors_load
 from demo.earlywarnings import demo_warnings_load
 from demo.inspections import demo_inspections_load
@@ -142,6 +146,8 @@ class Command(BaseCommand):
         # before the training, agreements and months that concern them.
         if seated := demo_assessment_seat():
             result.created["contracts of seated directors"] += seated
+        if scored_director := demo_scored_director_account():
+            result.accounts.append((data.SCORED_DIRECTOR_ACCOUNT, scored_director))
         # Two years of training, after the campaigns (their hires take the induction course).
         if courses := demo_training_load():
             result.created["training courses"] += courses

@@ -549,6 +549,46 @@ class TestDemoCampaigns(TestCase):
         assert "伍德明" in in_post.values()
         assert "training courses" in self.out.getvalue()
 
+    # The year: agreements, months, appraisal, rewards, warnings (issue 8) -------------------
+
+    def test_the_year_in_the_demo(self):
+        from agreements.selectors import overdue
+        from appraisal.constants import AppraisalState, RewardKind
+        from appraisal.models import AnnualAppraisal, Reward, RewardSettlement
+        from assessment.constants import MonthState
+        from assessment.models import AssessmentMonth, MonthlyScore
+        from earlywarnings.models import Warning, YellowCard
+
+        this, last = self.today.year, self.today.year - 1
+        # 24 months of two townships published and settled with their slips; this month open.
+        for name in ("永宁镇", "龙潭街道"):
+            months = AssessmentMonth.objects.filter(township__name=name)
+            assert months.filter(state=MonthState.SETTLED).count() == 24
+            current = months.get(year=this, month=self.today.month)
+            assert (
+                current.state == MonthState.OPEN and not current.scores.exclude(total=None).exists()
+            )
+        scores = MonthlyScore.objects.filter(month__state=MonthState.SETTLED)
+        slips = Document.objects.filter(kind="monthly_pay_slip", superseded_by__isnull=True)
+        assert scores.count() == slips.count() > 0
+        # Agreements: all signed but one, overdue.
+        [late] = overdue(today=self.today, county=County.objects.get())
+        assert late.person.name == "罗志刚"
+        # Appraisals of two years; 永宁镇's last year waits for county HR to confirm.
+        confirmed = AnnualAppraisal.objects.filter(state=AppraisalState.CONFIRMED)
+        assert set(confirmed.values_list("year", flat=True)) == {last - 1, last}
+        waiting = AnnualAppraisal.objects.filter(township__name="永宁镇", year=last)
+        assert waiting.exists() and not waiting.filter(state=AppraisalState.CONFIRMED).exists()
+        assert not RewardSettlement.objects.filter(township__name="永宁镇", year=last).exists()
+        assert RewardSettlement.objects.filter(township__name="龙潭街道", year=last).exists()
+        # One long-service reward, to the director whose account the demo prints.
+        [reward] = Reward.objects.filter(kind=RewardKind.LONG_SERVICE)
+        assert reward.person.name == "陈永福"
+        assert User.objects.get(username="director_chen").person == reward.person
+        # Warnings from the published months, one yellow card.
+        assert Warning.objects.exists()
+        assert YellowCard.objects.count() == 1
+
     # The command ---------------------------------------------------------------------------
 
     def test_command_prints_summary_accounts_and_campaigns(self):

@@ -10,24 +10,13 @@ the director. An agreement unsigned after the policy's date is overdue
 (``agreements.selectors.overdue``).
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from agreements.constants import AgreementState
+from core.fields import user_field
 from core.scoping import ScopePaths
-
-
-def user_field(verbose_name) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
 
 class AgreementTemplate(models.Model):

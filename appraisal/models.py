@@ -9,25 +9,14 @@ and the pension contribution per full year of service; seed 003 settles rewards 
 no later than February of the next year (``Policy.settlement_deadline_month``).
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from appraisal.constants import AppraisalState, RewardKind, SettlementState
+from core.fields import user_field
 from core.scoping import ScopePaths
 from policy.constants import Grade
-
-
-def user_field(verbose_name) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
 
 def money(verbose_name, **kwargs) -> models.DecimalField:

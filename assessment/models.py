@@ -7,24 +7,13 @@ rounded half-up, the rank in the township and the pay after the policy's deducti
 publishes the bulletin and settles the pay. A correction reopens the month with a reason.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from assessment.constants import ItemBasis, ItemKind, ItemNature, MonthState
+from core.fields import user_field
 from core.scoping import ScopePaths
-
-
-def user_field(verbose_name) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
 
 class ScoringScheme(models.Model):

@@ -25,19 +25,8 @@ from contracts.constants import (
     VacancyCause,
     VacancyState,
 )
+from core.fields import user_field
 from core.scoping import ScopePaths
-
-
-def user_field(verbose_name) -> models.ForeignKey:
-    """Who recorded a step, empty until it is taken (or when the system took it)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
 
 class Contract(ConcurrentTransitionMixin, models.Model):

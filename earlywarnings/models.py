@@ -7,27 +7,15 @@ unsigned agreement) and issues a warning notice. A ``YellowCard`` is the county'
 about a township or a director, with its reason.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.fields import user_field
 from core.scoping import ScopePaths
 from earlywarnings.constants import WarningRule, WarningState
-
-
-def user_field(verbose_name) -> models.ForeignKey:
-    """Who recorded a step, empty until it is taken (or when the system took it)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
 
 def month_label(year: int, month: int) -> str:

@@ -21,20 +21,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.fields import user_field
 from core.scoping import ScopePaths
 from inspections.constants import DRAW_ALGORITHM, DayState
-
-
-def user_field(verbose_name, *, null: bool = True) -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.PROTECT,
-        null=null,
-        blank=null,
-        related_name="+",
-    )
-
 
 DAY_SCOPE = ScopePaths(county="township__county", township="township")
 

@@ -23,12 +23,15 @@ half of it rendering the 300-odd documents.
 """
 
 import datetime
+import io
+import re
 import zoneinfo
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from pypdf import PdfReader
 
 from accounts.constants import Role
 from agreements.constants import AgreementState
@@ -42,6 +45,7 @@ from appraisal.services.appraisals import appraisal_confirm, appraisal_rate, app
 from appraisal.services.rewards import reward_grant, settlement_propose, settlement_settle
 from assessment.constants import MonthState
 from assessment.kinds import MONTHLY_BULLETIN, PAY_SLIP
+from assessment.models import MonthlyScore
 from assessment.services import (
     month_finish_scoring,
     month_open,
@@ -345,6 +349,20 @@ def month_cycle(t: Township, year: int, month: int) -> None:
         assert current(PAY_SLIP, score).transition == "publish"
 
 
+def pdf_text(document) -> str:
+    with document.file.open("rb") as f:
+        pages = PdfReader(io.BytesIO(f.read())).pages
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in pages))
+
+
+def slip_says(t: Township, year: int, month: int, name: str, *phrases: str) -> None:
+    """The printed slip says what the score row holds."""
+    score = MonthlyScore.objects.get(month__year=year, month__month=month, person=t.person(name))
+    text = pdf_text(current(PAY_SLIP, score))
+    for phrase in phrases:
+        assert phrase in text, (phrase, text)
+
+
 def appraise(t: Township, year: int) -> None:
     """In January the committee opens and rates the year's appraisals and county HR
     confirms them; 王晓燕's annual score is checked against the hand computation."""
@@ -479,6 +497,10 @@ def test_a_three_year_term_from_hire_to_renewal(county, township, hr):
                 sweep_on(D(2029, 10, 2))
                 renew(t)
             month_cycle(t, year, month)
+            if (year, month) == (2027, 2):
+                # 79.995 is printed as the rounded total, tied second, with 5 % deducted.
+                slip_says(t, 2027, 2, MISSER, "本月得分：80.00分", "排第2名", "应发报酬1615元")
+                slip_says(t, 2027, 2, "陈静", "本月得分：79.99分", "排第4名", "应发报酬1530元")
             if (year, month) == (2029, 3):
                 hear_and_close(t)
 

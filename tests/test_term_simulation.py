@@ -329,6 +329,8 @@ def month_cycle(t: Township, year: int, month: int) -> None:
         record = month_open(township=t.township, year=year, month=month, by=t.office)
         scores = {s.person.name: s for s in record.scores.select_related("person")}
         assert set(scores) == set(DIRECTORS)  # 伍德明 too, while his case is open
+        # Each month is scored on the term's contract, even once the renewal is in force.
+        assert {s.contract_id for s in scores.values()} == {c.pk for c in t.contracts.values()}
         rows = {
             score.pk: (split_points(record.scheme, pattern[name][0]), "")
             for name, score in scores.items()
@@ -496,6 +498,8 @@ def test_a_three_year_term_from_hire_to_renewal(county, township, hr):
                 assert not RenewalReview.objects.exists()
                 sweep_on(D(2029, 10, 2))
                 renew(t)
+            if (year, month) == (2029, 12):
+                sign_renewal(t)
             month_cycle(t, year, month)
             if (year, month) == (2027, 2):
                 # 79.995 is printed as the rounded total, tied second, with 5 % deducted.
@@ -510,7 +514,6 @@ def test_a_three_year_term_from_hire_to_renewal(county, township, hr):
         assert rows[t.person(MISSER).pk].refresher_met is (year == 2029)
         assert rows[t.person(MISSER).pk].township_sessions == 4
 
-    sign_renewal(t)
     appraise(t, 2029)
     settle_rewards(t, 2029)
     assert AnnualAppraisal.objects.filter(township=township).count() == 12
@@ -559,16 +562,17 @@ def renew(t: Township) -> None:
 
 
 def sign_renewal(t: Township) -> None:
-    """The renewal contract is signed and filed after December's month (no induction again):
-    it comes into force and the old contract ends as renewed on its end date."""
+    """The renewal contract is signed and filed in December, before the term ends (no
+    induction again): it comes into force and the old contract ends as renewed on its end
+    date."""
     review = RenewalReview.objects.get(contract=t.contracts[HIRED])
     new = review.new_contract
-    with at(D(2029, 12, 28)):
+    with at(D(2029, 12, 18)):
         new = contract_sign(
             contract=new,
             signatory="李强",
-            township_on=D(2029, 12, 28),
-            director_on=D(2029, 12, 28),
+            township_on=D(2029, 12, 18),
+            director_on=D(2029, 12, 18),
             by=t.committee,
         )
         new = contract_file(contract=new, by=t.hr)

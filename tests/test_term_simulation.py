@@ -15,10 +15,11 @@ with the county; induction recorded from a county induction course), then three 
   dismissal case against 伍德明 (two years without a refresher), who stays in post and is
   scored until the committee decides; 90 days before the term ends it opens the renewal
   reviews, which show the term's appraisal grades and training compliance, and the committee
-  renews 王晓燕, whose renewal contract is signed and filed.
+  renews 王晓燕, whose renewal contract is signed and filed in December (December is still
+  scored on the term's contract).
 
 Each step's document is checked as the current one of its kind for its subject. Everything runs
-through the services with the PDF renderer in place: about 90 s on SQLite, more than
+through the services with the PDF renderer in place: 90–110 s on SQLite or PostgreSQL, over
 half of it rendering the 300-odd documents.
 """
 
@@ -153,7 +154,7 @@ def at(day: datetime.date, hour: int = 10):
 
 class Township:
     """The township's people: the county HR officer, the committee member, the office staff
-    and the directors' contracts by name (the latest contract of each)."""
+    and the directors' contracts of the term, by name."""
 
     def __init__(self, county, township, hr) -> None:
         self.county = county

@@ -109,6 +109,24 @@ def test_open_creates_a_score_per_director_in_force(world):
         month_open(township=world, year=2026, month=9, by=committee_member(world))
 
 
+def test_a_contract_in_force_before_its_term_is_scored_from_its_first_month(world):
+    """The services put a contract in force when it is filed and inducted (a renewal: signed
+    and filed), which may be before its term starts; its director is not scored, nor paid,
+    for the month before."""
+    from contracts.models import Contract
+    from tests.builders import contract_in_force
+
+    early = contract_in_force(
+        world, start=datetime.date(2026, 11, 1), birth=datetime.date(1990, 5, 5), name="周新"
+    )
+    Contract.objects.filter(pk=early.pk).update(activated_on=datetime.date(2026, 10, 20))
+    office = office_user(world)
+    october = month_open(township=world, year=2026, month=10, by=office)
+    assert early.person_id not in set(october.scores.values_list("person_id", flat=True))
+    november = month_open(township=world, year=2026, month=11, by=office)
+    assert november.scores.filter(contract=early).count() == 1
+
+
 def test_publish_ranks_pays_and_issues_bulletin_and_slips(world):
     month = scored_month(world, ["90", "89.99", "90", "79.995"])
     sent = []

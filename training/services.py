@@ -322,8 +322,12 @@ def attendance_record_many(
     why. For an induction course, each attendee who attended the whole course and whose
     contract waits for induction has it recorded from this attendance."""
     check_may_record(course, by)
+    # Only the course's row is locked: a county course has no township, and PostgreSQL
+    # refuses FOR UPDATE on the nullable side of the outer join that select_related makes.
     course = (
-        Course.objects.select_for_update().select_related("county", "township").get(pk=course.pk)
+        Course.objects.select_for_update(of=("self",))
+        .select_related("county", "township")
+        .get(pk=course.pk)
     )
     persons = list(persons)
     if not persons:

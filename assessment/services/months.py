@@ -86,10 +86,12 @@ def _save_transition(
 
 def directors_in_force(township, year: int, month: int) -> list[Contract]:
     """One contract per director whose contract was in force in ``township`` on some day of
-    the month (the latest, when a renewal falls within it)."""
+    the month (the latest, when a renewal falls within it). A contract counts from its term's
+    first day: one filed and inducted (or a renewal signed) before its term starts is in
+    force early, but its director is scored on it only from the term's first month."""
     first, last = month_bounds(year, month)
     contracts = (
-        Contract.objects.filter(township=township, activated_on__lte=last)
+        Contract.objects.filter(township=township, activated_on__lte=last, start_date__lte=last)
         .exclude(state__in=PENDING_STATES)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
         .select_related("person", "post__village")

@@ -76,7 +76,7 @@ $(UV):
 	$(TOOLS)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 
 venv: system-deps $(UV)
-	$(UV) sync --frozen --python $(PYTHON) -q
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON) -q
 
 migrate: venv
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v0

@@ -174,9 +174,13 @@ def htmls_to_pdfs(
     ``processes`` > 1 lays the chunks out side by side in that many forked processes (kept
     for the life of this one): for a background worker, never a web server's process (a
     forked threaded server is unsafe) nor a daemonic one (Celery's pool cannot fork)."""
+    size = BATCH_CHUNK
+    if processes > 1:  # at least one chunk a process, as even as they come
+        size = min(BATCH_CHUNK, -(-len(htmls) // processes))
+        size = -(-len(htmls) // -(-len(htmls) // size))
     chunks = [
-        (htmls[s : s + BATCH_CHUNK], titles[s : s + BATCH_CHUNK], authors[s : s + BATCH_CHUNK])
-        for s in range(0, len(htmls), BATCH_CHUNK)
+        (htmls[s : s + size], titles[s : s + size], authors[s : s + size])
+        for s in range(0, len(htmls), size)
     ]
     if processes > 1 and len(chunks) > 1:
         results = list(_pool(processes).map(_render_chunk_of, chunks))

@@ -56,6 +56,22 @@ def document_current(*, kind: str, subject: Model) -> Document | None:
     )
 
 
+def documents_current(*, kind: str, subjects: list[Model]) -> dict[int, Document]:
+    """``document_current`` for many subjects of one model, in one query: the current
+    document of ``kind`` by subject id (subjects without one are left out)."""
+    if not subjects:
+        return {}
+    found: dict[int, Document] = {}
+    for document in Document.objects.filter(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(type(subjects[0])),
+        object_id__in=[subject.pk for subject in subjects],
+        superseded_by__isnull=True,
+    ).order_by("-issued_at", "-id"):
+        found.setdefault(document.object_id, document)  # the newest, as document_current
+    return found
+
+
 def document_by_code(code: str) -> Document | None:
     """The document with verification code ``code`` as typed by a person: case, spaces and
     hyphens do not matter, and the letters O, I and L read as 0, 1 and 1 (Crockford)."""

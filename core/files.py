@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.fields.files import FieldFile
@@ -233,7 +233,7 @@ def save_on_commit(
     return final_name
 
 
-def sync_staged(names: list[str], *, storage: FileSystemStorage) -> None:
+def sync_staged(names: list[str], *, storage: Storage) -> None:
     """Flush to disk the files this thread staged with ``save_on_commit(sync=False)`` under
     ``names`` in ``storage``: every file's data is written first, then each is flushed, so
     the disk is asked to write once for the lot rather than once a file. Raises OSError (a
@@ -241,7 +241,7 @@ def sync_staged(names: list[str], *, storage: FileSystemStorage) -> None:
     staged = {
         entry.name: entry.staged_path
         for entry in _pending.get(threading.get_ident(), [])
-        if entry.storage.location == storage.location
+        if entry.storage.location == getattr(storage, "location", None)
     }
     for name in names:
         if name not in staged:

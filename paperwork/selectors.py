@@ -6,6 +6,8 @@ township nor a person (the policy sheet, later the county bulletins) is addresse
 in its county, so every signed-in user of the county may read it.
 """
 
+from collections.abc import Sequence
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -56,7 +58,7 @@ def document_current(*, kind: str, subject: Model) -> Document | None:
     )
 
 
-def documents_current(*, kind: str, subjects: list[Model]) -> dict[int, Document]:
+def documents_current(*, kind: str, subjects: Sequence[Model]) -> dict[int, Document]:
     """``document_current`` for many subjects of one model, in one query: the current
     document of ``kind`` by subject id (subjects without one are left out)."""
     if not subjects:

@@ -3,6 +3,7 @@ follows the transaction (``core.files``)."""
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -23,7 +24,7 @@ from paperwork import kinds
 from paperwork.fonts import uncovered_characters
 from paperwork.kinds import Kind
 from paperwork.models import Document, new_verification_code
-from paperwork.render import RenderedPdf, html_to_pdf, htmls_to_pdfs
+from paperwork.render import Chunk, RenderedPdf, batch_chunk_size, chunks_to_pdfs, html_to_pdf
 
 CODE_ATTEMPTS = 8
 
@@ -428,12 +429,12 @@ def documents_issue(
     """Issue one document of ``kind`` for each of ``items`` at once: each is stored,
     recorded and audited exactly as ``document_issue`` would (its own verification code
     printed on its pages, its own SHA-256, subject, township and person), but they are laid
-    out in one pass (``paperwork.render.htmls_to_pdfs``), several times faster.
+    out in one pass a chunk (``paperwork.render.chunks_to_pdfs``), several times faster.
 
     One transaction: if any document fails, none remains. A background job issues a long
     batch in slices of a few dozen, each its own call, so that a failure loses one slice and
     a retry resumes after the slices done. ``processes`` > 1 lays the documents out in
-    that many processes (``paperwork.render.htmls_to_pdfs``; background workers only, see
+    that many processes (``paperwork.render.chunks_to_pdfs``; background workers only, see
     ``jobs.services.render_processes``).
     """
     if not items:
@@ -444,16 +445,29 @@ def documents_issue(
         with transaction.atomic():
             codes = _fresh_codes(len(items))
             supersedes = _check_supersedes_batch(spec, items)
-            prepared = [
-                _prepare(spec, item, policy=policy, now=now, code=code, supersedes=old)
-                for item, code, old in zip(items, codes, supersedes, strict=True)
-            ]
-            pdfs = htmls_to_pdfs(
-                [p.html for p in prepared],
-                titles=[p.title for p in prepared],
-                authors=[p.item.issuing_body for p in prepared],
-                processes=processes,
-            )
+            size = batch_chunk_size(len(items), processes)
+            prepared: list[_Prepared] = []
+
+            def chunks() -> Iterator[Chunk]:
+                # Each chunk's HTML is written while the pool lays out the ones before it.
+                for start in range(0, len(items), size):
+                    part = [
+                        _prepare(spec, item, policy=policy, now=now, code=code, supersedes=old)
+                        for item, code, old in zip(
+                            items[start : start + size],
+                            codes[start : start + size],
+                            supersedes[start : start + size],
+                            strict=True,
+                        )
+                    ]
+                    prepared.extend(part)
+                    yield (
+                        [p.html for p in part],
+                        [p.title for p in part],
+                        [p.item.issuing_body for p in part],
+                    )
+
+            pdfs = chunks_to_pdfs(chunks(), processes=processes if len(items) > size else 1)
             documents = _store_batch(prepared, pdfs, by=by, county=county, transition=transition)
     except BaseException:
         discard_uncommitted()

@@ -80,8 +80,28 @@ def audit_record(
     reason: str = "",
     transition: str = "",
 ) -> AuditEntry:
+    entry = audit_entry(
+        obj=obj, action=action, by=by, before=before, after=after, reason=reason,
+        transition=transition,
+    )  # fmt: skip
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    obj: models.Model,
+    action: str,
+    by,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    transition: str = "",
+) -> AuditEntry:
+    """The entry ``audit_record`` writes, unsaved: for callers that write many entries with
+    one ``AuditEntry.objects.bulk_create`` (``paperwork.services.documents_issue``)."""
     county_id, township_id = _place_of(obj)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=by if getattr(by, "pk", None) else None,
         action=action,
         transition=transition,

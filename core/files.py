@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.fields.files import FieldFile
@@ -115,10 +115,13 @@ class TransactionalFileSystemStorage(FileSystemStorage):
         else:
             os.makedirs(folder, exist_ok=True)
 
-    def stage(self, name: str, data: bytes, *, max_length: int | None = None) -> tuple[str, str]:
+    def stage(
+        self, name: str, data: bytes, *, max_length: int | None = None, sync: bool = True
+    ) -> tuple[str, str]:
         """Write ``data`` to a staging file for a free final name close to ``name``; return
         the final name and the staging path. Raises OSError (a full disk) before anything is
-        left behind."""
+        left behind. ``sync=False`` leaves the flush to disk to the caller (``sync_staged``,
+        once for a batch of files)."""
         name = self.get_available_name(name, max_length=max_length)
         for _attempt in range(NAME_ATTEMPTS):
             staged_path = self.staging_path(name)
@@ -138,7 +141,8 @@ class TransactionalFileSystemStorage(FileSystemStorage):
             try:
                 try:
                     _write(fd, data)
-                    os.fsync(fd)
+                    if sync:
+                        os.fsync(fd)
                 finally:
                     os.close(fd)
                 if self.file_permissions_mode is not None:
@@ -188,14 +192,22 @@ def _publish(entry: _Staged) -> None:
 
 
 def save_on_commit(
-    field_file: FieldFile, name: str, content: bytes | File, *, using: str = DEFAULT_DB_ALIAS
+    field_file: FieldFile,
+    name: str,
+    content: bytes | File,
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    sync: bool = True,
 ) -> str:
     """Store ``content`` for ``field_file`` (of an unsaved or saved instance) as its field's
     ``upload_to`` names it, tied to the current transaction of ``using``: written before
     commit, published at commit, deleted if the transaction rolls back. Sets the field's name
     on the instance (save the instance yourself) and returns it.
 
-    Outside a transaction the file is published at once.
+    Outside a transaction the file is published at once. ``sync=False`` (inside a
+    transaction only) writes without flushing to disk: the caller then calls
+    ``sync_staged`` for the batch before writing its rows, so that one flush serves many
+    files and no row is committed before its file is on disk.
     """
     storage = field_file.storage
     if not isinstance(storage, TransactionalFileSystemStorage):
@@ -206,7 +218,10 @@ def save_on_commit(
     discard_uncommitted()
     data = content if isinstance(content, bytes) else content.read()
     name = field_file.field.generate_filename(field_file.instance, name)
-    final_name, staged_path = storage.stage(name, data, max_length=field_file.field.max_length)
+    in_transaction = transaction.get_connection(using).in_atomic_block
+    final_name, staged_path = storage.stage(
+        name, data, max_length=field_file.field.max_length, sync=sync or not in_transaction
+    )
     field_file.name = final_name
     setattr(field_file.instance, field_file.field.attname, final_name)
     field_file._committed = True  # type: ignore[attr-defined]
@@ -216,6 +231,26 @@ def save_on_commit(
     _thread_pending().append(entry)
     transaction.on_commit(entry.publish, using=using, robust=True)
     return final_name
+
+
+def sync_staged(names: list[str], *, storage: Storage) -> None:
+    """Flush to disk the files this thread staged with ``save_on_commit(sync=False)`` under
+    ``names`` in ``storage``: every file's data is written first, then each is flushed, so
+    the disk is asked to write once for the lot rather than once a file. Raises OSError (a
+    full disk) inside the caller's transaction, which then rolls back and discards them."""
+    staged = {
+        entry.name: entry.staged_path
+        for entry in _pending.get(threading.get_ident(), [])
+        if entry.storage.location == getattr(storage, "location", None)
+    }
+    for name in names:
+        if name not in staged:
+            raise LookupError(f"{name!r} is not a file staged by this thread.")
+        fd = os.open(staged[name], os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def discard_uncommitted(*, everything: bool = False) -> int:

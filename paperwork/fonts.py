@@ -92,7 +92,7 @@ def uncovered_characters(text: str) -> list[str]:
     outside = sorted(
         {
             ch
-            for ch in text
+            for ch in set(text)  # each character once: a document repeats most of them
             if ord(ch) not in coverage and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
         }
     )

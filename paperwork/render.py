@@ -20,6 +20,7 @@ import atexit
 import hashlib
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,6 +164,19 @@ def batch_html(htmls: list[str]) -> str:
     )
 
 
+Chunk = tuple[list[str], list[str], list[str]]  # the HTML, titles and authors of a chunk
+
+
+def batch_chunk_size(count: int, processes: int = 1) -> int:
+    """Documents a layout pass for a batch of ``count`` laid out in ``processes``: at most
+    ``BATCH_CHUNK``, and with several processes at least one chunk each, as even as they
+    come (100 documents on two processes: two chunks of 50)."""
+    if count <= 0:
+        return BATCH_CHUNK
+    size = BATCH_CHUNK if processes <= 1 else min(BATCH_CHUNK, -(-count // processes))
+    return -(-count // -(-count // size))
+
+
 def htmls_to_pdfs(
     htmls: list[str], *, titles: list[str], authors: list[str], processes: int = 1
 ) -> list[RenderedPdf]:
@@ -174,15 +188,23 @@ def htmls_to_pdfs(
     ``processes`` > 1 lays the chunks out side by side in that many forked processes (kept
     for the life of this one): for a background worker, never a web server's process (a
     forked threaded server is unsafe) nor a daemonic one (Celery's pool cannot fork)."""
-    chunks = [
-        (htmls[s : s + BATCH_CHUNK], titles[s : s + BATCH_CHUNK], authors[s : s + BATCH_CHUNK])
-        for s in range(0, len(htmls), BATCH_CHUNK)
-    ]
-    if processes > 1 and len(chunks) > 1:
-        results = list(_pool(processes).map(_render_chunk_of, chunks))
-    else:
-        results = [_render_chunk(*chunk) for chunk in chunks]
-    return [pdf for result in results for pdf in result]
+    size = batch_chunk_size(len(htmls), processes)
+    return chunks_to_pdfs(
+        ((htmls[s : s + size], titles[s : s + size], authors[s : s + size])
+         for s in range(0, len(htmls), size)),
+        processes=processes if len(htmls) > size else 1,
+    )  # fmt: skip
+
+
+def chunks_to_pdfs(chunks: Iterable[Chunk], *, processes: int = 1) -> list[RenderedPdf]:
+    """``htmls_to_pdfs`` for chunks made as they are needed (``batch_chunk_size`` each):
+    with ``processes`` > 1 each chunk is handed to the pool as soon as it is made, so the
+    caller writes the next chunk's HTML while the pool lays out the previous ones."""
+    if processes <= 1:
+        return [pdf for chunk in chunks for pdf in _render_chunk(*chunk)]
+    pool = _pool(processes)
+    futures = [pool.submit(_render_chunk, *chunk) for chunk in chunks]
+    return [pdf for future in futures for pdf in future.result()]
 
 
 _processes: Any = None
@@ -199,10 +221,6 @@ def _pool(processes: int) -> Any:
         _processes = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
         atexit.register(_processes.shutdown)
     return _processes
-
-
-def _render_chunk_of(chunk: tuple[list[str], list[str], list[str]]) -> list[RenderedPdf]:
-    return _render_chunk(*chunk)
 
 
 def _render_chunk(htmls: list[str], titles: list[str], authors: list[str]) -> list[RenderedPdf]:

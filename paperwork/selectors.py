@@ -6,6 +6,8 @@ township nor a person (the policy sheet, later the county bulletins) is addresse
 in its county, so every signed-in user of the county may read it.
 """
 
+from collections.abc import Sequence
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -54,6 +56,22 @@ def document_current(*, kind: str, subject: Model) -> Document | None:
         .order_by("-issued_at", "-id")
         .first()
     )
+
+
+def documents_current(*, kind: str, subjects: Sequence[Model]) -> dict[int, Document]:
+    """``document_current`` for many subjects of one model, in one query: the current
+    document of ``kind`` by subject id (subjects without one are left out)."""
+    if not subjects:
+        return {}
+    found: dict[int, Document] = {}
+    for document in Document.objects.filter(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(type(subjects[0])),
+        object_id__in=[subject.pk for subject in subjects],
+        superseded_by__isnull=True,
+    ).order_by("-issued_at", "-id"):
+        found.setdefault(document.object_id, document)  # the newest, as document_current
+    return found
 
 
 def document_by_code(code: str) -> Document | None:

@@ -3,6 +3,7 @@ follows the transaction (``core.files``)."""
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -16,14 +17,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEntry
-from audit.services import audit_record
-from core.files import discard_uncommitted, save_on_commit
+from audit.services import audit_entry, audit_record
+from core.files import discard_uncommitted, save_on_commit, sync_staged
 from core.identity import check_digit
 from paperwork import kinds
 from paperwork.fonts import uncovered_characters
 from paperwork.kinds import Kind
 from paperwork.models import Document, new_verification_code
-from paperwork.render import RenderedPdf, html_to_pdf, htmls_to_pdfs
+from paperwork.render import Chunk, RenderedPdf, batch_chunk_size, chunks_to_pdfs, html_to_pdf
 
 CODE_ATTEMPTS = 8
 
@@ -111,6 +112,23 @@ def _fresh_code() -> str:
         code = new_verification_code()
         if not Document.objects.filter(verification_code=code).exists():
             return code
+    raise DocumentIssueError("Could not find a free verification code.")
+
+
+def _fresh_codes(count: int) -> list[str]:
+    """``count`` distinct verification codes no document has yet, checked in one query a
+    draw (``_fresh_code`` for many)."""
+    codes: dict[str, None] = {}
+    for _attempt in range(CODE_ATTEMPTS):
+        drawn = {new_verification_code() for _ in range(count - len(codes))} - codes.keys()
+        taken = set(
+            Document.objects.filter(verification_code__in=drawn).values_list(
+                "verification_code", flat=True
+            )
+        )
+        codes.update(dict.fromkeys(code for code in drawn if code not in taken))
+        if len(codes) == count:
+            return list(codes)
     raise DocumentIssueError("Could not find a free verification code.")
 
 
@@ -228,18 +246,69 @@ class _Prepared:
     now: datetime.datetime
 
 
-def _prepare(spec: Kind, item: BatchItem, *, policy, now: datetime.datetime) -> _Prepared:
+def _check_supersedes_batch(spec: Kind, items: list[BatchItem]) -> list[Document | None]:
+    """``_check_supersedes`` for every item of a batch, in two queries: the documents to
+    supersede, locked, and whether any is superseded already."""
+    kind = str(spec)
+    wanted = [item.supersedes.pk for item in items if item.supersedes is not None]
+    if not wanted:
+        return [None] * len(items)
+    if len(set(wanted)) != len(wanted):
+        raise DocumentIssueError("Two documents of a batch cannot supersede the same one.")
+    locked = Document.objects.select_for_update().in_bulk(wanted)
+    superseded = set(
+        Document.objects.filter(supersedes__in=wanted).values_list("supersedes_id", flat=True)
+    )
+    checked: list[Document | None] = []
+    for item in items:
+        if item.supersedes is None:
+            checked.append(None)
+            continue
+        old = locked[item.supersedes.pk]
+        content_type = ContentType.objects.get_for_model(type(item.subject))
+        if (
+            old.kind != kind
+            or old.content_type_id != content_type.pk
+            or old.object_id != item.subject.pk
+        ):
+            raise DocumentIssueError(
+                "A document can only supersede one of the same kind about the same subject."
+            )
+        if old.pk in superseded:
+            raise DocumentIssueError(
+                f"Document {old.verification_code} is already superseded; supersede the "
+                "current version instead."
+            )
+        checked.append(old)
+    return checked
+
+
+_UNCHECKED: Any = object()
+
+
+def _prepare(
+    spec: Kind,
+    item: BatchItem,
+    *,
+    policy,
+    now: datetime.datetime,
+    code: str | None = None,
+    supersedes: Any = _UNCHECKED,
+) -> _Prepared:
     """Check what is superseded, draw the code and write the HTML of one document (inside
-    the caller's transaction)."""
+    the caller's transaction). A batch passes the ``code`` it drew and the ``supersedes`` it
+    checked for the item (``_fresh_codes``, ``_check_supersedes_batch``)."""
     kind = str(spec)
     title = item.title or spec.printed_title
     content_type = ContentType.objects.get_for_model(type(item.subject))
-    supersedes = item.supersedes
-    if supersedes is not None:
-        supersedes = _check_supersedes(
-            supersedes, kind=kind, content_type=content_type, object_id=item.subject.pk
-        )
-    code = _fresh_code()
+    if supersedes is _UNCHECKED:
+        supersedes = item.supersedes
+        if supersedes is not None:
+            supersedes = _check_supersedes(
+                supersedes, kind=kind, content_type=content_type, object_id=item.subject.pk
+            )
+    if code is None:
+        code = _fresh_code()
     paper = new_paper(
         spec,
         code=code,
@@ -267,10 +336,41 @@ def _prepare(spec: Kind, item: BatchItem, *, policy, now: datetime.datetime) -> 
 
 def _store(prepared: _Prepared, pdf: RenderedPdf, *, by, county, transition: str) -> Document:
     """Store the PDF of a prepared document, record it and audit it."""
+    document = _unsaved(prepared, pdf, by=by, county=county, transition=transition)
+    save_on_commit(document.file, _file_name(prepared), pdf.content)
+    document.save()
+    audit_record(**_audit_of(document, by=by, transition=transition))
+    return document
+
+
+def _store_batch(
+    prepared: list[_Prepared], pdfs: list[RenderedPdf], *, by, county, transition: str
+) -> list[Document]:
+    """``_store`` for a batch: every file written, then flushed to disk together
+    (``core.files.sync_staged``), then the rows and their audit entries inserted in bulk,
+    so that no row is written before its file is on disk."""
+    documents = []
+    for p, pdf in zip(prepared, pdfs, strict=True):
+        document = _unsaved(p, pdf, by=by, county=county, transition=transition)
+        save_on_commit(document.file, _file_name(p), pdf.content, sync=False)
+        documents.append(document)
+    sync_staged([d.file.name for d in documents], storage=Document.file.field.storage)
+    Document.objects.bulk_create(documents)
+    AuditEntry.objects.bulk_create(
+        [audit_entry(**_audit_of(d, by=by, transition=transition)) for d in documents]
+    )
+    return documents
+
+
+def _file_name(prepared: _Prepared) -> str:
+    return f"{prepared.spec}-{prepared.code}.pdf"
+
+
+def _unsaved(prepared: _Prepared, pdf: RenderedPdf, *, by, county, transition: str) -> Document:
     spec, item, code, title = prepared.spec, prepared.item, prepared.code, prepared.title
     kind = str(spec)
     subject = item.subject
-    document = Document(
+    return Document(
         kind=kind,
         title=title,
         content_type=prepared.content_type,
@@ -292,27 +392,28 @@ def _store(prepared: _Prepared, pdf: RenderedPdf, *, by, county, transition: str
         supersedes=prepared.supersedes,
         issued_at=prepared.now,
     )
-    stored_name = save_on_commit(document.file, f"{kind}-{code}.pdf", pdf.content)
-    document.save()
-    audit_record(
-        obj=document,
-        action=AuditEntry.Action.CREATE,
-        by=by,
-        transition=transition,
-        after={
-            "kind": kind,
-            "title": title,
+
+
+def _audit_of(document: Document, *, by, transition: str) -> dict:
+    """The audit entry of an issued document (``audit_record``'s arguments)."""
+    return {
+        "obj": document,
+        "action": AuditEntry.Action.CREATE,
+        "by": by,
+        "transition": transition,
+        "after": {
+            "kind": document.kind,
+            "title": document.title,
             "subject": document.subject_repr,
-            "verification_code": code,
+            "verification_code": document.verification_code,
             "sha256": document.sha256,
             "pages": document.pages,
             "template_version": document.template_version,
             "policy_id": document.policy_id,
             "supersedes_id": document.supersedes_id,
-            "file": stored_name,
+            "file": document.file.name,
         },
-    )
-    return document
+    }
 
 
 def documents_issue(
@@ -328,12 +429,12 @@ def documents_issue(
     """Issue one document of ``kind`` for each of ``items`` at once: each is stored,
     recorded and audited exactly as ``document_issue`` would (its own verification code
     printed on its pages, its own SHA-256, subject, township and person), but they are laid
-    out in one pass (``paperwork.render.htmls_to_pdfs``), several times faster.
+    out in one pass a chunk (``paperwork.render.chunks_to_pdfs``), several times faster.
 
     One transaction: if any document fails, none remains. A background job issues a long
     batch in slices of a few dozen, each its own call, so that a failure loses one slice and
     a retry resumes after the slices done. ``processes`` > 1 lays the documents out in
-    that many processes (``paperwork.render.htmls_to_pdfs``; background workers only, see
+    that many processes (``paperwork.render.chunks_to_pdfs``; background workers only, see
     ``jobs.services.render_processes``).
     """
     if not items:
@@ -342,17 +443,32 @@ def documents_issue(
     now = timezone.now()
     try:
         with transaction.atomic():
-            prepared = [_prepare(spec, item, policy=policy, now=now) for item in items]
-            pdfs = htmls_to_pdfs(
-                [p.html for p in prepared],
-                titles=[p.title for p in prepared],
-                authors=[p.item.issuing_body for p in prepared],
-                processes=processes,
-            )
-            documents = [
-                _store(p, pdf, by=by, county=county, transition=transition)
-                for p, pdf in zip(prepared, pdfs, strict=True)
-            ]
+            codes = _fresh_codes(len(items))
+            supersedes = _check_supersedes_batch(spec, items)
+            size = batch_chunk_size(len(items), processes)
+            prepared: list[_Prepared] = []
+
+            def chunks() -> Iterator[Chunk]:
+                # Each chunk's HTML is written while the pool lays out the ones before it.
+                for start in range(0, len(items), size):
+                    part = [
+                        _prepare(spec, item, policy=policy, now=now, code=code, supersedes=old)
+                        for item, code, old in zip(
+                            items[start : start + size],
+                            codes[start : start + size],
+                            supersedes[start : start + size],
+                            strict=True,
+                        )
+                    ]
+                    prepared.extend(part)
+                    yield (
+                        [p.html for p in part],
+                        [p.title for p in part],
+                        [p.item.issuing_body for p in part],
+                    )
+
+            pdfs = chunks_to_pdfs(chunks(), processes=processes if len(items) > size else 1)
+            documents = _store_batch(prepared, pdfs, by=by, county=county, transition=transition)
     except BaseException:
         discard_uncommitted()
         raise

@@ -283,7 +283,7 @@ def test_a_batch_that_fails_keeps_nothing(township, hr, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("render")
 
-    monkeypatch.setattr("paperwork.services.htmls_to_pdfs", broken)
+    monkeypatch.setattr("paperwork.services.chunks_to_pdfs", broken)
     with pytest.raises(RuntimeError):
         documents_issue(kind=HIRING_NOTICE, items=items, by=hr, county=township.county)
     assert not Document.objects.exists()

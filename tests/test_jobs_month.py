@@ -17,6 +17,7 @@ from jobs.services import job_retry
 from paperwork.models import Document
 from tests.assessment_support import make_scheme, scored_month, seat_directors
 from tests.builders import committee_member
+from tests.factories import TownshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,34 @@ def test_a_failed_slice_retried_issues_no_second_slip(world, monkeypatch):
     month_documents(job, lambda done, total: None)  # once more: nothing new
     assert Document.objects.filter(kind=PAY_SLIP).count() == 4
     assert month.scores.filter(slip_revision=1).count() == 4
+
+
+def _queries_of_the_job(township, directors: int) -> int:
+    """The queries the month's documents job of ``township`` makes for ``directors`` slips."""
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from jobs.services import job_run
+
+    seat_directors(township, directors)
+    month = scored_month(township, [str(95 - i % 30) for i in range(directors)])
+    with override_settings(JOBS_EAGER=False, CELERY_BROKER_URL=""):
+        month_publish(month=month, by=committee_member(township))
+    job = Job.objects.get(kind="assessment.month_documents", township=township)
+    assert job.state == JobState.QUEUED
+    with CaptureQueriesContext(connection) as queries:
+        job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.error
+    assert Document.objects.filter(kind=PAY_SLIP, township=township).count() == directors
+    return len(queries)
+
+
+def test_the_job_makes_as_many_queries_for_40_slips_as_for_10(township, hr):
+    """Everything the slips print and need is read for the batch, and the documents and
+    their audit entries are written in bulk: the queries do not grow with the slips."""
+    make_scheme(township.county, 2026, by=hr)
+    few = _queries_of_the_job(township, 10)
+    many = _queries_of_the_job(TownshipFactory(county=township.county, name="第二镇"), 40)
+    assert many <= few  # the first job also fills the content types' cache

@@ -55,5 +55,5 @@ class YearForm(NormalisedForm):
 
 class SettleForm(NormalisedForm):
     settled_on = forms.DateField(
-        label=_("Settled on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Settled on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -41,6 +41,7 @@ from assessment.selectors import (
     township_ranking,
 )
 from assessment.services.schemes import scheme_items
+from inspections.selectors import findings_for_month
 from organisation.models import Township
 from paperwork.selectors import document_current
 
@@ -136,9 +137,11 @@ def _open_tasks(month: AssessmentMonth) -> list[tuple[str, datetime.datetime | N
 
 def _grid(month: AssessmentMonth, ranking: list[MonthlyScore]) -> list[dict]:
     items = list(month.scheme.items.all())
+    findings = findings_for_month(month)
     return [
         {
             "score": score,
+            "findings": findings.get(score.village_id, []),
             "cells": [
                 {"item": item, "value": (score.points or {}).get(str(item.pk), "")}
                 for item in items
@@ -250,6 +253,7 @@ def score_edit(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
             "month": month,
             "score": score,
             "cells": [{"item": item, "value": values.get(str(item.pk), "")} for item in items],
+            "findings": findings_for_month(month).get(score.village_id, []),
             "remarks": remarks,
             "can_score": request.user.has_perm(SCORE, month) and month.state == MonthState.OPEN,
         },

@@ -144,7 +144,8 @@ class Warning(ConcurrentTransitionMixin, models.Model):
                 "The published score of %(month)s is %(score)s, below the pass line of %(line)s."
             ) % {"month": month_label(year, month), "score": self.score, "line": self.pass_line}
         if self.rule == WarningRule.BOTTOM_RANKED:
-            months = "; ".join(
+            # Translators: separates the months listed in a bottom-ranked warning's facts.
+            months = gettext("; ").join(
                 gettext("%(month)s: %(score)s points, rank %(rank)s")
                 % {"month": month_label(y, m), "score": s, "rank": r}
                 for y, m, s, r in self.months

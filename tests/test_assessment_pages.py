@@ -105,3 +105,16 @@ def test_director_reads_their_slip(client, township, hr):
     assert "/download/" in page
     client.force_login(contracts[0].person.user)
     assert client.get(reverse("assessment:months")).status_code == 403
+
+
+def test_the_grid_and_the_phone_page_show_each_villages_inspection_findings(client, township, hr):
+    make_scheme(township.county, 2026, by=hr)
+    seat_directors(township, 2)
+    client.force_login(office_user(township))
+    client.post(reverse("assessment:open"), {"year": 2026, "month": 11})
+    month = AssessmentMonth.objects.get()
+    page = client.get(reverse("assessment:month", args=[month.pk])).content.decode()
+    assert page.count('class="assessment-findings"') == 2
+    score = month.scores.first()
+    page = client.get(reverse("assessment:score", args=[month.pk, score.pk])).content.decode()
+    assert 'id="findings"' in page

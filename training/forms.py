@@ -14,9 +14,11 @@ class CourseForm(NormalisedForm):
     kind = forms.ChoiceField(label=_("Kind of course"), choices=CourseKind.choices)
     title = forms.CharField(label=_("Course title"), max_length=120)
     starts_on = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     days = forms.DecimalField(
         label=_("Days"),
         max_digits=4,

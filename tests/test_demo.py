@@ -576,7 +576,15 @@ class TestDemoCampaigns(TestCase):
         assert late.person.name == "罗志刚"
         # Appraisals of two years; 永宁镇's last year waits for county HR to confirm.
         confirmed = AnnualAppraisal.objects.filter(state=AppraisalState.CONFIRMED)
-        assert set(confirmed.values_list("year", flat=True)) == {last - 1, last}
+        assert set(confirmed.exclude(scheme=None).values_list("year", flat=True)) == {
+            last - 1,
+            last,
+        }
+        # …and the two earlier years of the long-service director, from the paper archive.
+        assert set(confirmed.filter(scheme=None).values_list("person__name", "year")) == {
+            ("陈永福", last - 3),
+            ("陈永福", last - 2),
+        }
         waiting = AnnualAppraisal.objects.filter(township__name="永宁镇", year=last)
         assert waiting.exists() and not waiting.filter(state=AppraisalState.CONFIRMED).exists()
         assert not RewardSettlement.objects.filter(township__name="永宁镇", year=last).exists()

@@ -175,8 +175,9 @@ class Command(BaseCommand):
             )
         self.print_accounts(result)
         self.print_term()
-        self.print_campaigns()
         self.print_appraisal(appraisal)
+        # Last: who continues each campaign, and with what.
+        self.print_campaigns()
 
     def print_summary(self, result: DemoResult, elapsed: float) -> None:
         county = County.objects.get(name=data.COUNTY["name"])

@@ -136,6 +136,14 @@ class Warning(ConcurrentTransitionMixin, models.Model):
         }
 
     @property
+    def period_text(self) -> str:
+        """The period in words: 2026年3月, or 2026年."""
+        if "-" in self.period:
+            year, month = self.period.split("-")
+            return gettext("%(year)s年%(month)s月") % {"year": year, "month": int(month)}
+        return gettext("%(year)s年") % {"year": self.period}
+
+    @property
     def facts(self) -> str:
         """What the rule found, in words."""
         if self.rule == WarningRule.LOW_SCORE:

@@ -283,9 +283,11 @@ def scores_record(*, month: AssessmentMonth, rows: dict[int, tuple[dict, str]], 
         try:
             score_record(score=score, points=points, remarks=remarks, by=by)
         except ValidationError as exc:
+            problem = " ".join(exc.messages)
+            if score.person.name in problem:  # the message names the director already
+                raise ValidationError(problem) from exc
             raise ValidationError(
-                _("%(name)s: %(problem)s")
-                % {"name": score.person.name, "problem": " ".join(exc.messages)}
+                _("%(name)s: %(problem)s") % {"name": score.person.name, "problem": problem}
             ) from exc
         saved += 1
     return saved

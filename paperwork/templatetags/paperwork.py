@@ -36,3 +36,13 @@ def cn_money(value) -> str:
     else:
         text = f"{amount:,.2f}" if abs(amount) >= 10000 else f"{amount:.2f}"
     return f"{text}元"
+
+
+# How a document says "the whole township" of each kind (organisation.constants.TownshipKind).
+WHOLE_TOWNSHIP = {"township": "全乡", "town": "全镇", "subdistrict": "全街道"}
+
+
+@register.filter
+def cn_whole(township) -> str:
+    """全乡 / 全镇 / 全街道, as the township's kind says."""
+    return WHOLE_TOWNSHIP.get(getattr(township, "kind", ""), "全乡（镇）")

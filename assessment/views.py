@@ -135,25 +135,34 @@ def _open_tasks(month: AssessmentMonth) -> list[tuple[str, datetime.datetime | N
     return rows
 
 
-def _grid(month: AssessmentMonth, ranking: list[MonthlyScore]) -> list[dict]:
+def _grid(
+    month: AssessmentMonth, ranking: list[MonthlyScore], posted: dict | None = None
+) -> list[dict]:
+    """The score grid's rows; ``posted`` (score id → (points, remarks)) shows what was typed
+    when a save was refused, so nothing typed is lost."""
     items = list(month.scheme.items.all())
     findings = findings_for_month(month)
-    return [
-        {
-            "score": score,
-            "findings": findings.get(score.village_id, []),
-            "cells": [
-                {"item": item, "value": (score.points or {}).get(str(item.pk), "")}
-                for item in items
-            ],
-        }
-        for score in ranking
-    ]
+    posted = posted or {}
+    rows = []
+    for score in ranking:
+        points, remarks = posted.get(score.pk, (score.points or {}, score.remarks))
+        rows.append(
+            {
+                "score": score,
+                "remarks": remarks,
+                "findings": findings.get(score.village_id, []),
+                "cells": [{"item": item, "value": points.get(str(item.pk), "")} for item in items],
+            }
+        )
+    return rows
 
 
 @login_required
 def month_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    month = _month(request, pk)
+    return _month_page(request, _month(request, pk))
+
+
+def _month_page(request: HttpRequest, month: AssessmentMonth, posted: dict | None = None):
     user: Any = request.user
     ranking = township_ranking(month)
     items = list(month.scheme.items.all())
@@ -167,7 +176,11 @@ def month_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "month": month,
             "ranking": ranking,
-            "grid": _grid(month, ranking) if can_score and month.state == MonthState.OPEN else [],
+            "grid": (
+                _grid(month, ranking, posted)
+                if can_score and month.state == MonthState.OPEN
+                else []
+            ),
             "items": items,
             "scored": sum(1 for s in ranking if s.total is not None),
             "job": job,
@@ -207,7 +220,8 @@ def scores_save(request: HttpRequest, pk: int) -> HttpResponse:
         saved = services.scores_record(month=month, rows=rows, by=request.user)
     except ValidationError as exc:
         _errors(request, exc)
-        return redirect("assessment:month", month.pk)
+        # The grid again with what was typed: nothing was saved, nothing is lost.
+        return _month_page(request, month, posted=rows)
     messages.success(request, _("%(n)s scores saved.") % {"n": saved})
     return redirect("assessment:month", month.pk)
 

@@ -118,3 +118,27 @@ def test_the_grid_and_the_phone_page_show_each_villages_inspection_findings(clie
     score = month.scores.first()
     page = client.get(reverse("assessment:score", args=[month.pk, score.pk])).content.decode()
     assert 'id="findings"' in page
+
+
+def test_a_refused_grid_keeps_what_was_typed(client, township, hr):
+    make_scheme(township.county, 2026, by=hr)
+    seat_directors(township, 2)
+    office = office_user(township)
+    client.force_login(office)
+    client.post(reverse("assessment:open"), {"year": 2026, "month": 10})
+    month = AssessmentMonth.objects.get()
+    first, second = month.scores.order_by("pk")
+    data = {}
+    for score, total in ((first, "88.5"), (second, "95")):
+        for key, value in split_points(month.scheme, total).items():
+            data[f"s{score.pk}-{key}"] = value
+        data[f"s{score.pk}-remarks"] = "按时上报"
+    item = str(month.scheme.items.order_by("order").first().pk)
+    data[f"s{second.pk}-{item}"] = "999"  # beyond the item's most points
+    response = client.post(reverse("assessment:scores", args=[month.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Nothing was saved, and the grid shows what was typed, the refused value included.
+    assert not month.scores.filter(total__isnull=False).exists()
+    assert 'value="999"' in html and html.count('value="按时上报"') == 2
+    assert second.person.name in html

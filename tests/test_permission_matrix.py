@@ -1114,12 +1114,22 @@ MATRIX += [
     ),
     *[
         Row(name, appraisal_task_url(name), APPRAISAL_LINK)
-        for name in (
-            "appraisal_flow:rate:index",
-            "appraisal_flow:confirm:index",
-            "settlement_flow:settle:index",
-        )
+        for name in ("appraisal_flow:rate:index", "appraisal_flow:confirm:index")
     ],
+    # A township's settlement list is not a village's to see: a village committee finds no
+    # settlement task of its own township either.
+    Row(
+        "settlement_flow:settle:index",
+        appraisal_task_url("settlement_flow:settle:index"),
+        expect(
+            admin=REDIRECT,
+            county=REDIRECT,
+            committee=(REDIRECT, 404),
+            office=403,
+            village=404,
+            director=403,
+        ),
+    ),
 ]
 
 

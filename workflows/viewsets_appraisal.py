@@ -5,13 +5,12 @@ sign-in, scope (404) and the task belonging to that process and step."""
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.urls import URLPattern, URLResolver
 from viewflow.workflow.models import Task
 
 from accounts.constants import Role
 from accounts.scoping import can_see
 from workflows.flows_appraisal import record_url
-from workflows.viewsets_endings import EndingsFlowViewset
+from workflows.viewsets_endings import TaskLinksViewset
 
 
 def task_page(node):
@@ -42,30 +41,7 @@ def task_page(node):
     return view
 
 
-def _task_patterns(patterns, node=None) -> list:
-    """The flow's URL patterns reduced to each human task's link (as
-    ``workflows.viewsets_endings`` does for its flows)."""
-    kept: list = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = getattr(pattern, "extra", {}).get("node", node)
-            pattern.url_patterns[:] = _task_patterns(pattern.url_patterns, inner)
-            if pattern.url_patterns:
-                kept.append(pattern)
-        elif (
-            isinstance(pattern, URLPattern)
-            and pattern.name == "index"
-            and getattr(node, "task_type", "") == "HUMAN"
-        ):
-            kept.append(URLPattern(pattern.pattern, task_page(node), pattern.default_args, "index"))
-    return kept
-
-
-class AppraisalFlowViewset(EndingsFlowViewset):
+class AppraisalFlowViewset(TaskLinksViewset):
     """The appraisal or settlement flow: its human tasks' links only."""
 
-    def _get_urls(self):
-        flow_patterns, _, _ = self._flow_class.instance.urls
-        self._flow_class.parent = self
-        self._flow_class.app_name = None
-        return _task_patterns(flow_patterns)
+    task_page = staticmethod(task_page)

@@ -42,12 +42,14 @@ def task_page(node):
     return view
 
 
-def _task_patterns(patterns, node=None) -> list:
+def task_link_patterns(patterns, page, node=None) -> list:
+    """A flow's URL patterns reduced to each human task's link, served by ``page(node)``
+    (the flows of the term's endings, the month and the appraisal use it)."""
     kept: list = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = getattr(pattern, "extra", {}).get("node", node)
-            pattern.url_patterns[:] = _task_patterns(pattern.url_patterns, inner)
+            pattern.url_patterns[:] = task_link_patterns(pattern.url_patterns, page, inner)
             if pattern.url_patterns:
                 kept.append(pattern)
         elif (
@@ -55,14 +57,16 @@ def _task_patterns(patterns, node=None) -> list:
             and pattern.name == "index"
             and getattr(node, "task_type", "") == "HUMAN"
         ):
-            kept.append(URLPattern(pattern.pattern, task_page(node), pattern.default_args, "index"))
+            kept.append(URLPattern(pattern.pattern, page(node), pattern.default_args, "index"))
     return kept
 
 
-class EndingsFlowViewset(FlowAppViewset):
-    """A flow of the end of a contract: its human tasks' links only."""
+class TaskLinksViewset(FlowAppViewset):
+    """A flow whose human tasks are done on a record's page: its tasks' links only, each
+    served by ``task_page(node)`` (sign-in, step, scope, then a redirect to the record)."""
 
     base_template_name = "base.html"
+    task_page = staticmethod(task_page)
 
     def has_view_permission(self, user, obj=None) -> bool:
         return True  # each URL checks sign-in and scope itself
@@ -71,7 +75,11 @@ class EndingsFlowViewset(FlowAppViewset):
         flow_patterns, _, _ = self._flow_class.instance.urls
         self._flow_class.parent = self
         self._flow_class.app_name = None
-        return _task_patterns(flow_patterns)
+        return task_link_patterns(flow_patterns, type(self).task_page)
 
     def menu_visible(self, user) -> bool:
         return False
+
+
+class EndingsFlowViewset(TaskLinksViewset):
+    """A flow of the end of a contract: its human tasks' links only."""

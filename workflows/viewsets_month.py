@@ -10,13 +10,12 @@ and who has them."""
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.urls import URLPattern, URLResolver
-from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.models import Task
 
 from accounts.scoping import can_see
 from workflows.flows_month import month_url
 from workflows.models import MonthProcess
+from workflows.viewsets_endings import TaskLinksViewset
 
 
 def task_page(node):
@@ -35,36 +34,7 @@ def task_page(node):
     return view
 
 
-def _task_patterns(patterns, node=None) -> list:
-    kept: list = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = getattr(pattern, "extra", {}).get("node", node)
-            pattern.url_patterns[:] = _task_patterns(pattern.url_patterns, inner)
-            if pattern.url_patterns:
-                kept.append(pattern)
-        elif (
-            isinstance(pattern, URLPattern)
-            and pattern.name == "index"
-            and getattr(node, "task_type", "") == "HUMAN"
-        ):
-            kept.append(URLPattern(pattern.pattern, task_page(node), pattern.default_args, "index"))
-    return kept
-
-
-class MonthFlowViewset(FlowAppViewset):
+class MonthFlowViewset(TaskLinksViewset):
     """The month flow: its human tasks' links only."""
 
-    base_template_name = "base.html"
-
-    def has_view_permission(self, user, obj=None) -> bool:
-        return True  # each URL checks sign-in and scope itself
-
-    def _get_urls(self):
-        flow_patterns, _, _ = self._flow_class.instance.urls
-        self._flow_class.parent = self
-        self._flow_class.app_name = None
-        return _task_patterns(flow_patterns)
-
-    def menu_visible(self, user) -> bool:
-        return False
+    task_page = staticmethod(task_page)

@@ -32,6 +32,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from pypdf import PdfReader
 
 from accounts.constants import Role
@@ -407,7 +408,11 @@ def settle_rewards(t: Township, year: int) -> None:
     if year == 2029:
         long_service = rewards[(HIRED, RewardKind.LONG_SERVICE)]
         assert long_service.amount == Decimal("3000.00")
-        with at(D(year + 1, 2, 12)), pytest.raises(ValidationError, match="每人限一次"):
+        with (
+            at(D(year + 1, 2, 12)),
+            translation.override("zh-hans"),
+            pytest.raises(ValidationError, match="每人限一次"),
+        ):
             reward_grant(settlement=settlement, person=hired, kind=RewardKind.LONG_SERVICE, by=t.hr)
     else:
         assert (HIRED, RewardKind.LONG_SERVICE) not in rewards

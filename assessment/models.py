@@ -13,7 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from assessment.constants import ItemBasis, ItemKind, ItemNature, MonthState
 from core.fields import user_field
-from core.scoping import ScopePaths
+from core.scoping import COUNTY_WIDE, ScopePaths
 
 
 class ScoringScheme(models.Model):
@@ -36,12 +36,7 @@ class ScoringScheme(models.Model):
     created_by = user_field(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    scope_paths = ScopePaths(
-        county="county",
-        township="county__townships",
-        village="county__townships__villages",
-        self="county__townships__villages__posts__holder",
-    )
+    scope_paths = COUNTY_WIDE
     audit_name_related = ("county",)
 
     class Meta:

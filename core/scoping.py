@@ -26,3 +26,12 @@ class ScopePaths:
 def scope_q(path: str | Callable[[int], Q], value: int) -> Q:
     """The filter of ``path`` (a field path or a function) for the user's ``value``."""
     return path(value) if callable(path) else Q(**{path: value})
+
+
+# A record of a whole county (its policy, its scoring scheme): seen by everyone of the county.
+COUNTY_WIDE = ScopePaths(
+    county="county",
+    township="county__townships",
+    village="county__townships__villages",
+    self="county__townships__villages__posts__holder",
+)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.display import AuditValue, listing
 from core.education import Education
-from core.scoping import ScopePaths
+from core.scoping import COUNTY_WIDE
 from policy.constants import Grade, RenewalMode
 from policy.validation import validate_policy
 
@@ -428,12 +428,7 @@ class Policy(models.Model):
     }
     audit_name_related = ("county",)
 
-    scope_paths = ScopePaths(
-        county="county",
-        township="county__townships",
-        village="county__townships__villages",
-        self="county__townships__villages__posts__holder",
-    )
+    scope_paths = COUNTY_WIDE
 
     class Meta:
         verbose_name = _("policy version")

@@ -17,10 +17,12 @@ enough that waiting costs less than a crash.
 """
 
 import atexit
+import contextlib
+import gc
 import hashlib
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +66,21 @@ def _shared() -> tuple[Any, Any]:
     return _font_config, _url_fetcher
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for one render. A layout allocates hundreds
+    of thousands of small objects, and the collector's passes over them while they are all
+    alive cost about an eighth of the render (measured with the pay slips, 29 November
+    2026); what the render leaves behind is collected as usual once it is resumed."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def html_to_pdf(html: str) -> RenderedPdf:
     """Render ``html`` (a complete document with its print CSS) to PDF.
 
@@ -73,7 +90,7 @@ def html_to_pdf(html: str) -> RenderedPdf:
     from weasyprint.urls import FatalURLFetchingError
 
     font_config, url_fetcher = _shared()
-    with _render_lock:
+    with _render_lock, _collector_paused():
         try:
             document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher).render(
                 font_config=font_config
@@ -235,7 +252,7 @@ def _render_chunk(htmls: list[str], titles: list[str], authors: list[str]) -> li
         return [html_to_pdf(htmls[0])]
     markup = batch_html(htmls)
     font_config, url_fetcher = _shared()
-    with _render_lock:
+    with _render_lock, _collector_paused():
         try:
             document = HTML(string=markup, base_url=BASE_URL, url_fetcher=url_fetcher).render(
                 font_config=font_config

@@ -14,17 +14,22 @@ and 2,000 directors in post (``bench.term.populate``).
   published with their scores, ranks and pay (``_published_months``), not timed.
   ``month_documents_standin`` (``STANDIN_KIND``), a job of the same shape issuing one letter
   per director, served before the monthly assessment landed; the tests still use it.
-- assessment.libreoffice_docs_per_s: LibreOffice converting one-page letters (the plain
-  letter of ``bench.paperwork``, ``LO_COPIES`` of them in one ``soffice --convert-to pdf``
-  call, start included) per second, in the same run. Without soffice a note line says so.
+- assessment.libreoffice_docs_per_s: LibreOffice converting the same document per second, in
+  the same run: the first director's slip (``slip_html``) written as flat ODF text with the
+  same words, item table, QR code, verification lines, signature and footer on the same A4
+  page (``slip_fodt``), ``LO_COPIES`` copies in one ``soffice --convert-to pdf`` call, start
+  included. Without soffice a note line says so.
 - assessment.month_county_vs_libreoffice: the ratio of the two (target ≥ 3).
 """
 
 import datetime
+import html
 import random
+import re
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext_noop
 
@@ -167,7 +172,7 @@ def measure(*, directors: int, lo_copies: int) -> Iterator[tuple[str, float | No
     from assessment.kinds import MONTHLY_BULLETIN, PAY_SLIP
     from assessment.services import month_documents_submit
     from bench import term
-    from bench.paperwork import lo_per_doc_ms, plain_blocks, soffice
+    from bench.paperwork import lo_fodt_per_doc_ms, soffice
     from jobs.models import Job, JobState
     from organisation.models import County
     from paperwork.models import Document
@@ -186,6 +191,7 @@ def measure(*, directors: int, lo_copies: int) -> Iterator[tuple[str, float | No
                 month_documents_submit(month=month, by=committee)
             call_command("run_jobs", once=True, verbosity=0)
             elapsed = time.perf_counter() - started
+        slip = slip_html(months[0])
     failed = Job.objects.exclude(state=JobState.DONE).first()
     if failed is not None:
         raise AssertionError(f"A job did not finish: {failed.error}")
@@ -202,9 +208,32 @@ def measure(*, directors: int, lo_copies: int) -> Iterator[tuple[str, float | No
             "libreoffice-writer-nogui",
         )
         return
-    lo_docs_per_s = 1000 / lo_per_doc_ms(plain_blocks(), copies=lo_copies)
+    lo_docs_per_s = 1000 / lo_fodt_per_doc_ms(slip_fodt(slip), copies=lo_copies)
     yield "assessment.libreoffice_docs_per_s", lo_docs_per_s, "docs/s"
     yield "assessment.month_county_vs_libreoffice", docs_per_s / lo_docs_per_s, "ratio"
+
+
+def slip_html(month) -> str:
+    """The HTML of the first director's slip of ``month``, as the job renders it."""
+    from django.utils import timezone
+
+    from assessment.documents import pay_slip_items
+    from assessment.kinds import PAY_SLIP
+    from paperwork.models import new_verification_code
+    from paperwork.services import document_html, new_paper
+
+    scores = month.scores.select_related("person", "village", "scheme")
+    score = scores.order_by("rank", "pk").first()
+    score.month = month
+    item = pay_slip_items([score])[0]
+    paper = new_paper(
+        PAY_SLIP,
+        code=new_verification_code(),
+        issuing_body=item.issuing_body,
+        issued_on=timezone.localdate(),
+        policy_version=month.policy.version,
+    )
+    return document_html(PAY_SLIP, item.context, paper)
 
 
 def plain_html_warmup() -> str:
@@ -235,3 +264,177 @@ def run(
             connection.creation.destroy_test_db(old_name, verbosity=0)
     finally:
         settings.DEBUG = debug
+
+
+# --- LibreOffice's pay slip -----------------------------------------------------------------
+
+SLIP_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:xlink="http://www.w3.org/1999/xlink"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:font-face-decls>
+ <style:font-face style:name="Noto Serif CJK SC" svg:font-family="&apos;Noto Serif CJK SC&apos;"
+  style:font-family-generic="roman"/>
+</office:font-face-decls>
+<office:styles>
+ <style:default-style style:family="paragraph">
+  <style:paragraph-properties fo:line-height="28.9pt" fo:text-align="justify"/>
+  <style:text-properties style:font-name="Noto Serif CJK SC" fo:font-size="16pt"
+   style:font-name-asian="Noto Serif CJK SC" style:font-size-asian="16pt"
+   fo:language="zh" fo:country="CN" style:language-asian="zh" style:country-asian="CN"/>
+ </style:default-style>
+ <style:style style:name="h1" style:family="paragraph">
+  <style:paragraph-properties fo:text-align="center" fo:margin-bottom="28.9pt"
+   fo:line-height="31.9pt"/>
+  <style:text-properties fo:font-size="22pt" fo:font-weight="bold"
+   style:font-size-asian="22pt" style:font-weight-asian="bold"/>
+ </style:style>
+ <style:style style:name="p" style:family="paragraph">
+  <style:paragraph-properties fo:text-indent="32pt"/>
+ </style:style>
+ <style:style style:name="flush" style:family="paragraph"/>
+ <style:style style:name="cell" style:family="paragraph">
+  <style:paragraph-properties fo:line-height="14.7pt" fo:text-align="center"/>
+  <style:text-properties fo:font-size="10.5pt" style:font-size-asian="10.5pt"/>
+ </style:style>
+ <style:style style:name="small" style:family="paragraph">
+  <style:paragraph-properties fo:line-height="12pt" fo:text-align="start"/>
+  <style:text-properties fo:font-size="9pt" style:font-size-asian="9pt"/>
+ </style:style>
+ <style:style style:name="right" style:family="paragraph">
+  <style:paragraph-properties fo:text-align="end" fo:margin-right="32pt"/>
+ </style:style>
+ <style:style style:name="footer" style:family="paragraph">
+  <style:paragraph-properties fo:text-align="end"/>
+  <style:text-properties fo:font-size="14pt" style:font-size-asian="14pt"/>
+ </style:style>
+</office:styles>
+<office:automatic-styles>
+ <style:style style:name="grid" style:family="table">
+  <style:table-properties style:width="156mm" table:align="margins" fo:margin-top="7pt"
+   fo:margin-bottom="14pt"/>
+ </style:style>
+ <style:style style:name="wide" style:family="table-column">
+  <style:table-column-properties style:column-width="71.8mm"/>
+ </style:style>
+ <style:style style:name="narrow" style:family="table-column">
+  <style:table-column-properties style:column-width="28.1mm"/>
+ </style:style>
+ <style:style style:name="box" style:family="table-cell">
+  <style:table-cell-properties fo:border="0.5pt solid #000000" fo:padding="2pt"/>
+ </style:style>
+ <style:style style:name="closing" style:family="table">
+  <style:table-properties style:width="156mm" table:align="margins" fo:margin-top="28.9pt"/>
+ </style:style>
+ <style:page-layout style:name="A4">
+  <style:page-layout-properties fo:page-width="210mm" fo:page-height="297mm"
+   fo:margin-top="37mm" fo:margin-bottom="21mm" fo:margin-left="28mm" fo:margin-right="26mm"/>
+  <style:footer-style><style:header-footer-properties fo:min-height="7mm"
+   fo:margin-top="7mm"/></style:footer-style>
+ </style:page-layout>
+ <style:style style:name="qr" style:family="graphic">
+  <style:graphic-properties style:wrap="right" style:vertical-pos="top"
+   style:vertical-rel="paragraph" style:horizontal-pos="left" style:horizontal-rel="paragraph"
+   fo:margin-right="3mm"/>
+ </style:style>
+</office:automatic-styles>
+<office:master-styles>
+ <style:master-page style:name="Standard" style:page-layout-name="A4">
+  <style:footer><text:p text:style-name="footer"><text:span>核验码 {code}</text:span>
+   <text:tab/>— <text:page-number text:select-page="current">1</text:page-number> —</text:p>
+  </style:footer>
+ </style:master-page>
+</office:master-styles>
+<office:body><office:text>
+{body}
+</office:text></office:body>
+</office:document>
+"""
+
+
+def _cells(row: list[str]) -> str:
+    return "".join(
+        f'<table:table-cell table:style-name="box" office:value-type="string">'
+        f'<text:p text:style-name="cell">{escape(cell)}</text:p></table:table-cell>'
+        for cell in row
+    )
+
+
+def text(markup: str) -> str:
+    """The words of an HTML fragment, its white space collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", markup))).strip()
+
+
+def paragraphs(markup: str) -> list[tuple[str, str]]:
+    """The class and the inner HTML of each ``<p>`` of ``markup``."""
+    return re.findall(r'<p(?: class="(\w+)")?>(.*?)</p>', markup, re.S)
+
+
+def _found(pattern: str, markup: str, *, group: int = 1) -> str:
+    found = re.search(pattern, markup, re.S)
+    if found is None:
+        raise AssertionError(f"The slip has no {pattern!r}.")
+    return found.group(group)
+
+
+def slip_fodt(slip_html: str) -> str:
+    """A rendered score and pay slip (its HTML) as flat ODF text for LibreOffice: the same
+    words, the item table with its borders, the QR code, the verification lines, the
+    signature and the footer with the code and the page number, on the same A4 page."""
+    page = _found(r'<main class="document".*?</main>', slip_html, group=0)
+    code = _found(r'data-code="([^"]+)"', page)
+    title = text(_found(r"<h1[^>]*>(.*?)</h1>", page))
+    before, table, after = re.split(r"(<table.*?</table>)", page, maxsplit=1, flags=re.S)
+    closing_at = after.index('<div class="closing">')
+    after, closing = after[:closing_at], after[closing_at:]
+    body = [f'<text:p text:style-name="h1">{escape(title)}</text:p>']
+    body += [
+        f'<text:p text:style-name="{"flush" if kind == "flush" else "p"}">'
+        f"{escape(text(words))}</text:p>"
+        for kind, words in paragraphs(before)
+    ]
+    rows = [
+        [text(cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+    body.append(
+        '<table:table table:style-name="grid"><table:table-column table:style-name="wide"/>'
+        '<table:table-column table:style-name="narrow" table:number-columns-repeated="3"/>'
+    )
+    for row in rows:
+        cells = row if len(row) == 4 else [row[0], "", "", row[-1]]
+        body.append(f"<table:table-row>{_cells(cells)}</table:table-row>")
+    body.append("</table:table>")
+    body += [
+        f'<text:p text:style-name="p">{escape(text(words))}</text:p>'
+        for _flush, words in paragraphs(after)
+    ]
+    qr = _found(r'src="data:image/png;base64,([^"]+)"', closing)
+    verification = _found(r'<div class="verification">(.*?)</div>', closing)
+    signature = _found(r'<div class="signature">(.*?)</div>', closing)
+    image = (
+        '<draw:frame draw:style-name="qr" svg:width="20mm" svg:height="20mm" '
+        'text:anchor-type="paragraph"><draw:image><office:binary-data>'
+        f"{qr}</office:binary-data></draw:image></draw:frame>"
+    )
+    lines = [escape(text(words)) for _kind, words in paragraphs(verification)]
+    small = f'<text:p text:style-name="small">{image}{lines[0]}</text:p>' + "".join(
+        f'<text:p text:style-name="small">{line}</text:p>' for line in lines[1:]
+    )
+    signed = "".join(
+        f'<text:p text:style-name="right">{escape(text(words))}</text:p>'
+        for _flush, words in paragraphs(signature)
+    )
+    body.append(
+        '<table:table table:style-name="closing"><table:table-column '
+        'table:number-columns-repeated="2"/><table:table-row>'
+        f"<table:table-cell>{small}</table:table-cell>"
+        f"<table:table-cell>{signed}</table:table-cell></table:table-row></table:table>"
+    )
+    return SLIP_FODT.replace("{code}", escape(code)).replace("{body}", "\n".join(body))

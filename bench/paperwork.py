@@ -279,6 +279,12 @@ def soffice() -> str | None:
 
 def lo_per_doc_ms(blocks: list[tuple[str, str]], *, copies: int = LO_COPIES) -> float:
     """Wall time of one ``soffice --convert-to pdf`` call on ``copies`` letters, per letter."""
+    return lo_fodt_per_doc_ms(plain_fodt(blocks), copies=copies)
+
+
+def lo_fodt_per_doc_ms(text: str, *, copies: int = LO_COPIES) -> float:
+    """Wall time of one ``soffice --convert-to pdf`` call on ``copies`` copies of the
+    one-page flat ODF text ``text``, per copy."""
     program = soffice()
     if program is None:
         raise FileNotFoundError("soffice")
@@ -287,7 +293,6 @@ def lo_per_doc_ms(blocks: list[tuple[str, str]], *, copies: int = LO_COPIES) -> 
         letters = root / "in"
         out = root / "out"
         letters.mkdir()
-        text = plain_fodt(blocks)
         sources = []
         for n in range(copies):
             path = letters / f"letter-{n:02d}.fodt"
@@ -312,7 +317,7 @@ def lo_per_doc_ms(blocks: list[tuple[str, str]], *, copies: int = LO_COPIES) -> 
             raise RuntimeError(f"LibreOffice made {len(made)} PDF(s) of {copies}.")
         pages = _pdf_pages(made[0])
         if pages != 1:
-            raise AssertionError(f"LibreOffice's letter took {pages} pages; it must fit one.")
+            raise AssertionError(f"LibreOffice's document took {pages} pages; it must fit one.")
     return elapsed / copies
 
 

@@ -9,13 +9,14 @@ the directors who have theirs.
 
 import hashlib
 import io
+import re
 from typing import cast
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 import bench.assessment_county as standin
@@ -28,6 +29,7 @@ from paperwork.models import Document
 from paperwork.services import BatchItem, documents_issue
 from people.models import Person
 from recruitment.kinds import HIRING_NOTICE
+from tests.assessment_support import make_scheme, scored_month, seat_directors
 from tests.factories import PersonFactory, UserFactory, make_village
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +372,25 @@ def test_the_county_month_bench_runs_on_a_small_county():
     assert names[0] == "assessment.month_county_docs_per_s"
     assert figures[0][1] is not None and figures[0][1] > 0
     assert Job.objects.filter(state=JobState.DONE).count() == 20  # one a township
+
+
+def test_libreoffice_converts_the_same_slip_the_job_issues(township):
+    """The bench's peer converts the slip itself: its words, the item table, the QR code,
+    the verification lines and the footer's code; on one page when soffice is here."""
+    from bench.assessment_county import slip_fodt
+    from bench.paperwork import lo_fodt_per_doc_ms, soffice
+
+    make_scheme(township.county, 2026)
+    seat_directors(township, 2)
+    month = scored_month(township, [95, "85.50"])
+    score = month.scores.order_by("rank", "pk").select_related("person").first()
+    with translation.override("zh-hans"):
+        html = standin.slip_html(month)
+    fodt = slip_fodt(html)
+    code = re.search(r'data-code="([^"]+)"', html).group(1)
+    for words in [score.person.name, "人口信息采集", "合计得分", "本月应发报酬", "核验码", code]:
+        assert words in fodt
+    assert fodt.count("<table:table-row>") == 7 + 1  # heading, five items, total; closing
+    assert "<office:binary-data>" in fodt and "text:page-number" in fodt
+    if soffice() is not None:
+        assert lo_fodt_per_doc_ms(fodt, copies=1) > 0  # refuses a second page

@@ -246,24 +246,10 @@ def run(
     *, directors: int = DIRECTORS, lo_copies: int = LO_COPIES, database: bool = True
 ) -> Iterator[tuple[str, float | None, str]]:
     """``database=False`` uses the database already set up (in a test)."""
-    from django.conf import settings
+    from bench._database import measuring
 
-    debug, settings.DEBUG = settings.DEBUG, False
-    try:
-        if not database:
-            yield from measure(directors=directors, lo_copies=lo_copies)
-            return
-        from django.db import connection
-
-        old_name = connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, serialize=False
-        )
-        try:
-            yield from measure(directors=directors, lo_copies=lo_copies)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        settings.DEBUG = debug
+    with measuring(database=database):
+        yield from measure(directors=directors, lo_copies=lo_copies)
 
 
 # --- LibreOffice's pay slip -----------------------------------------------------------------

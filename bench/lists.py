@@ -545,33 +545,13 @@ def run(
     """``database=False`` uses the database already set up (in a test).
 
     DEBUG is off while measuring: with DEBUG on, every query's SQL is also kept."""
-    from django.conf import settings
+    from bench._database import measuring
 
-    debug, settings.DEBUG = settings.DEBUG, False
-    try:
-        if not database:
-            yield from measure(
-                small=small,
-                large=large,
-                samples=samples,
-                campaigns=campaigns,
-                applications=applications,
-            )
-            return
-        from django.db import connection
-
-        old_name = connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, serialize=False
+    with measuring(database=database):
+        yield from measure(
+            small=small,
+            large=large,
+            samples=samples,
+            campaigns=campaigns,
+            applications=applications,
         )
-        try:
-            yield from measure(
-                small=small,
-                large=large,
-                samples=samples,
-                campaigns=campaigns,
-                applications=applications,
-            )
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        settings.DEBUG = debug

@@ -269,21 +269,7 @@ def run(
 
     DEBUG is off while measuring, as in production and in Django's test runner: with DEBUG
     on, every query's SQL is also formatted and kept in ``connection.queries``."""
-    from django.conf import settings
+    from bench._database import measuring
 
-    debug, settings.DEBUG = settings.DEBUG, False
-    try:
-        if not database:
-            yield from measure(applications, villages, samples)
-            return
-        from django.db import connection
-
-        old_name = connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, serialize=False
-        )
-        try:
-            yield from measure(applications, villages, samples)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        settings.DEBUG = debug
+    with measuring(database=database):
+        yield from measure(applications, villages, samples)

@@ -141,21 +141,7 @@ def run(
     *, database: bool = True, counts: tuple[int, ...] = (10, 1000)
 ) -> Iterator[tuple[str, float, str]]:
     """``database=False`` uses the database already set up (in a test)."""
-    from django.conf import settings
+    from bench._database import measuring
 
-    debug, settings.DEBUG = settings.DEBUG, False
-    try:
-        if not database:
-            yield from measure(counts)
-            return
-        from django.db import connection
-
-        old_name = connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, serialize=False
-        )
-        try:
-            yield from measure(counts)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    finally:
-        settings.DEBUG = debug
+    with measuring(database=database):
+        yield from measure(counts)

@@ -176,7 +176,7 @@ def measure(*, directors: int, lo_copies: int) -> Iterator[tuple[str, float | No
     from jobs.models import Job, JobState
     from organisation.models import County
     from paperwork.models import Document
-    from paperwork.render import html_to_pdf
+    from paperwork.services import printing_warm_up
 
     rng = random.Random(term.SEED)
     with time_machine.travel(datetime.datetime(2026, 11, 29, 10, tzinfo=datetime.UTC)):
@@ -184,7 +184,7 @@ def measure(*, directors: int, lo_copies: int) -> Iterator[tuple[str, float | No
         county = County.objects.get()
         months = _published_months(county, rng)
         committee = User.objects.filter(role=Role.TOWNSHIP_COMMITTEE).first()
-        html_to_pdf(plain_html_warmup())  # WeasyPrint and the fonts loaded, as in a worker
+        printing_warm_up()  # as the worker does when it starts
         with override_settings(JOBS_EAGER=False, CELERY_BROKER_URL=""):
             started = time.perf_counter()
             for month in months:  # as month_publish submits them: queued for the worker
@@ -234,12 +234,6 @@ def slip_html(month) -> str:
         policy_version=month.policy.version,
     )
     return document_html(PAY_SLIP, item.context, paper)
-
-
-def plain_html_warmup() -> str:
-    from bench.paperwork import letter_html
-
-    return letter_html()
 
 
 def run(

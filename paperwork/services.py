@@ -57,6 +57,18 @@ def verify_url(code: str) -> str:
     return urljoin(base, reverse("verify", kwargs={"code": code}).lstrip("/"))
 
 
+def printing_warm_up() -> None:
+    """Load what the first document of a process would otherwise wait for: WeasyPrint and
+    the fonts (about half a second), the print fonts' coverage (``paperwork.fonts``, about
+    half a second) and the URL patterns the verification address is built from. The
+    background worker calls it when it starts; a web process pays it on its first document."""
+    from paperwork.fonts import layout_coverage
+
+    html_to_pdf('<html lang="zh-CN"><body><p>预热</p></body></html>')
+    layout_coverage()
+    verify_url("WARMUP")
+
+
 # The QR codes' data mask. Choosing it (eight trial maskings scored in pure Python) took three
 # quarters of the time of a QR code. ISO/IEC 18004 scores the masks to break up regular data;
 # a verification address ends in random characters, where the eight masks score within a few

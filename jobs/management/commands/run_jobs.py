@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from jobs.services import job_claim_next, job_execute, worker_started
+from paperwork.services import printing_warm_up
 
 
 class Command(BaseCommand):
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         ran = 0
         worker_started()
+        printing_warm_up()
         if options["verbosity"] > 0:
             self.stdout.write("Background jobs: waiting for work (Ctrl-C stops).")
         while not stopping:

@@ -383,11 +383,13 @@ def test_libreoffice_converts_the_same_slip_the_job_issues(township):
     make_scheme(township.county, 2026)
     seat_directors(township, 2)
     month = scored_month(township, [95, "85.50"])
-    score = month.scores.order_by("rank", "pk").select_related("person").first()
+    score = month.scores.select_related("person").order_by("rank", "pk")[0]
     with translation.override("zh-hans"):
         html = standin.slip_html(month)
     fodt = slip_fodt(html)
-    code = re.search(r'data-code="([^"]+)"', html).group(1)
+    found = re.search(r'data-code="([^"]+)"', html)
+    assert found is not None
+    code = found.group(1)
     for words in [score.person.name, "人口信息采集", "合计得分", "本月应发报酬", "核验码", code]:
         assert words in fodt
     assert fodt.count("<table:table-row>") == 7 + 1  # heading, five items, total; closing

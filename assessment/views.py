@@ -414,6 +414,8 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
                     % {"year": year, "version": scheme.version},
                 )
                 return redirect("assessment:schemes")
+        else:
+            _item_errors(request, formset)
     else:
         initial_items = scheme_items(current) if current else []
         initial_items += [
@@ -437,6 +439,22 @@ def scheme_edit(request: HttpRequest, year: int) -> HttpResponse:
             "used": current is not None and scheme_used(current),
         },
     )
+
+
+def _item_errors(request, formset) -> None:
+    """The item rows' own errors as messages naming the item and the field: the table shows
+    the rows' fields without their errors."""
+    for n, item_form in enumerate(formset.forms, start=1):
+        item = item_form["name"].value() or _("Item %(n)s") % {"n": n}
+        for name, errors in item_form.errors.items():
+            for error in errors:
+                messages.error(
+                    request,
+                    _("“%(item)s”, %(field)s: %(error)s")
+                    % {"item": item, "field": item_form.fields[name].label, "error": error},
+                )
+    for error in formset.non_form_errors():
+        messages.error(request, error)
 
 
 @login_required

@@ -39,5 +39,14 @@ class ItemForm(NormalisedForm):
     )
     guidance = forms.CharField(label=_("How it is scored"), max_length=500, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The items are a table whose column headings are the labels: each input carries its
+        # own for screen readers ("第2项 分值").
+        number = (self.prefix or "").rsplit("-", 1)[-1]
+        row = _("Item %(n)s") % {"n": int(number) + 1} if number.isdigit() else ""
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{row} {field.label}".strip()
+
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=0, max_num=30, absolute_max=30)

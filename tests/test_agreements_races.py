@@ -9,10 +9,8 @@ Run with ``DATABASE_URL=postgres://…``; SQLite skips them.
 
 import datetime
 
-import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.constants import Role
 from accounts.models import User
@@ -24,16 +22,9 @@ from audit.models import AuditEntry
 from paperwork.models import Document
 from tests.agreements_support import county_template
 from tests.matrix_support import make_world
-from tests.test_hostile_races import THREADS, race, unexpected
+from tests.test_hostile_races import RACES, THREADS, race, unexpected
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="races need PostgreSQL: run with DATABASE_URL=postgres://…",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 # The messages a late signing gets: the copy it read was still drafted (“someone else changed

@@ -4,9 +4,7 @@ years (two locks, so nothing serialises them but the database): one is kept
 
 import datetime
 
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.models import User
 from appraisal.constants import RewardKind
@@ -16,16 +14,9 @@ from people.models import Person
 from policy.constants import Grade
 from tests.appraisal_support import confirmed
 from tests.builders import contract_in_force
-from tests.test_hostile_races import race, unexpected
+from tests.test_hostile_races import RACES, race, unexpected
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="races need PostgreSQL: run with DATABASE_URL=postgres://…",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 
 
 def test_two_concurrent_long_service_grants_give_one(township, committee, policy):

@@ -4,10 +4,8 @@ director."""
 
 import datetime
 
-import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from assessment.constants import MonthState
 from assessment.kinds import MONTHLY_BULLETIN, PAY_SLIP
@@ -16,16 +14,9 @@ from assessment.services import month_publish
 from paperwork.models import Document
 from tests.assessment_support import make_scheme, scored_month, seat_directors
 from tests.builders import committee_member
-from tests.test_hostile_races import race, unexpected
+from tests.test_hostile_races import RACES, race, unexpected
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="races need PostgreSQL: run with DATABASE_URL=postgres://…",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 
 
 def test_two_publishes_at_once_publish_once(township, hr):

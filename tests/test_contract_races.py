@@ -25,17 +25,9 @@ from contracts.models import Contract
 from contracts.services.signing import contract_file
 from organisation.models import Post
 from tests.factories import PersonFactory, PostFactory, VillageFactory
-from tests.test_hostile_races import THREADS, race, unexpected
+from tests.test_hostile_races import RACES, THREADS, race, unexpected
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="races need PostgreSQL: run with DATABASE_URL=postgres://…",
-    ),
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("english_messages"),
-]
+pytestmark = [*RACES, pytest.mark.usefixtures("english_messages")]
 
 
 def signed_contract(township, policy, person, post) -> Contract:

@@ -51,7 +51,9 @@ from tests.factories import (
 )
 from tests.test_recruitment_public import image_bytes, stored_upload_files
 
-pytestmark = [
+# The marks of every race test module (``pytestmark = RACES``): PostgreSQL only, each thread
+# with its own connection to a database the test really commits to.
+RACES = [
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
@@ -59,6 +61,7 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
+pytestmark = RACES
 
 THREADS = 20
 

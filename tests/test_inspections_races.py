@@ -6,9 +6,7 @@ kept, and the 19 others are refused with the service's message, never an ``Integ
 Run with ``DATABASE_URL=postgres://…``; SQLite skips them.
 """
 
-import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -16,16 +14,9 @@ from inspections.constants import DayState
 from inspections.models import InspectionDay, SpotCheckDraw
 from inspections.services import day_start
 from tests.inspections_support import add_villages, office_user, planned_day
-from tests.test_hostile_races import THREADS, race, unexpected
+from tests.test_hostile_races import RACES, THREADS, race, unexpected
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="races need PostgreSQL: run with DATABASE_URL=postgres://…",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 
 
 def test_one_day_started_twenty_times_at_once_draws_once(township):

@@ -7,22 +7,12 @@
 import threading
 from collections import Counter
 
-import pytest
-from django.db import connection
-
 from jobs.models import Job, JobState
 from jobs.registry import job_handler
 from jobs.services import job_claim_next, job_execute, job_submit
-from tests.test_hostile_races import race, unexpected
+from tests.test_hostile_races import RACES, race, unexpected
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="races need PostgreSQL: run with DATABASE_URL=postgres://…",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 
 RUNS: Counter = Counter()
 _lock = threading.Lock()

@@ -14,10 +14,8 @@ Run with ``DATABASE_URL=postgres://…``; SQLite skips them.
 import datetime
 import zoneinfo
 
-import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.constants import Role
 from accounts.models import User
@@ -31,20 +29,13 @@ from people.models import Person
 from tests.builders import contract_in_force
 from tests.endings_support import seed_grounds
 from tests.factories import PersonFactory, PostFactory, UserFactory, VillageFactory
-from tests.test_hostile_races import THREADS, race, unexpected
+from tests.test_hostile_races import RACES, THREADS, race, unexpected
 from training.constants import CourseKind
 from training.kinds import TRAINING_ATTENDANCE_RECORD
 from training.models import Attendance, Course
 from training.services import attendance_record_many, course_create
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="races need PostgreSQL: run with DATABASE_URL=postgres://…",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACES
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 D = datetime.date

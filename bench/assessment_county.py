@@ -33,6 +33,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext_noop
 
+from bench.paperwork import FODT_HEAD
 from jobs.registry import job_handler
 
 DIRECTORS = 2_000
@@ -248,37 +249,9 @@ def run(
 
 # --- LibreOffice's pay slip -----------------------------------------------------------------
 
-SLIP_FODT = """<?xml version="1.0" encoding="UTF-8"?>
-<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
- xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
- xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
- xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
- xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
- xmlns:xlink="http://www.w3.org/1999/xlink"
- xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
- xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
- office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
-<office:font-face-decls>
- <style:font-face style:name="Noto Serif CJK SC" svg:font-family="&apos;Noto Serif CJK SC&apos;"
-  style:font-family-generic="roman"/>
-</office:font-face-decls>
-<office:styles>
- <style:default-style style:family="paragraph">
-  <style:paragraph-properties fo:line-height="28.9pt" fo:text-align="justify"/>
-  <style:text-properties style:font-name="Noto Serif CJK SC" fo:font-size="16pt"
-   style:font-name-asian="Noto Serif CJK SC" style:font-size-asian="16pt"
-   fo:language="zh" fo:country="CN" style:language-asian="zh" style:country-asian="CN"/>
- </style:default-style>
- <style:style style:name="h1" style:family="paragraph">
-  <style:paragraph-properties fo:text-align="center" fo:margin-bottom="28.9pt"
-   fo:line-height="31.9pt"/>
-  <style:text-properties fo:font-size="22pt" fo:font-weight="bold"
-   style:font-size-asian="22pt" style:font-weight-asian="bold"/>
- </style:style>
- <style:style style:name="p" style:family="paragraph">
-  <style:paragraph-properties fo:text-indent="32pt"/>
- </style:style>
- <style:style style:name="flush" style:family="paragraph"/>
+SLIP_FODT = (
+    FODT_HEAD
+    + """ <style:style style:name="flush" style:family="paragraph"/>
  <style:style style:name="cell" style:family="paragraph">
   <style:paragraph-properties fo:line-height="14.7pt" fo:text-align="center"/>
   <style:text-properties fo:font-size="10.5pt" style:font-size-asian="10.5pt"/>
@@ -336,6 +309,7 @@ SLIP_FODT = """<?xml version="1.0" encoding="UTF-8"?>
 </office:text></office:body>
 </office:document>
 """
+)
 
 
 def _cells(row: list[str]) -> str:

@@ -9,12 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.services import scheme_save
-from contracts.constants import ContractState
-from contracts.models import Contract
-from organisation.models import Post
 from tests.assessment_support import ITEMS
 from tests.browser.conftest import PHONE
-from tests.browser.world import at
+from tests.browser.world import at, seated
 
 pytestmark = pytest.mark.browser
 
@@ -24,21 +21,7 @@ SCORED_ON = datetime.date(2026, 11, 3)
 @pytest.fixture
 def in_post(world, clock):
     clock.move_to(at(SCORED_ON, 9))
-    person = world.people["王堃"]
-    start = datetime.date(2025, 1, 1)
-    Contract.objects.create(
-        person=person,
-        post=Post.objects.get(holder=person),
-        township=world.own,
-        policy=world.policy,
-        state=ContractState.ACTIVE,
-        term_years=3,
-        start_date=start,
-        end_date=datetime.date(2027, 12, 31),
-        monthly_pay=world.policy.monthly_pay,
-        activated_on=start,
-        filed_on=start,
-    )
+    person = seated(world, "王堃").person
     scheme_save(county=world.county, year=2026, title="2026年村级人口主任月度考核办法",
                 items=ITEMS, by=world.users["county_hr"])  # fmt: skip
     return person

@@ -18,13 +18,11 @@ from playwright.sync_api import expect
 
 from assessment.models import ScoringScheme
 from assessment.services import month_publish
-from contracts.constants import ContractState
 from contracts.models import Contract
-from organisation.models import Post
 from tests.assessment_support import make_scheme, scored_month, seat_directors
 from tests.browser.conftest import DESK, PHONE
 from tests.browser.pages import StaffPages, choose, labelled
-from tests.browser.world import PASSWORD, at
+from tests.browser.world import PASSWORD, at, seated
 from tests.builders import contract_in_force
 from training.constants import CourseKind
 from training.services import attendance_record_many, course_create
@@ -240,21 +238,8 @@ def trained(world):
     """王堃 (关索街道) and 韦春燕 (花江镇) in post since 2025. 王堃 completed the county's
     induction in December 2024, attended the 3 days of the 2026 refresher and one of 关索街道's
     sessions; 韦春燕 has no induction on record and attended 2.5 days of the refresher."""
-    for name, township in (("王堃", world.own), ("韦春燕", world.foreign)):
-        person = world.people[name]
-        Contract.objects.create(
-            person=person,
-            post=Post.objects.get(holder=person),
-            township=township,
-            policy=world.policy,
-            state=ContractState.ACTIVE,
-            term_years=3,
-            start_date=D(2025, 1, 1),
-            end_date=D(2027, 12, 31),
-            monthly_pay=world.policy.monthly_pay,
-            activated_on=D(2025, 1, 1),
-            filed_on=D(2025, 1, 1),
-        )
+    for name in ("王堃", "韦春燕"):
+        seated(world, name)
     hr = world.users["county_hr"]
     wang, wei = world.people["王堃"], world.people["韦春燕"]
     induction = course_create(

@@ -13,12 +13,9 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from contracts.constants import ContractState
-from contracts.models import Contract
-from organisation.models import Post
 from tests.browser.conftest import DESK, PHONE
 from tests.browser.pages import StaffPages, choose, labelled
-from tests.browser.world import PASSWORD
+from tests.browser.world import PASSWORD, seated
 from training.constants import CourseKind
 from training.models import Attendance, Course
 from training.services import course_create
@@ -30,21 +27,8 @@ D = datetime.date
 
 @pytest.fixture
 def in_post(world):
-    for name, township in (("王堃", world.own), ("韦春燕", world.foreign)):
-        person = world.people[name]
-        Contract.objects.create(
-            person=person,
-            post=Post.objects.get(holder=person),
-            township=township,
-            policy=world.policy,
-            state=ContractState.ACTIVE,
-            term_years=3,
-            start_date=D(2025, 1, 1),
-            end_date=D(2027, 12, 31),
-            monthly_pay=world.policy.monthly_pay,
-            activated_on=D(2025, 1, 1),
-            filed_on=D(2025, 1, 1),
-        )
+    for name in ("王堃", "韦春燕"):
+        seated(world, name)
     return world
 
 

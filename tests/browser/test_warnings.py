@@ -5,19 +5,14 @@ desk; a director reads and acknowledges their warning on the phone (390 px).
 him here, as the signing and filing steps would leave it, and a published month with a score
 below the pass line opens his warning through the rules."""
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from contracts.constants import ContractState
-from contracts.models import Contract
-from contracts.services.drafting import contract_end_date
 from earlywarnings.constants import WarningState
 from earlywarnings.models import Warning, YellowCard
 from earlywarnings.rules import warnings_for_month
-from organisation.models import Post
 from tests.browser.conftest import PHONE
+from tests.browser.world import seated
 from tests.warnings_support import published_month
 
 pytestmark = pytest.mark.browser
@@ -25,22 +20,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def contract(world):
-    person = world.people["王堃"]
-    post = Post.objects.get(holder=person)
-    start = datetime.date(2025, 1, 1)
-    return Contract.objects.create(
-        person=person,
-        post=post,
-        township=world.own,
-        policy=world.policy,
-        state=ContractState.ACTIVE,
-        term_years=3,
-        start_date=start,
-        end_date=contract_end_date(start, 3),
-        monthly_pay=world.policy.monthly_pay,
-        activated_on=start,
-        filed_on=start,
-    )
+    return seated(world, "王堃")
 
 
 def test_county_hr_gives_a_township_a_yellow_card(staff, world):

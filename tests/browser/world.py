@@ -452,14 +452,38 @@ def banner_png(width: int = 7000, height: int = 400) -> bytes:
 # The contract term ------------------------------------------------------------------------------
 
 
+def seated(world: World, name: str, start: datetime.date = datetime.date(2025, 1, 1)):
+    """``name``'s three-year contract on the post they hold, in force (filed and active) since
+    ``start``; the pages of the term read it."""
+    from contracts.constants import ContractState
+    from contracts.models import Contract
+    from contracts.services.drafting import contract_end_date
+
+    person = world.people[name]
+    post = Post.objects.select_related("village__township").get(holder=person)
+    return Contract.objects.create(
+        person=person,
+        post=post,
+        township=post.village.township,
+        policy=world.policy,
+        state=ContractState.ACTIVE,
+        term_years=3,
+        start_date=start,
+        end_date=contract_end_date(start, 3),
+        monthly_pay=world.policy.monthly_pay,
+        activated_on=start,
+        filed_on=start,
+    )
+
+
 def add_term(world: World) -> None:
     """The contract term's pages: 王堃's contract in force, ending in 40 days with its renewal
     review open, his resignation waiting and a dismissal case opened on it (the director's own
     record, "my term"), and a vacant post of 北口村 with its vacancy and tasks."""
     from django.utils import timezone
 
-    from contracts.constants import ContractState, VacancyCause
-    from contracts.models import Contract, DismissalGround
+    from contracts.constants import VacancyCause
+    from contracts.models import DismissalGround
     from contracts.services.dismissal import case_open
     from contracts.services.endings import resignation_request
     from contracts.services.posts import vacancy_open
@@ -469,22 +493,7 @@ def add_term(world: World) -> None:
     from workdays.calendar import add_years
 
     today = timezone.localdate()
-    person = world.people["王堃"]
-    post = Post.objects.get(holder=person)
-    start = add_years(today, -3) + datetime.timedelta(days=41)
-    contract = Contract.objects.create(
-        person=person,
-        post=post,
-        township=world.own,
-        policy=world.policy,
-        state=ContractState.ACTIVE,
-        term_years=3,
-        start_date=start,
-        end_date=add_years(start, 3) - datetime.timedelta(days=1),
-        monthly_pay=world.policy.monthly_pay,
-        activated_on=start,
-        filed_on=start,
-    )
+    contract = seated(world, "王堃", add_years(today, -3) + datetime.timedelta(days=41))
     committee = world.users["guansuo_committee"]
     renewal_review_open(contract=contract, today=today, by=None)
     resignation_request(contract=contract, by=committee, reason="家庭原因", on=today)

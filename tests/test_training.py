@@ -303,9 +303,9 @@ def test_a_file_that_is_not_a_workbook_is_refused_before_parsing(hr, county):
 # Induction ----------------------------------------------------------------------------------
 
 
-def test_an_induction_course_records_the_hires_induction_and_puts_it_in_force(
-    hr, county, township, committee
-):
+def hire_waiting_for_induction(county, township, committee, hr) -> tuple[Person, Contract, Course]:
+    """新聘人's contract for 解放村, signed and filed in November 2026 and waiting for
+    induction, and the county's induction course of 23–24 November."""
     seed_grounds()
     post = PostFactory(village=VillageFactory(township=township, name="解放村"))
     person: Person = PersonFactory(township=township, name="新聘人")
@@ -334,6 +334,13 @@ def test_an_induction_course_records_the_hires_induction_and_puts_it_in_force(
             hours="12",
             by=hr,
         )
+    return person, contract, course
+
+
+def test_an_induction_course_records_the_hires_induction_and_puts_it_in_force(
+    hr, county, township, committee
+):
+    person, contract, course = hire_waiting_for_induction(county, township, committee, hr)
     with at(D(2026, 11, 25)):
         attendance_record_many(course=course, persons=[person], by=hr)
     contract = Contract.objects.get(pk=contract.pk)

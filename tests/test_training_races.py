@@ -22,14 +22,12 @@ from accounts.models import User
 from audit.models import AuditEntry
 from contracts.constants import ContractState, InductionSource
 from contracts.models import Contract
-from contracts.services.drafting import contract_draft
-from contracts.services.signing import contract_file, contract_sign
 from paperwork.models import Document
 from people.models import Person
 from tests.builders import contract_in_force
-from tests.endings_support import seed_grounds
-from tests.factories import PersonFactory, PostFactory, UserFactory, VillageFactory
+from tests.factories import UserFactory
 from tests.test_hostile_races import RACES, THREADS, race, unexpected
+from tests.test_training import hire_waiting_for_induction
 from training.constants import CourseKind
 from training.kinds import TRAINING_ATTENDANCE_RECORD
 from training.models import Attendance, Course
@@ -99,34 +97,7 @@ def test_one_person_recorded_twenty_times_at_a_session_is_recorded_once(township
 def test_one_hire_recorded_twenty_times_at_an_induction_course_is_inducted_once(
     hr, county, township, committee
 ):
-    seed_grounds()
-    post = PostFactory(village=VillageFactory(township=township, name="解放村"))
-    person: Person = PersonFactory(township=township, name="新聘人")
-    with at(D(2026, 11, 20)):
-        contract = contract_draft(
-            application=None, person=person, post=post, start_date=D(2026, 12, 1), by=committee
-        )
-    with at(D(2026, 11, 21)):
-        contract = contract_sign(
-            contract=contract,
-            signatory="李强",
-            township_on=D(2026, 11, 21),
-            director_on=D(2026, 11, 21),
-            by=committee,
-        )
-        contract_file(contract=contract, by=hr)
-    with at(D(2026, 11, 1)):
-        course = course_create(
-            county=county,
-            township=None,
-            kind=CourseKind.INDUCTION,
-            title="2026年村级人口主任初任培训",
-            starts_on=D(2026, 11, 23),
-            ends_on=D(2026, 11, 24),
-            days="2",
-            hours="12",
-            by=hr,
-        )
+    person, contract, course = hire_waiting_for_induction(county, township, committee, hr)
     with at(D(2026, 11, 25)):
         results = record_each(course, person, hr)
     assert_recorded_once(results, course, person)

@@ -12,12 +12,11 @@ from playwright.sync_api import expect
 
 from contracts.constants import CaseState, ContractState, ResignationState
 from contracts.dates import notice_ends_on
-from contracts.models import Contract, DismissalCase, Resignation
-from contracts.services.drafting import contract_end_date
-from organisation.models import Post
+from contracts.models import DismissalCase, Resignation
 from paperwork.models import Document
 from tests.browser.conftest import PHONE
 from tests.browser.pages import chinese_date
+from tests.browser.world import seated
 from tests.endings_support import seed_grounds
 
 pytestmark = pytest.mark.browser
@@ -30,24 +29,7 @@ def contract(world):
     # The browser tests flush the database between tests (transactional_db), which takes the
     # nine grounds seeded by the migration with it: seed them again as the migration does.
     seed_grounds()
-    person = world.people["王堃"]
-    post = Post.objects.get(holder=person)
-    start = datetime.date(2025, 1, 1)
-    contract = Contract(
-        person=person,
-        post=post,
-        township=world.own,
-        policy=world.policy,
-        state=ContractState.ACTIVE,
-        term_years=3,
-        start_date=start,
-        end_date=contract_end_date(start, 3),
-        monthly_pay=world.policy.monthly_pay,
-        activated_on=start,
-        filed_on=start,
-    )
-    contract.save()
-    return contract
+    return seated(world, "王堃")
 
 
 def test_a_director_requests_to_resign_on_the_phone_and_the_committee_accepts(

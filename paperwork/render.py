@@ -72,12 +72,12 @@ def _collector_paused() -> Iterator[None]:
     of thousands of small objects, and the collector's passes over them while they are all
     alive cost about an eighth of the render (measured with the pay slips, 29 November
     2026); what the render leaves behind is collected as usual once it is resumed."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 

@@ -39,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "organisation.view_village",
             "organisation.change_village",
             "organisation.import_villages",
+            "organisation.switch_disclosure",
             "policy.view_policy",
             "policy.add_policy",
             "people.view_person",

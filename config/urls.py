@@ -28,6 +28,8 @@ urlpatterns = [
     path("verify/<str:code>/", paperwork_views.verify, name="verify"),
     # Applicants: open campaigns, registration, status and their own documents.
     path("apply/", include("recruitment.public_urls")),
+    # Public disclosure (民主监督) of the townships county HR has switched on.
+    path("public/", include("disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", site.urls),

@@ -87,14 +87,35 @@ class Township(PinyinNamed):
             "(选聘工作领导小组组长) and approves recruitment announcements."
         ),
     )
+    # Public disclosure (民主监督, seed 003): switched on and off by county HR only, through
+    # organisation.services.township_set_disclosure; the public pages (disclosure app) answer
+    # 404 for a township that does not disclose.
+    discloses_publicly = models.BooleanField(
+        _("public disclosure"),
+        default=False,
+        help_text=_(
+            "Publish the township's monthly bulletins, annual results, recruitment "
+            "announcements and public notices on the public pages (names and scores only)."
+        ),
+    )
+    disclosure_since = models.DateTimeField(
+        _("public disclosure switched on at"), null=True, blank=True
+    )
 
     scope_paths = ScopePaths(county="county", township="pk", village="villages")
+    transition_labels = {
+        "disclosure_on": _("Switch public disclosure on"),
+        "disclosure_off": _("Switch public disclosure off"),
+    }
 
     class Meta:
         verbose_name = _("township")
         verbose_name_plural = _("townships")
         ordering = ["name_pinyin", "id"]
         indexes = [models.Index(fields=["county", "name_pinyin"], name="township_county_pinyin")]
+        permissions = [
+            ("switch_disclosure", _("Can switch a township's public disclosure on and off"))
+        ]
         constraints = [
             models.UniqueConstraint(
                 "county",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_create, audited_update, snapshot
+from core.services import lock, require_permission
 from organisation.constants import PostStatus
 from organisation.models import Post, Township, Village
 from policy.models import Policy
@@ -234,3 +235,37 @@ def policy_revise(
         posts_abolished=counts["abolished"],
         posts_marked_surplus=counts["marked_surplus"],
     )
+
+
+SWITCH_DISCLOSURE = "organisation.switch_disclosure"
+
+
+@transaction.atomic
+def township_set_disclosure(*, township: Township, on: bool, by) -> Township:
+    """Switch the township's public disclosure (民主监督) on or off: county HR of the
+    township's county only (and the administrator). Switching on records when; switching off
+    keeps nothing public. One audit row either way; asking for the state the township is
+    already in changes nothing and says so."""
+    require_permission(
+        by,
+        SWITCH_DISCLOSURE,
+        township,
+        message=_("Only county HR can switch a township's public disclosure on or off."),
+    )
+    locked = lock(township)
+    if locked.discloses_publicly == on:
+        raise ValidationError(
+            (
+                _("%(township)s already discloses publicly. Nothing was changed.")
+                if on
+                else _("%(township)s does not disclose publicly. Nothing was changed.")
+            )
+            % {"township": locked.name}
+        )
+    audited_update(
+        locked,
+        {"discloses_publicly": on, "disclosure_since": timezone.now() if on else None},
+        by=by,
+        transition="disclosure_on" if on else "disclosure_off",
+    )
+    return locked

@@ -12,6 +12,11 @@ urlpatterns = [
         views.township_register_issue,
         name="township_register",
     ),
+    path(
+        "townships/<int:pk>/disclosure/",
+        views.township_disclosure,
+        name="township_disclosure",
+    ),
     path("villages/<int:pk>/", views.village_detail, name="village_detail"),
     path(
         "villages/<int:pk>/population/",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,13 @@ from organisation.forms import PopulationChangeForm, VillageImportForm
 from organisation.importing import HEADERS, MAX_ROWS
 from organisation.importing import villages_import as run_import
 from organisation.models import Post, Township, Village
-from organisation.services import QuotaResult, quota_policy, village_set_population
+from organisation.services import (
+    SWITCH_DISCLOSURE,
+    QuotaResult,
+    quota_policy,
+    township_set_disclosure,
+    village_set_population,
+)
 from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force_or_none
 
@@ -154,8 +161,38 @@ def township_detail(request, pk: int):
             "page_obj": page,
             "policy": policy,
             "can_issue_register": request.user.has_perm(ADD_DOCUMENT),
+            "can_switch_disclosure": request.user.has_perm(SWITCH_DISCLOSURE, township),
         },
     )
+
+
+@login_required
+@require_POST
+@permission_required(SWITCH_DISCLOSURE, raise_exception=True)
+def township_disclosure(request, pk: int):
+    """Switch the township's public disclosure on (``disclosure=on``) or off (``off``)."""
+    township = get_scoped_or_404(Township.objects.select_related("county"), request.user, pk=pk)
+    wanted = request.POST.get("disclosure")
+    if wanted not in ("on", "off"):
+        return HttpResponseBadRequest(_("Say whether to switch public disclosure on or off."))
+    try:
+        township_set_disclosure(township=township, on=wanted == "on", by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if wanted == "on":
+            messages.success(
+                request,
+                _("%(township)s now discloses publicly: its public page is open to everyone.")
+                % {"township": township.name},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(township)s no longer discloses publicly: its public page is closed.")
+                % {"township": township.name},
+            )
+    return redirect("organisation:township_detail", pk=township.pk)
 
 
 @login_required

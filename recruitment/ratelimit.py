@@ -30,6 +30,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "apply_check": (60, 60),
     "apply_lookup": (10, 60),
     "apply_download": (30, 60),
+    # The public disclosure pages (disclosure.views): reading, and the PDFs.
+    "public_page": (120, 60),
+    "public_download": (30, 60),
 }
 KEY_PREFIX = "cunpin-rl"
 

@@ -30,6 +30,7 @@ LAYERS = [
     "inspections",
     "appraisal",
     "earlywarnings",
+    "disclosure",
     "workflows",
     "web",
     "demo",

@@ -20,6 +20,7 @@ from demo.assessment import (
     demo_scored_director_account,
 )
 from demo.directors import demo_directors_load
+from demo.disclosure import demo_disclosure_load
 from demo.earlywarnings import demo_warnings_load
 from demo.inspections import demo_inspections_load
 from demo.recruitment import demo_campaign_lines, demo_campaigns_load
@@ -53,6 +54,9 @@ def created_kind(kind: str) -> str:
         "assessment months": pgettext("demo records created", "assessment months"),
         "early warnings": pgettext("demo records created", "early warnings"),
         "yellow cards": pgettext("demo records created", "yellow cards"),
+        "townships disclosing publicly": pgettext(
+            "demo records created", "townships disclosing publicly"
+        ),
     }
     return labels.get(kind, kind)
 
@@ -167,6 +171,9 @@ class Command(BaseCommand):
             result.created["early warnings"] += warned.warnings
         if warned.yellow_cards:
             result.created["yellow cards"] += warned.yellow_cards
+        # Public disclosure switched on for two townships (issue 9).
+        if disclosing := demo_disclosure_load():
+            result.created["townships disclosing publicly"] += disclosing
         elapsed = time.monotonic() - started
         self.print_summary(result, elapsed)
         for reason in campaigns.skipped:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from tests.assessment_matrix_support import month_task_url, month_url, score_url
+from tests.disclosure_matrix import rows as disclosure_rows
 from tests.endings_support import endings_records
 from tests.inspections_matrix import rows as inspection_rows
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
@@ -932,6 +933,7 @@ MATRIX += [
 # Monthly inspections (inspections/): tests.inspections_matrix; the draw's secrecy is
 # tested role by role in tests/test_inspections_secrecy.py.
 MATRIX += inspection_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
+MATRIX += disclosure_rows(Row, expect, everyone, LOGIN=LOGIN, REDIRECT=REDIRECT)
 
 
 # Target-responsibility agreements (agreements/): every staff role reads its township's (a

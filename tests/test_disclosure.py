@@ -19,6 +19,8 @@ from assessment.kinds import MONTHLY_BULLETIN, PAY_SLIP
 from assessment.services import month_publish
 from audit.services import audit_trail
 from core.identity import mask_id_number, mask_mobile
+from demo import data
+from demo.disclosure import DISCLOSING, demo_disclosure_load
 from disclosure.selectors import DISCLOSED_KINDS
 from organisation.models import Township
 from organisation.services import township_set_disclosure
@@ -29,7 +31,7 @@ from recruitment.kinds import PUBLIC_NOTICE, RECRUITMENT_ANNOUNCEMENT
 from tests.appraisal_support import confirmed
 from tests.assessment_support import make_scheme, scored_month, seat_directors
 from tests.builders import CampaignBuilder, Timetable, committee_member, county_officer
-from tests.factories import CountyFactory, TownshipFactory, UserFactory
+from tests.factories import CountyFactory, PolicyFactory, TownshipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -389,3 +391,20 @@ def test_the_month_page_is_paginated(client, township, hr):
 
 def test_township_fixture_is_not_disclosing_by_default(township):
     assert Township.objects.get(pk=township.pk).discloses_publicly is False
+
+
+def test_the_demo_switches_two_townships_on_once_and_keeps_a_choice(policy):
+    county = CountyFactory(name=data.COUNTY["name"])
+    PolicyFactory(county=county)
+    for name in (*DISCLOSING, "关索街道"):
+        TownshipFactory(county=county, name=name)
+    hr = county_officer(county, username="county_hr")
+    assert demo_disclosure_load() == 2
+    assert demo_disclosure_load() == 0
+    on = set(Township.objects.filter(discloses_publicly=True).values_list("name", flat=True))
+    assert on == set(DISCLOSING)
+    longtan = Township.objects.get(county__name=data.COUNTY["name"], name="龙潭街道")
+    township_set_disclosure(township=longtan, on=False, by=hr)
+    assert demo_disclosure_load() == 0
+    longtan.refresh_from_db()
+    assert not longtan.discloses_publicly

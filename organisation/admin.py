@@ -13,10 +13,12 @@ class CountyAdmin(AuditedAdmin):
 
 @admin.register(Township)
 class TownshipAdmin(AuditedAdmin):
-    list_display = ("name", "county", "kind", "government")
+    list_display = ("name", "county", "kind", "government", "discloses_publicly")
     list_filter = ("county", "kind")
     list_select_related = ("county",)
     search_fields = ("name",)
+    # Switched on the township's page (organisation:township_disclosure), which records when.
+    readonly_fields = ("discloses_publicly", "disclosure_since")
 
 
 @admin.register(Village)

@@ -408,3 +408,25 @@ def test_the_demo_switches_two_townships_on_once_and_keeps_a_choice(policy):
     assert demo_disclosure_load() == 0
     longtan.refresh_from_db()
     assert not longtan.discloses_publicly
+
+
+def test_an_edit_in_the_admin_leaves_the_switch_alone(client, township, hr):
+    township_set_disclosure(township=township, on=True, by=hr)
+    admin = UserFactory(
+        role=Role.ADMINISTRATOR, county=township.county, is_superuser=True, is_staff=True
+    )
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:organisation_township_change", args=[township.pk]),
+        {
+            "county": township.county.pk,
+            "name": "关索街道办",
+            "kind": township.kind,
+            "government": township.government,
+            "discloses_publicly": "",  # read-only there: ignored
+        },
+    )
+    assert response.status_code == 302
+    township.refresh_from_db()
+    assert township.name == "关索街道办"
+    assert township.discloses_publicly and township.disclosure_since == TODAY

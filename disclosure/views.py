@@ -76,14 +76,12 @@ def township(request: HttpRequest, pk: int) -> HttpResponse:
         request, selectors.public_campaigns(place), per_page=SECTION_ROWS, param="campaigns"
     )
     month_documents = selectors.documents_of(place, months.object_list)
-    campaign_documents = selectors.documents_of(place, campaigns.object_list)
     context = {
         "township": place,
         "months": months,
         "month_rows": [(m, month_documents.get(m.pk, [])) for m in months.object_list],
         "years": years,
         "campaigns": campaigns,
-        "campaign_rows": [(c, campaign_documents.get(c.pk, [])) for c in campaigns.object_list],
     }
     return _public(render(request, "disclosure/township.html", context))
 

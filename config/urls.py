@@ -29,6 +29,8 @@ urlpatterns = [
     # Applicants: open campaigns, registration, status and their own documents.
     path("apply/", include("recruitment.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The REST API, its OpenAPI schema and the schema's pages (api/; README, "API").
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("", site.urls),
 ]

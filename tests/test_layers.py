@@ -31,6 +31,7 @@ LAYERS = [
     "appraisal",
     "earlywarnings",
     "workflows",
+    "api",
     "web",
     "demo",
 ]

@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "accounts.apps_axes.AxesConfig",  # django-axes, named for the admin
     "viewflow",
     "viewflow.workflow",
+    # The REST API (api/), its OpenAPI schema and the schema's pages, whose Swagger UI and
+    # Redoc files are served from static files (the sidecar), never from a CDN.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "audit",
     "organisation",
@@ -82,6 +87,7 @@ INSTALLED_APPS = [
     "notifications",
     "workflows",
     "workdays",
+    "api",
     "web",
     "demo",
 ]
@@ -255,4 +261,39 @@ LOGGING = {
         # django-axes logs every sign-in at INFO; failures and lockouts are warnings.
         "axes": {"level": "WARNING"},
     },
+}
+
+# The REST API at /api/v1/ (api/; README, "API"). Signed in by a token (Authorization: Token
+# …, issued by `manage.py api_token`) or by the site's session (with its CSRF check); the same
+# permissions and scoping as the pages. Errors are in the interface language (Chinese).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials is answered 401 with
+        # WWW-Authenticate: Token.
+        "api.authentication.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cunpin 村聘 API",
+    "DESCRIPTION": (
+        "村级人口主任选聘与管理的 REST API：组织、人员、选聘与报名、合同、空岗、培训、月度考核与文书，"
+        "以及合同与空岗的办理步骤。权限与数据范围和网页相同。"
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -37,6 +37,10 @@ class AutoSchema(SpectacularAutoSchema):
             codes += ["409", "503"]
         return codes
 
+    def map_parsers(self):
+        # The schema documents JSON; forms are accepted as on the pages but not advertised.
+        return ["application/json"]
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code in self.error_codes():

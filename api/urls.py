@@ -1,4 +1,4 @@
-"""/api/v1/: the resources (``api.views``), the OpenAPI schema and its two pages."""
+"""/api/v1/: the resources (``api.views``), the OpenAPI schema and its page (Swagger UI)."""
 
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
@@ -24,6 +24,5 @@ router.register("documents", views.DocumentViewSet, basename="document")
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.SwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
 ]

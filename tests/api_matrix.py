@@ -103,7 +103,6 @@ def rows(Row, expect, *, LOGIN, SCOPED):
     return [
         Row("api:schema", api("schema"), everyone),
         Row("api:docs", api("docs"), docs),
-        Row("api:redoc", api("redoc"), docs),
         # Organisation
         Row("api:township-list", api("township-list"), place_list),
         Row("api:township-detail", api("township-detail", of_side("township")), place),

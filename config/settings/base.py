@@ -64,8 +64,8 @@ INSTALLED_APPS = [
     "accounts.apps_axes.AxesConfig",  # django-axes, named for the admin
     "viewflow",
     "viewflow.workflow",
-    # The REST API (api/), its OpenAPI schema and the schema's pages, whose Swagger UI and
-    # Redoc files are served from static files (the sidecar), never from a CDN.
+    # The REST API (api/), its OpenAPI schema and the schema's page, whose Swagger UI files
+    # are served from static files (the sidecar), never from a CDN.
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -297,7 +297,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -35,9 +35,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         return self.authenticate_key(key)
 
     def authenticate_key(self, key: str):
-        token = (
-            ApiToken.objects.live().select_related("user").filter(digest=key_hash(key)).first()
-        )
+        token = ApiToken.objects.live().select_related("user").filter(digest=key_hash(key)).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:

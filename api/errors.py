@@ -53,7 +53,10 @@ def from_django(exc: Exception) -> exceptions.APIException | None:
         return Conflict()
     if isinstance(exc, django_fsm.ConcurrentTransition | IntegrityError):
         return Conflict(
-            _("Someone else changed this record meanwhile; nothing was saved. Check it and try again.")
+            _(
+                "Someone else changed this record meanwhile; nothing was saved. Check it and "
+                "try again."
+            )
         )
     return None
 
@@ -74,6 +77,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    body: dict[str, object]
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         first = next(iter(errors.values()), [""])

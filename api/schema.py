@@ -2,18 +2,23 @@
 the error responses it may give, in the one shape of ``api.errors``, so that a client (and
 the schemathesis test) knows every status it can meet."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="说明（界面语言）")
-    code = serializers.CharField(help_text="机器可读的错误代码")
+    detail = serializers.CharField(
+        help_text=gettext_lazy("What is wrong, in the interface language")
+    )
+    code = serializers.CharField(help_text=gettext_lazy("The error's code, for programs"))
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text="输入有误时：每个字段的错误信息（non_field_errors 为整体的错误）",
+        help_text=gettext_lazy(
+            "Invalid input: the messages of each field (non_field_errors: the request's)"
+        ),
     )
 
     class Meta:
@@ -21,12 +26,16 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS = {
-    "400": "输入有误（字段类型、未知字段、取值不合规则）",
-    "401": "未登录：缺少或无效的令牌",
-    "403": "无此权限",
-    "404": "不存在，或不在您的数据范围内",
-    "409": "记录当前状态下不能进行此步骤",
-    "503": "技术故障（如文书无法生成），未作任何更改",
+    "400": gettext_lazy(
+        "Invalid input (a wrong type, an unknown field, a value against the rules)"
+    ),
+    "401": gettext_lazy("Not signed in: no token, or an invalid one"),
+    "403": gettext_lazy("Not permitted"),
+    "404": gettext_lazy("Not found, or outside what you may see"),
+    "409": gettext_lazy("The record's present state does not allow this step"),
+    "503": gettext_lazy(
+        "A technical failure (a document that could not be issued): nothing was changed"
+    ),
 }
 
 
@@ -62,5 +71,7 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "令牌：`Token <密钥>`（由 `manage.py api_token 用户名` 签发）",
+            "description": gettext_lazy(
+                "A token: `Token <key>` (issued by `manage.py api_token USERNAME`)"
+            ),
         }

@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -36,8 +37,12 @@ class StrictSerializer(serializers.Serializer):
             unknown = sorted(str(key) for key in self.initial_data if key not in self.fields)
             if unknown:
                 raise serializers.ValidationError(
-                    {key: [_("Unknown field: this request takes no “%(field)s”.") % {"field": key}]
-                     for key in unknown}  # fmt: skip
+                    {
+                        key: [
+                            _("Unknown field: this request takes no “%(field)s”.") % {"field": key}
+                        ]
+                        for key in unknown
+                    }
                 )
         return super().validate(attrs)
 
@@ -81,9 +86,11 @@ class PostSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(
-        source="masked_id_number", read_only=True, help_text="身份证号（已遮蔽）"
+        source="masked_id_number", read_only=True, help_text=gettext_lazy("ID number (masked)")
     )
-    phone = serializers.CharField(source="masked_phone", read_only=True, help_text="手机号（已遮蔽）")
+    phone = serializers.CharField(
+        source="masked_phone", read_only=True, help_text=gettext_lazy("Mobile phone (masked)")
+    )
     township_name = serializers.CharField(source="township.name", read_only=True)
     village_name = serializers.CharField(
         source="village.name", read_only=True, allow_null=True, default=None
@@ -135,8 +142,8 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    id_number = serializers.SerializerMethodField(help_text="身份证号（已遮蔽）")
-    phone = serializers.SerializerMethodField(help_text="手机号（已遮蔽）")
+    id_number = serializers.SerializerMethodField(help_text=gettext_lazy("ID number (masked)"))
+    phone = serializers.SerializerMethodField(help_text=gettext_lazy("Mobile phone (masked)"))
     village = serializers.IntegerField(source="offer.village_id", read_only=True)
     village_name = serializers.CharField(source="offer.village.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
@@ -177,7 +184,9 @@ class ContractSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="post.village.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    days_left = serializers.SerializerMethodField(help_text="距期满的天数（含期满日）")
+    days_left = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Days to the end date, the end date included")
+    )
 
     class Meta:
         model = Contract
@@ -286,7 +295,9 @@ class MonthlyScoreSerializer(serializers.ModelSerializer):
     township = serializers.IntegerField(source="month.township_id", read_only=True)
     person_name = serializers.CharField(source="person.name", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
-    points = serializers.SerializerMethodField(help_text="各项得分：考核项目编号 → 分值")
+    points = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Points per item: the item's id → points")
+    )
 
     class Meta:
         model = MonthlyScore
@@ -319,8 +330,12 @@ class MonthlyScoreSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     kind_title = serializers.CharField(read_only=True)
-    superseded = serializers.SerializerMethodField(help_text="是否已被新版本取代")
-    download_url = serializers.SerializerMethodField(help_text="下载地址（同网页的下载，检查权限）")
+    superseded = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Whether a later document supersedes it")
+    )
+    download_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Download address (the pages' download, which checks permission)")
+    )
 
     class Meta:
         model = Document

@@ -46,7 +46,7 @@ def _field(form_field: forms.Field) -> serializers.Field:
     if isinstance(form_field, forms.IntegerField):
         return serializers.IntegerField(**common)
     if isinstance(form_field, forms.ChoiceField):
-        return serializers.ChoiceField(choices=list(form_field.choices), **common)
+        return serializers.ChoiceField(choices=list(form_field.choices), **common)  # type: ignore[arg-type]
     if isinstance(form_field, forms.BooleanField):
         return serializers.BooleanField(**common)
     if isinstance(form_field, forms.CharField):
@@ -66,7 +66,7 @@ def form_serializer(
     project's own kinds), refusing unknown fields."""
     fields: dict[str, Any] = {
         field_name: overrides.get(field_name) or _field(form_field)
-        for field_name, form_field in form_class.base_fields.items()
+        for field_name, form_field in form_class.base_fields.items()  # type: ignore[attr-defined]
     }
     fields["Meta"] = type("Meta", (), {"ref_name": name})
     return type(name, (StrictSerializer,), fields)
@@ -84,7 +84,9 @@ def validated_form(form_class, serializer_class, request, **form_kwargs):
     """The page's form bound to the request's data, valid; else 400 naming the fields."""
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
-    data = {key: _as_form_value(request.data[key]) for key in serializer.fields if key in request.data}
+    data = {
+        key: _as_form_value(request.data[key]) for key in serializer.fields if key in request.data
+    }
     form = form_class(data, **form_kwargs)
     if not form.is_valid():
         raise exceptions.ValidationError(

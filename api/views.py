@@ -14,8 +14,9 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
@@ -85,7 +86,9 @@ def id_filter(help_text: str) -> serializers.IntegerField:
 
 
 def year_filter() -> serializers.IntegerField:
-    return serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text="年份")
+    return serializers.IntegerField(
+        required=False, min_value=2000, max_value=2100, help_text=gettext_lazy("Year (API filter)")
+    )
 
 
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
@@ -130,13 +133,12 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         return get_scoped_or_404(self.get_queryset(), self.request.user, pk=pk)
 
 
-def documented(resource: str, filters: type[Filters] | None = None, *, tag: str):
-    """The list and detail operations' summaries (Chinese) and the list's parameters."""
+def documented(listing, one, filters: type[Filters] | None = None, *, tag):
+    """The list and detail operations' summaries and tag (in the interface language) and the
+    list's parameters."""
     return extend_schema_view(
-        list=extend_schema(
-            summary=f"{resource}列表", tags=[tag], parameters=[filters] if filters else None
-        ),
-        retrieve=extend_schema(summary=f"{resource}详情", tags=[tag]),
+        list=extend_schema(summary=listing, tags=[tag], parameters=[filters] if filters else None),
+        retrieve=extend_schema(summary=one, tags=[tag]),
     )
 
 
@@ -145,7 +147,11 @@ def documented(resource: str, filters: type[Filters] | None = None, *, tag: str)
 VIEW_VILLAGE = "organisation.view_village"
 
 
-@documented("乡镇", tag="组织")
+@documented(
+    gettext_lazy("List of townships"),
+    gettext_lazy("One township"),
+    tag=gettext_lazy("API: organisation"),
+)
 class TownshipViewSet(ScopedViewSet):
     queryset = Township.objects.select_related("county").order_by("name_pinyin", "pk")
     serializer_class = out.TownshipSerializer
@@ -155,19 +161,24 @@ class TownshipViewSet(ScopedViewSet):
 
 
 class VillageFilters(Filters):
-    township = id_filter("乡镇编号")
+    township = id_filter(gettext_lazy("Township id"))
 
 
 PopulationSerializer = form_serializer(
     PopulationChangeForm,
     "PopulationChange",
     registered_population=serializers.IntegerField(
-        min_value=0, max_value=MAX_POPULATION, help_text="户籍人口"
+        min_value=0, max_value=MAX_POPULATION, help_text=gettext_lazy("Registered population (API)")
     ),
 )
 
 
-@documented("村（居）", VillageFilters, tag="组织")
+@documented(
+    gettext_lazy("List of villages"),
+    gettext_lazy("One village"),
+    VillageFilters,
+    tag=gettext_lazy("API: organisation"),
+)
 class VillageViewSet(ScopedViewSet):
     queryset = Village.objects.select_related("township").order_by(
         "township__name_pinyin", "name_pinyin", "pk"
@@ -186,8 +197,10 @@ class VillageViewSet(ScopedViewSet):
         return queryset
 
     @extend_schema(
-        summary="变更户籍人口（按政策重新核定岗位）",
-        tags=["组织"],
+        summary=gettext_lazy(
+            "Change the registered population (the posts follow the policy's quota)"
+        ),
+        tags=[gettext_lazy("API: organisation")],
         request=PopulationSerializer,
         responses={200: out.VillageSerializer},
     )
@@ -219,12 +232,21 @@ class VillageViewSet(ScopedViewSet):
 
 
 class PostFilters(Filters):
-    village = id_filter("村（居）编号")
-    township = id_filter("乡镇编号")
-    status = serializers.ChoiceField(choices=PostStatus.choices, required=False, help_text="岗位状态")
+    village = id_filter(gettext_lazy("Village id"))
+    township = id_filter(gettext_lazy("Township id"))
+    status = serializers.ChoiceField(
+        choices=PostStatus.choices,
+        required=False,
+        help_text=gettext_lazy("Post status (API filter)"),
+    )
 
 
-@documented("岗位", PostFilters, tag="组织")
+@documented(
+    gettext_lazy("List of posts"),
+    gettext_lazy("One post"),
+    PostFilters,
+    tag=gettext_lazy("API: organisation"),
+)
 class PostViewSet(ScopedViewSet):
     queryset = Post.objects.select_related("village__township", "holder").order_by(
         "village__township__name_pinyin", "village__name_pinyin", "number", "pk"
@@ -250,11 +272,19 @@ class PostViewSet(ScopedViewSet):
 
 class PersonFilters(Filters):
     q = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="姓名、拼音或完整身份证号"
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=gettext_lazy("A name, its pinyin or a whole ID number"),
     )
 
 
-@documented("人员", PersonFilters, tag="人员")
+@documented(
+    gettext_lazy("List of people"),
+    gettext_lazy("One person"),
+    PersonFilters,
+    tag=gettext_lazy("API: people"),
+)
 class PersonViewSet(ScopedViewSet):
     queryset = Person.objects.select_related("township", "village")
     serializer_class = out.PersonSerializer
@@ -275,11 +305,18 @@ class PersonViewSet(ScopedViewSet):
 
 class CampaignFilters(Filters):
     state = serializers.ChoiceField(
-        choices=CampaignState.choices, required=False, help_text="选聘状态"
+        choices=CampaignState.choices,
+        required=False,
+        help_text=gettext_lazy("Campaign state (API filter)"),
     )
 
 
-@documented("选聘", CampaignFilters, tag="选聘")
+@documented(
+    gettext_lazy("List of campaigns"),
+    gettext_lazy("One campaign"),
+    CampaignFilters,
+    tag=gettext_lazy("API: recruitment"),
+)
 class CampaignViewSet(ScopedViewSet):
     queryset = Campaign.objects.select_related("township").order_by("-created_at", "-pk")
     serializer_class = out.CampaignSerializer
@@ -295,13 +332,20 @@ class CampaignViewSet(ScopedViewSet):
 
 
 class ApplicationFilters(Filters):
-    campaign = id_filter("选聘编号")
+    campaign = id_filter(gettext_lazy("Campaign id"))
     state = serializers.ChoiceField(
-        choices=ApplicationState.choices, required=False, help_text="报名状态"
+        choices=ApplicationState.choices,
+        required=False,
+        help_text=gettext_lazy("Application state (API filter)"),
     )
 
 
-@documented("报名", ApplicationFilters, tag="选聘")
+@documented(
+    gettext_lazy("List of applications"),
+    gettext_lazy("One application"),
+    ApplicationFilters,
+    tag=gettext_lazy("API: recruitment"),
+)
 class ApplicationViewSet(ScopedViewSet):
     queryset = Application.objects.select_related("offer__village").order_by(
         "campaign_id", "number", "pk"
@@ -328,14 +372,21 @@ class ApplicationViewSet(ScopedViewSet):
 
 class ContractFilters(Filters):
     state = serializers.ChoiceField(
-        choices=ContractState.choices, required=False, help_text="合同状态"
+        choices=ContractState.choices,
+        required=False,
+        help_text=gettext_lazy("Contract state (API filter)"),
     )
     within = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_WITHIN_DAYS, help_text="N 天内期满（在聘合同）"
+        required=False,
+        min_value=1,
+        max_value=MAX_WITHIN_DAYS,
+        help_text=gettext_lazy("Ending within N days (contracts in force)"),
     )
-    township = id_filter("乡镇编号")
+    township = id_filter(gettext_lazy("Township id"))
     order = serializers.ChoiceField(
-        choices=[("name", "姓名拼音"), ("end", "期满日期")], required=False, help_text="排序"
+        choices=[("name", gettext_lazy("Name (pinyin)")), ("end", gettext_lazy("End date"))],
+        required=False,
+        help_text=gettext_lazy("Order (API filter)"),
     )
 
 
@@ -358,13 +409,18 @@ CONTRACT_STEPS = {
 def step_schema(summary: str, request_serializer) -> Any:
     return extend_schema(
         summary=summary,
-        tags=["合同"],
+        tags=[gettext_lazy("API: contracts")],
         request=request_serializer,
         responses={200: out.ContractSerializer},
     )
 
 
-@documented("合同", ContractFilters, tag="合同")
+@documented(
+    gettext_lazy("List of contracts"),
+    gettext_lazy("One contract"),
+    ContractFilters,
+    tag=gettext_lazy("API: contracts"),
+)
 class ContractViewSet(ScopedViewSet):
     queryset = Contract.objects.select_related("person", "post__village", "township")
     serializer_class = out.ContractSerializer
@@ -392,6 +448,7 @@ class ContractViewSet(ScopedViewSet):
     def _step(self, request, pk, name: str):
         """The contract flow's task at the step ``name``, worked as its task page does: the
         page's form, the page's ``perform`` (the step's one service), the task completed."""
+        view_class: Any
         view_class, node, _perm = CONTRACT_STEPS[name]
         contract = get_scoped_or_404(
             Contract.objects.select_related("township", "person", "post__village"),
@@ -401,7 +458,8 @@ class ContractViewSet(ScopedViewSet):
         input_class = {"sign": SignSerializer, "file": FileSerializer}.get(
             name, InductionSerializer
         )
-        form = validated_form(view_class.form_class, input_class, request)
+        form_class: Any = view_class.form_class
+        form = validated_form(form_class, input_class, request)
         task = open_task(node, process__contractprocess__contract=contract)
         page = view_class()
         page.request = request  # the task view reads the user and the activation from it
@@ -422,17 +480,25 @@ class ContractViewSet(ScopedViewSet):
         )
         return Response(out.ContractSerializer(updated, context={"request": request}).data)
 
-    @step_schema("签订合同（合同流程的“签订合同”任务）", SignSerializer)
+    @step_schema(
+        gettext_lazy("Sign the contract (the contract flow's signing task)"), SignSerializer
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         return self._step(request, pk, "sign")
 
-    @step_schema("县级备案（合同流程的“县级备案”任务）", FileSerializer)
+    @step_schema(
+        gettext_lazy("File the contract with the county (the contract flow's filing task)"),
+        FileSerializer,
+    )
     @action(detail=True, methods=["post"])
     def file(self, request, pk=None):
         return self._step(request, pk, "file")
 
-    @step_schema("记录初任培训（合同流程的“记录初任培训”任务）", InductionSerializer)
+    @step_schema(
+        gettext_lazy("Record induction training (the contract flow's induction task)"),
+        InductionSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="record-induction")
     def record_induction(self, request, pk=None):
         return self._step(request, pk, "record_induction")
@@ -440,11 +506,14 @@ class ContractViewSet(ScopedViewSet):
 
 class VacancyFilters(Filters):
     show = serializers.ChoiceField(
-        choices=[("open", "未补缺的空岗"), ("all", "全部")],
+        choices=[
+            ("open", gettext_lazy("Open vacancies")),
+            ("all", gettext_lazy("All (API filter)")),
+        ],
         required=False,
-        help_text="默认只列未补缺的空岗",
+        help_text=gettext_lazy("Open vacancies only unless all are asked for"),
     )
-    township = id_filter("乡镇编号")
+    township = id_filter(gettext_lazy("Township id"))
 
 
 ActingSerializer = form_serializer(ActingForm, "VacancyActing")
@@ -460,7 +529,12 @@ class NoInput(StrictSerializer):
 MANAGE_TERM = "contracts.manage_term"
 
 
-@documented("空岗", VacancyFilters, tag="空岗")
+@documented(
+    gettext_lazy("List of vacancies"),
+    gettext_lazy("One vacancy"),
+    VacancyFilters,
+    tag=gettext_lazy("API: vacancies"),
+)
 class VacancyViewSet(ScopedViewSet):
     queryset = Vacancy.objects.select_related(
         "township", "post__village", "acting_person", "policy", "refill_campaign"
@@ -498,8 +572,8 @@ class VacancyViewSet(ScopedViewSet):
         return Response(out.VacancySerializer(vacancy, context={"request": request}).data)
 
     @extend_schema(
-        summary="指定代理人员",
-        tags=["空岗"],
+        summary=gettext_lazy("Designate an acting person (API)"),
+        tags=[gettext_lazy("API: vacancies")],
         request=ActingSerializer,
         responses={200: out.VacancySerializer},
     )
@@ -518,8 +592,8 @@ class VacancyViewSet(ScopedViewSet):
         return self._answer(request, vacancy)
 
     @extend_schema(
-        summary="向下一位储备人选发出递补邀请",
-        tags=["空岗"],
+        summary=gettext_lazy("Offer the post to the next reserve candidate (API)"),
+        tags=[gettext_lazy("API: vacancies")],
         request=NoInput,
         responses={200: out.VacancySerializer},
     )
@@ -546,10 +620,19 @@ VIEW_COURSE = "training.view_course"
 
 class CourseFilters(Filters):
     year = year_filter()
-    kind = serializers.ChoiceField(choices=CourseKind.choices, required=False, help_text="培训类别")
+    kind = serializers.ChoiceField(
+        choices=CourseKind.choices,
+        required=False,
+        help_text=gettext_lazy("Course kind (API filter)"),
+    )
 
 
-@documented("培训", CourseFilters, tag="培训")
+@documented(
+    gettext_lazy("List of training courses"),
+    gettext_lazy("One training course"),
+    CourseFilters,
+    tag=gettext_lazy("API: training"),
+)
 class CourseViewSet(ScopedViewSet):
     queryset = Course.objects.select_related("township").order_by("-starts_on", "-pk")
     serializer_class = out.CourseSerializer
@@ -567,11 +650,16 @@ class CourseViewSet(ScopedViewSet):
 
 
 class AttendanceFilters(Filters):
-    course = id_filter("培训编号")
-    person = id_filter("人员编号")
+    course = id_filter(gettext_lazy("Course id"))
+    person = id_filter(gettext_lazy("Person id"))
 
 
-@documented("培训出勤", AttendanceFilters, tag="培训")
+@documented(
+    gettext_lazy("List of training attendances"),
+    gettext_lazy("One training attendance"),
+    AttendanceFilters,
+    tag=gettext_lazy("API: training"),
+)
 class AttendanceViewSet(ScopedViewSet):
     queryset = Attendance.objects.select_related("course", "person").order_by(
         "-course__starts_on", "course_id", "person__name_pinyin", "pk"
@@ -603,12 +691,19 @@ class AttendanceViewSet(ScopedViewSet):
 
 class ScoreFilters(Filters):
     year = year_filter()
-    month = serializers.IntegerField(required=False, min_value=1, max_value=12, help_text="月份")
-    township = id_filter("乡镇编号")
-    person = id_filter("人员编号")
+    month = serializers.IntegerField(
+        required=False, min_value=1, max_value=12, help_text=gettext_lazy("Month (API filter)")
+    )
+    township = id_filter(gettext_lazy("Township id"))
+    person = id_filter(gettext_lazy("Person id"))
 
 
-@documented("月度考核得分", ScoreFilters, tag="月度考核")
+@documented(
+    gettext_lazy("List of monthly scores"),
+    gettext_lazy("One monthly score"),
+    ScoreFilters,
+    tag=gettext_lazy("API: monthly assessment"),
+)
 class MonthlyScoreViewSet(ScopedViewSet):
     queryset = MonthlyScore.objects.select_related("month", "person", "village").order_by(
         "-month__year", "-month__month", "month__township_id", "rank", "pk"
@@ -645,8 +740,15 @@ class MonthlyScoreViewSet(ScopedViewSet):
 
 
 class DocumentFilters(Filters):
-    kind = serializers.CharField(required=False, max_length=64, help_text="文书种类代码")
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="搜索")
+    kind = serializers.CharField(
+        required=False, max_length=64, help_text=gettext_lazy("Document kind code")
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=gettext_lazy("Search (API filter)"),
+    )
 
     def validate_kind(self, value: str) -> str:
         if value not in kinds.codes():
@@ -654,7 +756,12 @@ class DocumentFilters(Filters):
         return value
 
 
-@documented("文书", DocumentFilters, tag="文书")
+@documented(
+    gettext_lazy("List of documents"),
+    gettext_lazy("One document"),
+    DocumentFilters,
+    tag=gettext_lazy("API: documents"),
+)
 class DocumentViewSet(ScopedViewSet):
     queryset = Document.objects.all()
     serializer_class = out.DocumentSerializer

@@ -21,7 +21,6 @@ from viewflow.workflow.status import STATUS
 from accounts.constants import Role
 from api.models import ApiToken
 from contracts.constants import ContractState
-from contracts.models import Contract
 from contracts.services import contract_draft
 from organisation.models import Post
 from tests.factories import PersonFactory, PostFactory, UserFactory, VillageFactory
@@ -125,9 +124,7 @@ def test_the_session_works_too_with_its_csrf_check(committee, contract):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(committee)
     assert client.get(reverse("api:contract-list")).status_code == 200
-    response = client.post(
-        reverse("api:contract-sign", args=[contract.pk]), SIGNING, format="json"
-    )
+    response = client.post(reverse("api:contract-sign", args=[contract.pk]), SIGNING, format="json")
     assert response.status_code == 403  # no CSRF token
     assert open_task(contract, ContractFlow.sign).status == STATUS.ASSIGNED
 
@@ -283,9 +280,7 @@ def test_a_body_that_is_not_an_object_or_not_json_is_refused(contract, committee
 def test_another_townships_contract_and_absurd_ids_are_not_found(contract, other_township, county):
     stranger = UserFactory(role=Role.TOWNSHIP_COMMITTEE, township=other_township, county=county)
     client = client_of(stranger)
-    response = client.post(
-        reverse("api:contract-sign", args=[contract.pk]), SIGNING, format="json"
-    )
+    response = client.post(reverse("api:contract-sign", args=[contract.pk]), SIGNING, format="json")
     assert response.status_code == 404
     assert "王晓燕" not in response.content.decode()
     for pk in (0, -1, 2**63, 10**30):

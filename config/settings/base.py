@@ -288,9 +288,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cunpin 村聘 API",
-    "DESCRIPTION": (
-        "村级人口主任选聘与管理的 REST API：组织、人员、选聘与报名、合同、空岗、培训、月度考核与文书，"
-        "以及合同与空岗的办理步骤。权限与数据范围和网页相同。"
+    "DESCRIPTION": _(
+        "The REST API of the recruitment and management of village population directors: "
+        "organisation, people, campaigns and applications, contracts, vacancies, training, "
+        "monthly scores and documents, and the steps of contracts and vacancies, with the "
+        "pages' permissions and scoping."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,8 +1,8 @@
 """Issue, list or revoke a user's API tokens.
 
-    manage.py api_token county_hr --name "县里的报表脚本"   # prints the new key once
-    manage.py api_token county_hr --list
-    manage.py api_token county_hr --revoke               # every live token of the user
+manage.py api_token county_hr --name "县里的报表脚本"   # prints the new key once
+manage.py api_token county_hr --list
+manage.py api_token county_hr --revoke               # every live token of the user
 """
 
 from django.contrib.auth import get_user_model
@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="", help="What the token is for.")
-        parser.add_argument("--list", dest="listing", action="store_true", help="List the user's tokens.")
+        parser.add_argument(
+            "--list", dest="listing", action="store_true", help="List the user's tokens."
+        )
         parser.add_argument("--revoke", action="store_true", help="Revoke the user's tokens.")
 
     def handle(self, *args, username: str, name: str, listing: bool, revoke: bool, **options):

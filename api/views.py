@@ -79,7 +79,7 @@ class Filters(StrictSerializer):
         return attrs
 
 
-def id_filter(help_text: str) -> serializers.IntegerField:
+def id_filter(help_text) -> serializers.IntegerField:
     return serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=help_text
     )
@@ -200,7 +200,7 @@ class VillageViewSet(ScopedViewSet):
         summary=gettext_lazy(
             "Change the registered population (the posts follow the policy's quota)"
         ),
-        tags=[gettext_lazy("API: organisation")],
+        tags=[gettext_lazy("API: organisation")],  # type: ignore[list-item]
         request=PopulationSerializer,
         responses={200: out.VillageSerializer},
     )
@@ -406,10 +406,10 @@ CONTRACT_STEPS = {
 }
 
 
-def step_schema(summary: str, request_serializer) -> Any:
+def step_schema(summary, request_serializer) -> Any:
     return extend_schema(
         summary=summary,
-        tags=[gettext_lazy("API: contracts")],
+        tags=[gettext_lazy("API: contracts")],  # type: ignore[list-item]
         request=request_serializer,
         responses={200: out.ContractSerializer},
     )
@@ -573,7 +573,7 @@ class VacancyViewSet(ScopedViewSet):
 
     @extend_schema(
         summary=gettext_lazy("Designate an acting person (API)"),
-        tags=[gettext_lazy("API: vacancies")],
+        tags=[gettext_lazy("API: vacancies")],  # type: ignore[list-item]
         request=ActingSerializer,
         responses={200: out.VacancySerializer},
     )
@@ -593,7 +593,7 @@ class VacancyViewSet(ScopedViewSet):
 
     @extend_schema(
         summary=gettext_lazy("Offer the post to the next reserve candidate (API)"),
-        tags=[gettext_lazy("API: vacancies")],
+        tags=[gettext_lazy("API: vacancies")],  # type: ignore[list-item]
         request=NoInput,
         responses={200: out.VacancySerializer},
     )

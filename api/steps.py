@@ -4,8 +4,8 @@ step of a flow, through the flow's task as its task page does.
 - ``form_serializer(Form)``: the input serializer of a page's form, field for field, for the
   OpenAPI schema and for the types (a wrong type or an unknown field is refused before the
   form sees the data). The form then validates the same data with the page's rules.
-- ``validated_form(Form, request, **kwargs)``: the bound, valid page form, or 400 naming
-  the fields.
+- ``validated_form(Form, Serializer, request, **kwargs)``: the bound, valid page form (the
+  serializer checks types and unknown fields first), or 400 naming the fields.
 - ``run_flow_step(...)``: the open task of a process at one node, taken from the pool when
   free (as the task's "take" page does: ``activation.assign``, audited) and worked by its
   owner only (``can_execute``), under the flow's lock; the step's service runs in a

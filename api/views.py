@@ -72,11 +72,9 @@ def parse_id(raw: Any) -> int:
     return value
 
 
-class Filters(StrictSerializer):
-    """The query parameters of a list. Unknown parameters (``page``) are left alone."""
-
-    def validate(self, attrs):
-        return attrs
+class Filters(serializers.Serializer):
+    """The query parameters of a list, each of its type (else 400). Parameters a list does
+    not know (``page``) are left alone."""
 
 
 def id_filter(help_text) -> serializers.IntegerField:

@@ -315,3 +315,65 @@ def test_the_schema_lists_every_resource(hr):
         assert f"/api/v1/{resource}/" in paths
         assert f"/api/v1/{resource}/{{id}}/" in paths
     assert "409" in paths["/api/v1/contracts/{id}/sign/"]["post"]["responses"]
+
+
+# --- steps outside a flow's task pages: the vacancy's acting person, a village's population ---
+
+
+@pytest.fixture
+def vacancy(township):
+    from contracts.constants import VacancyCause
+    from contracts.services.posts import vacancy_open
+
+    post = PostFactory(village=VillageFactory(township=township, name="三家寨村"))
+    return vacancy_open(post=post, on=DRAFT_DAY, by=None, cause=VacancyCause.NEW_POST)
+
+
+def test_designating_the_acting_person_completes_the_vacancy_flows_task(
+    vacancy, township, other_township, committee
+):
+    from workflows.flows_vacancy import VacancyFlow
+
+    client = client_of(committee)
+    url = reverse("api:vacancy-acting", args=[vacancy.pk])
+    stranger = PersonFactory(township=other_township, name="李明")
+    refused = client.post(url, {"person": stranger.pk, "on": "2026-11-24"}, format="json")
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"person"}
+    assert "李明" not in refused.content.decode()
+
+    acting = PersonFactory(township=township, name="罗朝英")
+    with at(SIGN_DAY):
+        response = client.post(url, {"person": acting.pk, "on": "2026-11-24"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["acting_person_name"] == "罗朝英"
+    task = Task.objects.get(
+        process__vacancyprocess__vacancy=vacancy, flow_task=VacancyFlow.designate_acting
+    )
+    assert task.status == STATUS.DONE  # the flow follows the vacancy, as after the page
+
+
+def test_a_population_from_the_future_is_refused_naming_the_field(township, committee):
+    village = VillageFactory(township=township, name="和平村", registered_population=2000)
+    client = client_of(committee)
+    url = reverse("api:village-population", args=[village.pk])
+    with at(SIGN_DAY):
+        future = client.post(
+            url,
+            {"registered_population": 2600, "effective_date": "2026-12-01", "reason": "年报"},
+            format="json",
+        )
+        negative = client.post(
+            url,
+            {"registered_population": -5, "effective_date": "2026-11-01", "reason": "年报"},
+            format="json",
+        )
+        done = client.post(
+            url,
+            {"registered_population": 2600, "effective_date": "2026-11-01", "reason": "年报"},
+            format="json",
+        )
+    assert future.status_code == 400 and set(future.json()["errors"]) == {"effective_date"}
+    assert negative.status_code == 400 and "registered_population" in negative.json()["errors"]
+    assert done.status_code == 200, done.content
+    assert done.json()["registered_population"] == 2600

@@ -31,6 +31,8 @@ urlpatterns = [
     # Public disclosure (民主监督) of the townships county HR has switched on.
     path("public/", include("disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The REST API, its OpenAPI schema and the schema's pages (api/; README, "API").
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("", site.urls),
 ]

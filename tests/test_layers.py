@@ -32,6 +32,7 @@ LAYERS = [
     "earlywarnings",
     "disclosure",
     "workflows",
+    "api",
     "web",
     "demo",
 ]

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.constants import Role
+from tests.api_matrix import rows as api_rows
 from tests.assessment_matrix_support import month_task_url, month_url, score_url
 from tests.disclosure_matrix import rows as disclosure_rows
 from tests.endings_support import endings_records
@@ -1230,6 +1231,9 @@ MATRIX += [
         expect(admin=200, county=200, committee=403, office=403, village=403, director=403),
     ),
 ]
+
+# The REST API (api/): tests.api_matrix.
+MATRIX += api_rows(Row, expect, LOGIN=LOGIN, SCOPED=SCOPED)
 
 ROWS = {row.name: row for row in MATRIX}
 

@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "accounts.apps_axes.AxesConfig",  # django-axes, named for the admin
     "viewflow",
     "viewflow.workflow",
+    # The REST API (api/), its OpenAPI schema and the schema's page, whose Swagger UI files
+    # are served from static files (the sidecar), never from a CDN.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "audit",
     "organisation",
@@ -83,6 +88,7 @@ INSTALLED_APPS = [
     "notifications",
     "workflows",
     "workdays",
+    "api",
     "web",
     "demo",
 ]
@@ -256,4 +262,45 @@ LOGGING = {
         # django-axes logs every sign-in at INFO; failures and lockouts are warnings.
         "axes": {"level": "WARNING"},
     },
+}
+
+# The REST API at /api/v1/ (api/; README, "API"). Signed in by a token (Authorization: Token
+# …, issued by `manage.py api_token`) or by the site's session (with its CSRF check); the same
+# permissions and scoping as the pages. Errors are in the interface language (Chinese).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials is answered 401 with
+        # WWW-Authenticate: Token.
+        "api.authentication.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON (the schema's); forms as the pages post them are read too.
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cunpin 村聘 API",
+    "DESCRIPTION": _(
+        "The REST API of the recruitment and management of village population directors: "
+        "organisation, people, campaigns and applications, contracts, vacancies, training, "
+        "monthly scores and documents, and the steps of contracts and vacancies, with the "
+        "pages' permissions and scoping."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

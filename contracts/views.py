@@ -108,7 +108,10 @@ CONTRACTS_EXPORT = ListExport(
 @login_required
 @require_safe
 def contract_export(request: HttpRequest) -> HttpResponse:
-    """The contract list as an .xlsx, with its filters and order (``web.exports``)."""
+    """The contract list as an .xlsx, with its filters and order (``web.exports``). A
+    director's own contract is on their own page, as for the list."""
+    if getattr(request.user, "role", "") == Role.DIRECTOR:
+        return redirect("my_term:index")
     _require_staff(request.user)
     filters = ContractFilters.from_query(request.GET)
     return export_response(

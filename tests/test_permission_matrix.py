@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.constants import Role
 from tests.assessment_matrix_support import month_task_url, month_url, score_url
 from tests.endings_support import endings_records
+from tests.exports_matrix import rows as export_rows
 from tests.inspections_matrix import rows as inspection_rows
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
 from tests.renewal_support import side_notification, side_review
@@ -932,6 +933,9 @@ MATRIX += [
 # Monthly inspections (inspections/): tests.inspections_matrix; the draw's secrecy is
 # tested role by role in tests/test_inspections_secrecy.py.
 MATRIX += inspection_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
+
+# The Excel exports of the lists (web.exports): tests.exports_matrix.
+MATRIX += export_rows(Row, expect, plain, REDIRECT=REDIRECT, SCOPED=SCOPED)
 
 
 # Target-responsibility agreements (agreements/): every staff role reads its township's (a

@@ -162,7 +162,7 @@ def test_the_contract_export_keeps_the_lists_filters_and_order(client):
         listed = client.get(reverse("contracts:list"), params)
         names = [contract.person.name for contract, _days in listed.context["rows"]]
         rows = cells(client.get(reverse("contracts:export"), params))
-        assert column(rows, "姓名" if "姓名" in rows[0] else "人口主任") == names, params
+        assert column(rows, "姓名" if "姓名" in rows[0] else "村级人口主任") == names, params
 
 
 def test_the_application_export_keeps_the_state_village_and_search(client):
@@ -188,7 +188,7 @@ def test_the_campaign_vacancy_course_and_compliance_exports_follow_their_lists(c
         ("vacancies:list", "vacancies:export", {"township": township, "show": "all"},
          "rows", lambda r: r.vacancy.post.village.name, "村（居、社区）"),
         ("training:list", "training:export", {"year": 2026, "kind": "township_session"},
-         "courses", lambda c: c.title, "培训"),
+         "courses", lambda c: c.title, "培训名称"),
     ]  # fmt: skip
     for list_name, export_name, params, key, shown, header in cases:
         listed = client.get(reverse(list_name), params)
@@ -199,7 +199,7 @@ def test_the_campaign_vacancy_course_and_compliance_exports_follow_their_lists(c
     listed = client.get(reverse("training:compliance"), {"township": township})
     expected = [c.person.name for _t, rows in listed.context["groups"] for c, _row in rows]
     rows = cells(client.get(reverse("training:compliance_export"), {"township": township}))
-    assert column(rows, "人口主任") == expected == [world.own.person.name]
+    assert column(rows, "村级人口主任") == expected == [world.own.person.name]
 
 
 # Formula injection -----------------------------------------------------------------------------
@@ -250,13 +250,13 @@ def test_full_numbers_go_to_a_reader_who_may_see_them_and_each_is_logged(client)
     assert (entry.actor, entry.object_id, entry.county_id) == (hr, hr.pk, world.county.pk)
     assert entry.after == {
         "export_list": "人员",
-        "export_filters": "搜索：王",
+        "export_filters": "查询：王",
         "export_rows": 1,
         "export_full_numbers": "身份证号码、手机号码",
     }
     # The contract list's numbers too: one access per person and number.
-    client.get(reverse("contracts:export"))
-    assert accesses.count() == 2 + 4
+    assert client.get(reverse("contracts:export")).status_code == 200
+    assert IdentityAccess.objects.filter(user=hr).count() == 2 + 4
 
 
 def test_the_export_reads_in_chinese_in_the_audit_log(client):
@@ -270,7 +270,7 @@ def test_the_export_reads_in_chinese_in_the_audit_log(client):
     assert view.what == "导出"
     shown = {change.label: change.after for change in view.changes}
     assert shown["导出的列表"] == "聘用合同"
-    assert shown["筛选条件"] == "状态：履职中；在期且将在以下天数内到期：30；排序：姓名（拼音）"
+    assert shown["筛选条件"] == "状态：有效；在聘且在以下天数内到期：30；排序：姓名（拼音序）"
     assert shown["导出行数"] == "0"
     page = client.get(reverse("audit:list")).content.decode()
     assert "导出" in page and "聘用合同" in page
@@ -316,11 +316,12 @@ def test_absurd_filters_are_ignored_as_the_list_ignores_them(client, params):
     client.force_login(world.users[Role.COUNTY_HR])
     pairs = [
         ("people:list", "people:export", [], "people", lambda p: p.name, "姓名"),
-        ("contracts:list", "contracts:export", [], "rows", lambda r: r[0].person.name, "人口主任"),
+        ("contracts:list", "contracts:export", [], "rows", lambda r: r[0].person.name,
+         "村级人口主任"),
         ("recruitment:review_list", "recruitment:review_export", [campaign.pk],
          "applications", lambda a: a.name, "姓名"),
         ("vacancies:list", "vacancies:export", [], "rows", lambda r: r.vacancy.pk, None),
-        ("training:list", "training:export", [], "courses", lambda c: c.title, "培训"),
+        ("training:list", "training:export", [], "courses", lambda c: c.title, "培训名称"),
     ]  # fmt: skip
     for list_name, export_name, args, key, shown, header in pairs:
         listed = client.get(reverse(list_name, args=args), params)
@@ -360,8 +361,8 @@ def test_another_townships_record_is_not_found_and_leaks_nothing(client):
 def test_a_list_longer_than_the_limit_is_refused_with_a_message(client, settings):
     settings.CUNPIN_EXPORT_MAX_ROWS = 2
     world = make_world()
-    for n in range(2):
-        PersonFactory(township=world.own.township, name=f"王{n}")
+    for name in ("王一", "王二"):
+        PersonFactory(township=world.own.township, name=name)
     client.force_login(world.users[Role.COUNTY_HR])
     response = client.get(reverse("people:export"), {"q": "王"})
     assert response.status_code == 302
@@ -371,7 +372,7 @@ def test_a_list_longer_than_the_limit_is_refused_with_a_message(client, settings
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
     assert not IdentityAccess.objects.exists()
     # Two rows are within the limit.
-    rows = cells(client.get(reverse("people:export"), {"q": "王0"}))
+    rows = cells(client.get(reverse("people:export"), {"q": "王一"}))
     assert len(rows) == 2
 
 
@@ -384,10 +385,10 @@ def test_the_file_is_named_for_the_list_and_the_day(client):
     response = client.get(reverse("training:export"))
     disposition = response["Content-Disposition"]
     match = re.search(r"filename\*=UTF-8''(\S+)", disposition)
-    assert match and re.fullmatch(
-        quote("培训课程") + r"-\d{4}-\d{2}-\d{2}\.xlsx", match.group(1)
-    ), disposition
-    assert workbook(response).title == "培训课程"
+    assert match and re.fullmatch(quote("培训") + r"-\d{4}-\d{2}-\d{2}\.xlsx", match.group(1)), (
+        disposition
+    )
+    assert workbook(response).title == "培训"
 
 
 # Queries ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record, audited_create, snapshot
+from core.db import concrete_field
 from core.identity import normalise_mobile, parse_id_number, validate_mobile
 from people.models import IdentityAccess, Person
 
@@ -96,6 +97,9 @@ def identity_access_record(*, person: Person, field: str, by, reason: str) -> Id
     return IdentityAccess.objects.create(user=by, person=person, field=field, reason=reason[:200])
 
 
+ACCESS_COLUMNS = ("at", "user", "person", "field", "reason")
+
+
 def identity_accesses_record(
     *, person_ids: Iterable[int], fields: Iterable[str], by, reason: str
 ) -> int:
@@ -107,9 +111,7 @@ def identity_accesses_record(
     right. Returns the number of rows written."""
     fields = [field for field in fields if field in IdentityAccess.Field.values]
     connection = connections[IdentityAccess.objects.db]
-    columns = [
-        IdentityAccess._meta.get_field(name) for name in ("at", "user", "person", "field", "reason")
-    ]
+    columns = [concrete_field(IdentityAccess, name) for name in ACCESS_COLUMNS]
     at = columns[0].get_db_prep_save(timezone.now(), connection)
     reason = reason[:200]
     rows = [

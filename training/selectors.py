@@ -359,10 +359,10 @@ def compliance_listed(user, filters: ComplianceFilters) -> list[tuple[Township, 
     """Township by township (of those ``user`` sees, in pinyin), each director in post's
     contract and ``Compliance`` in the year, by the pinyin of the name. A fixed number of
     queries."""
-    townships = scoped(Township.objects.all(), user).order_by("name_pinyin", "pk")
+    shown = scoped(Township.objects.all(), user).order_by("name_pinyin", "pk")
     if filters.township is not None:
-        townships = townships.filter(pk=filters.township)
-    townships = list(townships)
+        shown = shown.filter(pk=filters.township)
+    townships = list(shown)
     by_township: dict[int, list] = defaultdict(list)
     contracts = (
         Contract.objects.filter(township__in=townships, state__in=IN_FORCE_STATES)

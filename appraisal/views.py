@@ -226,6 +226,7 @@ def township_year_export(request: HttpRequest, township_id: int, year: int) -> H
         APPRAISALS_EXPORT,
         appraisals_listed(user, township, year),
         back=reverse("appraisal:township_year", args=[township.pk, year]),
+        about=f"{township.name} {year}",
     )
 
 

@@ -241,6 +241,7 @@ def month_export(request: HttpRequest, pk: int) -> HttpResponse:
         _scores_export(month, items),
         township_ranking(month),
         back=reverse("assessment:month", args=[month.pk]),
+        about=str(month),
     )
 
 

@@ -201,6 +201,7 @@ def village_export(request, pk: int):
         VILLAGES_EXPORT,
         village_rows(villages, policy),
         back=reverse("organisation:township_detail", args=[township.pk]),
+        about=township.name,
     )
 
 

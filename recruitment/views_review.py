@@ -182,6 +182,7 @@ def application_export(request: HttpRequest, pk: int) -> HttpResponse:
         applications_listed(campaign, filters),
         filters=filters,
         back=url_with("recruitment:review_list", filters, args=[campaign.pk]),
+        about=campaign.title,
     )
 
 

@@ -176,6 +176,9 @@ def test_the_application_export_keeps_the_state_village_and_search(client):
         listed = client.get(list_url, params)
         names = [a.name for a in listed.context["applications"]]
         assert column(cells(client.get(export_url, params)), "姓名") == names, params
+    # The log names the campaign whose applications went out.
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).first()
+    assert entry is not None and entry.after["export_list"] == f"报名人员：{campaign.title}"
 
 
 def test_the_campaign_vacancy_course_and_compliance_exports_follow_their_lists(client):

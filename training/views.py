@@ -313,6 +313,7 @@ def attendance_export(request: HttpRequest, pk: int) -> HttpResponse:
         ATTENDANCE_EXPORT,
         attendances_listed(user, course),
         back=reverse("training:detail", args=[course.pk]),
+        about=course.title,
     )
 
 

@@ -78,11 +78,12 @@ def list_export_log(
     rows: list[Any],
     full_fields: list[str],
     by,
+    about: str = "",
 ) -> AuditEntry:
-    """Record that ``by`` exported ``rows`` of the list ``export`` with ``filters``: an audit
-    entry on their account, and with full numbers (``full_fields``) one identity access per
-    person and number."""
-    name = str(export.name)
+    """Record that ``by`` exported ``rows`` of the list ``export`` (of the record ``about``
+    names: a campaign, a month, a course) with ``filters``: an audit entry on their account,
+    and with full numbers (``full_fields``) one identity access per person and number."""
+    name = f"{export.name}：{about}" if about else str(export.name)
     described = filters.described() if filters is not None else ""
     entry = audit_record(
         obj=by,
@@ -114,10 +115,12 @@ def export_response(
     *,
     filters: ListFilters | None = None,
     back: str,
+    about: str = "",
 ) -> HttpResponse:
     """The .xlsx of ``items`` (the list's rows, filtered and in order) for ``request.user``,
     logged; or, past the row limit, a redirect to ``back`` (the list, with its filters) and
-    a message."""
+    a message. ``about`` names the record whose list it is (a campaign, a month), for the
+    log."""
     user = _account(request.user)
     limit = max_rows()
     rows = list(items[: limit + 1])
@@ -132,7 +135,9 @@ def export_response(
         )
         return redirect(back)
     full_fields = export.identity_fields if may_see_full_numbers(user) else []
-    list_export_log(export=export, filters=filters, rows=rows, full_fields=full_fields, by=user)
+    list_export_log(
+        export=export, filters=filters, rows=rows, full_fields=full_fields, by=user, about=about
+    )
     name = str(export.name)
     return xlsx_response(
         table(rows, export.columns, full=bool(full_fields)),

@@ -7,13 +7,11 @@ endpoint asks the permission its page asks (``readable``); a step asks what its 
 validates the page's form and calls the page's service (``api.steps``).
 """
 
-import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -30,12 +28,11 @@ from api.serializers import MAX_ID, StrictSerializer
 from api.steps import form_serializer, open_task, run_flow_step, run_service, validated_form
 from assessment.constants import COUNTED_STATES
 from assessment.models import MonthlyScore
-from contracts.constants import IN_FORCE_STATES, OPEN_VACANCY_STATES, ContractState, VacancyState
+from contracts import selectors as contract_selectors
+from contracts.constants import OPEN_VACANCY_STATES, ContractState, VacancyState
 from contracts.forms_vacancies import ActingForm
 from contracts.models import Contract, Vacancy
 from contracts.services.vacancies import vacancy_designate_acting
-from contracts.views import MAX_WITHIN_DAYS
-from contracts.views import ORDERS as CONTRACT_ORDERS
 from contracts.views_vacancies import RACE_ERRORS
 from core.normalise import search_term
 from organisation.constants import PostStatus
@@ -48,7 +45,7 @@ from paperwork.models import Document
 from paperwork.selectors import documents_visible_to
 from paperwork.views import _search as document_search
 from people.models import Person
-from people.views import search_people
+from people.selectors import people_matching
 from policy.selectors import NoPolicyInForce
 from recruitment.constants import ApplicationState, CampaignState
 from recruitment.models import Application, Campaign
@@ -295,7 +292,7 @@ class PersonViewSet(ScopedViewSet):
         return self.action == "retrieve" and user.role and user.scope == Scope.SELF
 
     def filter_list(self, queryset, filters):
-        return search_people(queryset, search_term(filters.get("q")))
+        return people_matching(queryset, search_term(filters.get("q")))
 
 
 # --- recruitment --------------------------------------------------------------------------
@@ -377,7 +374,7 @@ class ContractFilters(Filters):
     within = serializers.IntegerField(
         required=False,
         min_value=1,
-        max_value=MAX_WITHIN_DAYS,
+        max_value=contract_selectors.MAX_WITHIN_DAYS,
         help_text=gettext_lazy("Ending within N days (contracts in force)"),
     )
     township = id_filter(gettext_lazy("Township id"))
@@ -430,18 +427,14 @@ class ContractViewSet(ScopedViewSet):
         return user.has_perm("contracts.view_contract")
 
     def filter_list(self, queryset, filters):
-        if "state" in filters:
-            queryset = queryset.filter(state=filters["state"])
         if "township" in filters:
             queryset = queryset.filter(township_id=filters["township"])
-        if "within" in filters:
-            today = timezone.localdate()
-            queryset = queryset.filter(
-                state__in=IN_FORCE_STATES,
-                end_date__gte=today,
-                end_date__lte=today + datetime.timedelta(days=filters["within"] - 1),
-            )
-        return queryset.order_by(*CONTRACT_ORDERS[filters.get("order", "name")][1])
+        listed = contract_selectors.ContractFilters(
+            state=filters.get("state", ""),
+            within=filters.get("within"),
+            order=filters.get("order", "name"),
+        )
+        return contract_selectors.contracts_filtered(queryset, listed)
 
     def _step(self, request, pk, name: str):
         """The contract flow's task at the step ``name``, worked as its task page does: the

@@ -9,6 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
+from accounts.scoping import scoped
 from appraisal.constants import AppraisalState
 from appraisal.models import AnnualAppraisal, Reward
 from assessment.constants import COUNTED_STATES
@@ -77,4 +80,14 @@ def appraisals_of(person) -> list[AnnualAppraisal]:
 def rewards_of(person) -> list[Reward]:
     return list(
         Reward.objects.filter(person=person).select_related("settlement").order_by("-year", "kind")
+    )
+
+
+def appraisals_listed(user, township, year: int) -> QuerySet[AnnualAppraisal]:
+    """A township's appraisals of ``year`` that ``user`` sees (a village committee its own
+    village's director), by the pinyin of the name."""
+    return (
+        scoped(AnnualAppraisal.objects.filter(township=township, year=year), user)
+        .select_related("person", "contract__post__village", "policy")
+        .order_by("person__name_pinyin", "pk")
     )

@@ -9,6 +9,11 @@ app_name = "appraisal"
 urlpatterns = [
     path("", views.overview, name="index"),
     path("<int:township_id>/<int:year>/", views.township_year, name="township_year"),
+    path(
+        "<int:township_id>/<int:year>/export.xlsx",
+        views.township_year_export,
+        name="township_year_export",
+    ),
     path("<int:township_id>/open/", views.open_year, name="open"),
     path("rate/<int:pk>/", views.rate, name="rate"),
     path("confirm/<int:pk>/", views.confirm, name="confirm"),

@@ -11,29 +11,36 @@ scope are 404.
 """
 
 from collections import defaultdict
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.constants import Role
 from accounts.scoping import get_scoped_or_404, scoped
 from appraisal.constants import RATING_KEYS, AppraisalState
 from appraisal.forms import RatingForm, SettleForm, YearForm
 from appraisal.models import AnnualAppraisal, Reward, RewardSettlement
+from appraisal.selectors import appraisals_listed
 from appraisal.services.appraisals import appraisal_confirm, appraisal_rate, appraisals_open
 from appraisal.services.rewards import settlement_propose, settlement_settle
+from core.exports import Column, ListExport
+from core.normalise import plain_number
 from organisation.models import Township
 from paperwork.selectors import documents_visible_to
 from policy.constants import Grade
 from policy.models import APPRAISAL_RATINGS
+from web.exports import export_response
 
 VIEW = "appraisal.view_annualappraisal"
 
@@ -86,6 +93,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _year_or_404(year: int) -> int:
+    """A year of the appraisal (2000–2100); any other answers 404 as a missing page."""
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
 def _documents(user, subjects) -> dict:
     """The current documents about ``subjects`` the user may see, by (model, pk)."""
     found: dict = defaultdict(list)
@@ -105,12 +119,9 @@ def _documents(user, subjects) -> dict:
 def township_year(request: HttpRequest, township_id: int, year: int) -> HttpResponse:
     user = request.user
     _require_staff(user)
+    _year_or_404(year)
     township = get_scoped_or_404(Township.objects.select_related("county"), user, pk=township_id)
-    appraisals = list(
-        scoped(AnnualAppraisal.objects.filter(township=township, year=year), user)
-        .select_related("person", "contract__post__village", "policy")
-        .order_by("person__name_pinyin", "pk")
-    )
+    appraisals = list(appraisals_listed(user, township, year))
     settlement = (
         scoped(RewardSettlement.objects.filter(township=township, year=year), user)
         .select_related("policy")
@@ -171,7 +182,51 @@ def township_year(request: HttpRequest, township_id: int, year: int) -> HttpResp
             "can_settle": can_settle and settlement is not None and settlement.state == "proposed",
             "settle_form": SettleForm(initial={"settled_on": timezone.localdate()}),
             "today": timezone.localdate(),
+            "export_url": reverse("appraisal:township_year_export", args=[township.pk, year]),
         },
+    )
+
+
+def _rating(key: str):
+    return lambda a: plain_number(a.ratings.get(key))
+
+
+APPRAISALS_EXPORT = ListExport(
+    name=gettext_lazy("Annual appraisals"),
+    columns=(
+        Column(gettext_lazy("Director"), attrgetter("person.name")),
+        Column(gettext_lazy("Village"), attrgetter("contract.post.village.name")),
+        Column(gettext_lazy("State"), methodcaller("get_state_display")),
+        Column(gettext_lazy("Months served"), attrgetter("months_served")),
+        Column(gettext_lazy("Months scored"), attrgetter("months_counted")),
+        Column(gettext_lazy("Mean monthly score"), attrgetter("monthly_mean")),
+        *(Column(APPRAISAL_RATINGS[key], _rating(key)) for key in RATING_KEYS),
+        Column(gettext_lazy("Year-end appraisal score"), attrgetter("appraisal_score")),
+        Column(gettext_lazy("Bonus points"), attrgetter("bonus")),
+        Column(gettext_lazy("Reason for the bonus"), attrgetter("bonus_reason")),
+        Column(gettext_lazy("Deduction points"), attrgetter("deduction")),
+        Column(gettext_lazy("Reason for the deduction"), attrgetter("deduction_reason")),
+        Column(gettext_lazy("Annual score"), attrgetter("score")),
+        Column(gettext_lazy("Grade"), methodcaller("get_grade_display")),
+        Column(gettext_lazy("Remarks"), attrgetter("remarks")),
+    ),
+)
+
+
+@login_required
+@require_safe
+def township_year_export(request: HttpRequest, township_id: int, year: int) -> HttpResponse:
+    """A township's appraisals of a year, as its page lists them, as an .xlsx."""
+    user = request.user
+    _require_staff(user)
+    _year_or_404(year)
+    township = get_scoped_or_404(Township.objects.all(), user, pk=township_id)
+    return export_response(
+        request,
+        APPRAISALS_EXPORT,
+        appraisals_listed(user, township, year),
+        back=reverse("appraisal:township_year", args=[township.pk, year]),
+        about=f"{township.name} {year}",
     )
 
 

@@ -1,14 +1,20 @@
 """Reading the monthly assessment, for its pages and the apps above it (appraisal, early
 warnings). Every function costs a fixed number of queries whatever the number of rows."""
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from assessment.constants import COUNTED_STATES, MonthState
 from assessment.models import AssessmentMonth, MonthlyScore, ScoringScheme
 from assessment.pay import competition_ranks
+from core.filters import ListFilters, whole_number
 
 
 def scheme_in_use(*, county, year: int) -> ScoringScheme | None:
@@ -110,6 +116,24 @@ def county_ranking(county, year: int, month: int) -> list[CountyRow]:
             ranks, listed, strict=True
         )
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class CountyMonthFilters(ListFilters):
+    """The month of the county ranking (and its export): the last month unless a year
+    (2000–2100) and a month (1–12) are both given."""
+
+    year: int = dataclasses.field(default=2000, metadata={"label": _("Year")})
+    month: int = dataclasses.field(default=1, metadata={"label": _("Month")})
+
+    @classmethod
+    def from_query(cls, params: QueryDict) -> "CountyMonthFilters":
+        default = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+        year = whole_number(params.get("year", default.year), low=2000, high=2100)
+        month = whole_number(params.get("month", default.month), low=1, high=12)
+        if year is None or month is None:
+            return cls(year=default.year, month=default.month)
+        return cls(year=year, month=month)
 
 
 def county_month_status(county, year: int, month: int) -> dict[str, int]:

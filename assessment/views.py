@@ -12,6 +12,7 @@ shown as a message.
 """
 
 import datetime
+from operator import attrgetter
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -34,6 +36,7 @@ from assessment.forms import ItemFormSet, OpenMonthForm, ReopenForm, SchemeForm
 from assessment.kinds import COUNTY_BULLETIN, MONTHLY_BULLETIN, PAY_SLIP
 from assessment.models import AssessmentMonth, CountyMonth, MonthlyScore, ScoringScheme
 from assessment.selectors import (
+    CountyMonthFilters,
     county_month_status,
     county_ranking,
     scheme_in_use,
@@ -41,9 +44,12 @@ from assessment.selectors import (
     township_ranking,
 )
 from assessment.services.schemes import scheme_items
+from core.exports import Column, ListExport
+from core.normalise import plain_number
 from inspections.selectors import findings_for_month
 from organisation.models import Township
 from paperwork.selectors import document_current
+from web.exports import export_response, url_with
 
 VIEW_MONTH = "assessment.view_assessmentmonth"
 SCORE = "assessment.score_month"
@@ -195,7 +201,47 @@ def _month_page(request: HttpRequest, month: AssessmentMonth, posted: dict | Non
             "corrections": list(month.corrections.select_related("by")),
             "tasks": _open_tasks(month),
             "counted": month.state in COUNTED_STATES,
+            "export_url": reverse("assessment:month_export", args=[month.pk]),
         },
+    )
+
+
+def _scores_export(month: AssessmentMonth, items) -> ListExport:
+    """The month's scores as the page lists them, with the points of each item of its
+    scheme."""
+
+    def points(item):
+        key = str(item.pk)
+        return lambda score: plain_number((score.points or {}).get(key))
+
+    return ListExport(
+        name=gettext_lazy("Monthly scores"),
+        columns=(
+            Column(gettext_lazy("Rank"), attrgetter("listed_rank")),
+            Column(gettext_lazy("Director"), attrgetter("person.name")),
+            Column(gettext_lazy("Village"), attrgetter("village.name")),
+            *(Column(item.name, points(item)) for item in items),
+            Column(gettext_lazy("Score"), attrgetter("total")),
+            Column(gettext_lazy("Deduction (%)"), attrgetter("deduction_percent")),
+            Column(gettext_lazy("Deduction (yuan)"), attrgetter("deduction")),
+            Column(gettext_lazy("Pay (yuan)"), attrgetter("pay")),
+            Column(gettext_lazy("Remarks"), attrgetter("remarks")),
+        ),
+    )
+
+
+@login_required
+@require_safe
+def month_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A township's month: its scores in ranking order as an .xlsx (``web.exports``)."""
+    month = _month(request, pk)
+    items = list(month.scheme.items.all())
+    return export_response(
+        request,
+        _scores_export(month, items),
+        township_ranking(month),
+        back=reverse("assessment:month", args=[month.pk]),
+        about=str(month),
     )
 
 
@@ -313,24 +359,50 @@ def month_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _year_month(request) -> tuple[int, int]:
-    today = timezone.localdate()
-    default = today.replace(day=1) - datetime.timedelta(days=1)
-    try:
-        year = int(request.GET.get("year", default.year))
-        month = int(request.GET.get("month", default.month))
-    except ValueError:
-        return default.year, default.month
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return default.year, default.month
-    return year, month
+    filters = CountyMonthFilters.from_query(request.GET)
+    return filters.year, filters.month
+
+
+def _require_county_hr(user) -> None:
+    if getattr(user, "role", "") != Role.COUNTY_HR or not user.has_perm(ADD_SCHEME):
+        raise PermissionDenied
+
+
+COUNTY_RANKING_EXPORT = ListExport(
+    name=gettext_lazy("County ranking"),
+    columns=(
+        Column(gettext_lazy("Rank in the county"), attrgetter("rank")),
+        Column(gettext_lazy("Director"), attrgetter("name")),
+        Column(gettext_lazy("Township"), attrgetter("township")),
+        Column(gettext_lazy("Village"), attrgetter("village")),
+        Column(gettext_lazy("Score"), attrgetter("total")),
+        Column(gettext_lazy("Rank in the township"), attrgetter("township_rank")),
+        Column(gettext_lazy("Pay (yuan)"), attrgetter("pay")),
+    ),
+)
+
+
+@login_required
+@require_safe
+def county_ranking_export(request: HttpRequest) -> HttpResponse:
+    """County HR: the month's county ranking, every row, as an .xlsx (``web.exports``)."""
+    user: Any = request.user
+    _require_county_hr(user)
+    filters = CountyMonthFilters.from_query(request.GET)
+    return export_response(
+        request,
+        COUNTY_RANKING_EXPORT,
+        county_ranking(user.county, filters.year, filters.month),
+        filters=filters,
+        back=url_with("assessment:county", filters),
+    )
 
 
 @login_required
 def county_ranking_page(request: HttpRequest) -> HttpResponse:
     """County HR: the month's ranking across the county's townships, and its bulletin."""
     user: Any = request.user
-    if getattr(user, "role", "") != Role.COUNTY_HR or not user.has_perm(ADD_SCHEME):
-        raise PermissionDenied
+    _require_county_hr(user)
     county = user.county
     if request.method == "POST":
         year, month = _year_month(request)
@@ -358,6 +430,9 @@ def county_ranking_page(request: HttpRequest) -> HttpResponse:
             and counts[MonthState.PUBLISHED] + counts[MonthState.SETTLED] > 0,
             "bulletin": document_current(kind=COUNTY_BULLETIN, subject=record) if record else None,
             "months": range(1, 13),
+            "export_url": url_with(
+                "assessment:county_export", CountyMonthFilters(year=year, month=month)
+            ),
         },
     )
 

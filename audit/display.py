@@ -100,6 +100,11 @@ COMMON_VALUES: dict[str, AuditValue] = {
     "scored": AuditValue(gettext_lazy("Scores recorded")),
     "absent": AuditValue(gettext_lazy("Absences recorded")),
     "corrected": AuditValue(gettext_lazy("Scores corrected")),
+    # A list exported to Excel (web.exports)
+    "export_list": AuditValue(gettext_lazy("List exported")),
+    "export_filters": AuditValue(gettext_lazy("Filters")),
+    "export_rows": AuditValue(gettext_lazy("Rows exported")),
+    "export_full_numbers": AuditValue(gettext_lazy("Full numbers exported")),
 }
 
 HASH_LENGTH = 10

@@ -35,6 +35,8 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("Changed")
         TRANSITION = "transition", _("State change")
         IMPORT = "import", _("Imported")
+        # A list exported to Excel (web.exports), recorded on the account that exported it.
+        EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

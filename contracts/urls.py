@@ -8,5 +8,6 @@ app_name = "contracts"
 
 urlpatterns = [
     path("", views.contract_list, name="list"),
+    path("export.xlsx", views.contract_export, name="export"),
     path("<int:pk>/", views.contract_detail, name="detail"),
 ]

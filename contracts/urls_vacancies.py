@@ -9,6 +9,7 @@ app_name = "vacancies"
 
 urlpatterns = [
     path("", views.vacancy_list, name="list"),
+    path("export.xlsx", views.vacancy_export, name="export"),
     path("<int:pk>/", views.vacancy_detail, name="detail"),
     path("<int:pk>/acting/", views.vacancy_acting, name="acting"),
     path("<int:pk>/offer/", views.vacancy_offer, name="offer"),

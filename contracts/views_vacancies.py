@@ -10,18 +10,21 @@ their township, county HR for every township of the county), every query through
 
 import datetime
 from dataclasses import dataclass
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django_fsm import ConcurrentTransition
 from viewflow.workflow.models import Task
 
@@ -30,7 +33,9 @@ from contracts.constants import OPEN_VACANCY_STATES, VacancyState
 from contracts.dates import refill_rule_text
 from contracts.forms_vacancies import ActingForm
 from contracts.models import Contract, ReserveOffer, Vacancy
+from contracts.selectors import VacancyFilters, vacancies_listed
 from contracts.services.vacancies import vacancy_designate_acting
+from core.exports import Column, ListExport
 from core.pagination import paginate
 from organisation.models import Township
 from paperwork.selectors import documents_visible_to
@@ -42,6 +47,7 @@ from recruitment.services.reserve import (
     reserve_offer_make,
     vacancy_start_refill,
 )
+from web.exports import export_response, url_with
 
 VIEW_VACANCY = "contracts.view_vacancy"
 MANAGE_TERM = "contracts.manage_term"
@@ -93,38 +99,67 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
     """Open vacancies (or all with ``?show=all``), overdue first, then by refill deadline."""
     _require(request.user, VIEW_VACANCY)
     today = timezone.localdate()
-    vacancies = _vacancies(request.user)
-    show = request.GET.get("show", "")
-    if show != "all":
-        show = ""
-        vacancies = vacancies.filter(state__in=OPEN_VACANCY_STATES)
+    filters = VacancyFilters.from_query(request.GET)
     townships = scoped(Township.objects.all(), request.user).order_by("name_pinyin", "pk")
-    township = request.GET.get("township", "")
-    if township.isdigit():
-        vacancies = vacancies.filter(township_id=int(township))
-    else:
-        township = ""
-    vacancies = vacancies.annotate(
-        overdue_first=Case(
-            When(Q(state__in=OPEN_VACANCY_STATES, refill_due__lt=today), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by(
-        "overdue_first", "refill_due", "township__name_pinyin", "post__village__name_pinyin", "pk"
-    )
-    page = paginate(request, vacancies)
+    page = paginate(request, vacancies_listed(request.user, filters, today=today))
     return render(
         request,
         "contracts/vacancies/list.html",
         {
             "page_obj": page,
             "rows": [_row(v, today) for v in page.object_list],
-            "show": show,
+            "show": filters.show,
             "townships": townships if len(townships) > 1 else [],
-            "township": township,
+            "township": str(filters.township or ""),
             "today": today,
+            "export_url": url_with("vacancies:export", filters),
         },
+    )
+
+
+def _acting(vacancy: Vacancy) -> str:
+    return vacancy.acting_person.name if vacancy.acting_person else ""
+
+
+def _days_left(vacancy: Vacancy) -> int | None:
+    """Days to the refill deadline (negative: overdue) of an open vacancy."""
+    if vacancy.state not in OPEN_VACANCY_STATES:
+        return None
+    return (vacancy.refill_due - timezone.localdate()).days
+
+
+VACANCIES_EXPORT = ListExport(
+    name=gettext_lazy("Vacancies"),
+    columns=(
+        Column(gettext_lazy("Township"), attrgetter("township.name")),
+        Column(gettext_lazy("Village"), attrgetter("post.village.name")),
+        Column(gettext_lazy("Post number"), attrgetter("post.number")),
+        Column(gettext_lazy("State"), methodcaller("get_state_display")),
+        Column(gettext_lazy("Acting person"), _acting),
+        Column(gettext_lazy("Vacant since"), attrgetter("opened_on")),
+        Column(gettext_lazy("Refill deadline"), attrgetter("refill_due")),
+        Column(gettext_lazy("Days left (negative: overdue)"), _days_left),
+        Column(gettext_lazy("Escalated to the county on"), attrgetter("escalated_on")),
+        Column(
+            gettext_lazy("Refill campaign"),
+            lambda v: v.refill_campaign.title if v.refill_campaign else "",
+        ),
+    ),
+)
+
+
+@login_required
+@require_safe
+def vacancy_export(request: HttpRequest) -> HttpResponse:
+    """The vacancy list as an .xlsx, with its filters (``web.exports``)."""
+    _require(request.user, VIEW_VACANCY)
+    filters = VacancyFilters.from_query(request.GET)
+    return export_response(
+        request,
+        VACANCIES_EXPORT,
+        vacancies_listed(request.user, filters),
+        filters=filters,
+        back=url_with("vacancies:list", filters),
     )
 
 

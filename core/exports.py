@@ -18,10 +18,16 @@ apostrophe when such a file comes back to an import.
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
+
+from core.identity import mask_id_number, mask_mobile
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 ESCAPE = "'"
@@ -93,8 +99,23 @@ def xlsx_content(rows: Iterable[Row], *, sheet_title: str = "Sheet1") -> bytes:
     return buffer.getvalue()
 
 
+_UNSAFE_IN_FALLBACK = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with ``filename``. A name with anything but ASCII letters, digits, dots,
+    hyphens and underscores (人员名单-2026-11-29.xlsx) goes as RFC 5987's
+    ``filename*=UTF-8''…`` (percent-encoded UTF-8, which every current browser reads), after
+    a plain ``filename="export-2026-11-29.xlsx"`` for older clients (RFC 6266)."""
+    if not _UNSAFE_IN_FALLBACK.search(filename):
+        return f'attachment; filename="{filename}"'
+    kept = _UNSAFE_IN_FALLBACK.sub("-", filename).strip("-")
+    fallback = f"export-{kept}" if kept else "export"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -108,3 +129,51 @@ def xlsx_response(rows: Iterable[Row], *, filename: str, sheet_title: str = "She
     """An .xlsx download of ``rows`` (``xlsx_content``)."""
     response = HttpResponse(xlsx_content(rows, sheet_title=sheet_title), content_type=XLSX_TYPE)
     return _attachment(response, filename)
+
+
+# Lists as spreadsheets --------------------------------------------------------------------------
+
+IDENTITY_MASKS: dict[str, Callable[[str], str]] = {
+    "id_number": mask_id_number,
+    "phone": mask_mobile,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list's export: its header (translatable), the cell's value from a row,
+    and for an ID or mobile number (``identity``: ``"id_number"`` or ``"phone"``) the full
+    number, which ``table`` masks unless the reader may see it in full."""
+
+    label: Any
+    value: Callable[[Any], object]
+    identity: str = ""
+
+
+@dataclass(frozen=True)
+class ListExport:
+    """What a list exports: its name (the file's and the sheet's, and what the log names),
+    its columns, and for a list with ID or mobile numbers, whose numbers a row shows (the id
+    of its person record, or None), for the log of full numbers seen."""
+
+    name: Any
+    columns: tuple[Column, ...]
+    person_of: Callable[[Any], int | None] | None = None
+
+    @property
+    def identity_fields(self) -> list[str]:
+        return [column.identity for column in self.columns if column.identity]
+
+
+def table(items: Iterable[Any], columns: Sequence[Column], *, full: bool) -> Iterable[Row]:
+    """The header row (labels as text), then one row per item; ID and mobile numbers masked
+    unless ``full``."""
+    yield [str(column.label) for column in columns]
+    for item in items:
+        row = []
+        for column in columns:
+            value = column.value(item)
+            if column.identity and not full:
+                value = IDENTITY_MASKS[column.identity](str(value or ""))
+            row.append(value)
+        yield row

@@ -7,6 +7,7 @@ app_name = "organisation"
 urlpatterns = [
     path("", views.township_list, name="township_list"),
     path("townships/<int:pk>/", views.township_detail, name="township_detail"),
+    path("townships/<int:pk>/export.xlsx", views.village_export, name="village_export"),
     path(
         "townships/<int:pk>/post-register/",
         views.township_register_issue,

@@ -4,6 +4,7 @@ Every queryset goes through ``accounts.scoping``: a record out of the user's sco
 """
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
-from core.exports import csv_response, xlsx_response
+from core.exports import Column, ListExport, csv_response, xlsx_response
 from core.pagination import paginate
 from core.tabular import MAX_FILE_BYTES, ImportFileError
 from organisation import documents as organisation_documents
@@ -38,6 +39,7 @@ from organisation.services import (
 )
 from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force_or_none
+from web.exports import export_response, max_rows
 
 VIEW_VILLAGE = "organisation.view_village"
 CHANGE_VILLAGE = "organisation.change_village"
@@ -136,22 +138,32 @@ def township_list(request):
     )
 
 
+def village_rows(villages, policy: Policy | None) -> list[VillageRow]:
+    """Each village with its quota under ``policy`` and what is wrong with its posts."""
+    rows = []
+    for village in villages:
+        quota = policy.posts_for_population(village.registered_population) if policy else None
+        rows.append(VillageRow(village, quota, village_flags(village, quota)))
+    return rows
+
+
+def villages_listed(user, township: Township):
+    """The villages of ``township`` that ``user`` sees with their posts counted
+    (``_post_counts``), by pinyin within the township: the index village_township_pinyin."""
+    return (
+        scoped(Village.objects.filter(township=township), user)
+        .annotate(**_post_counts())
+        .order_by("name_pinyin", "pk")
+    )
+
+
 @login_required
 @permission_required(VIEW_VILLAGE, raise_exception=True)
 def township_detail(request, pk: int):
     township = get_scoped_or_404(Township.objects.select_related("county"), request.user, pk=pk)
-    # By pinyin within the township: the index village_township_pinyin
-    villages = (
-        scoped(Village.objects.filter(township=township), request.user)
-        .annotate(**_post_counts())
-        .order_by("name_pinyin", "pk")
-    )
-    page = paginate(request, villages)
+    page = paginate(request, villages_listed(request.user, township))
     policy = policy_in_force_or_none(county=township.county, on=timezone.localdate())
-    rows = []
-    for village in page.object_list:
-        quota = policy.posts_for_population(village.registered_population) if policy else None
-        rows.append(VillageRow(village, quota, village_flags(village, quota)))
+    rows = village_rows(page.object_list, policy)
     return render(
         request,
         "organisation/village_list.html",
@@ -162,7 +174,42 @@ def township_detail(request, pk: int):
             "policy": policy,
             "can_issue_register": request.user.has_perm(ADD_DOCUMENT),
             "can_switch_disclosure": request.user.has_perm(SWITCH_DISCLOSURE, township),
+            "export_url": reverse("organisation:village_export", args=[township.pk]),
         },
+    )
+
+
+VILLAGES_EXPORT = ListExport(
+    name=gettext_lazy("Villages and posts"),
+    columns=(
+        Column(gettext_lazy("Village"), attrgetter("village.name")),
+        Column(gettext_lazy("Kind"), lambda row: row.village.get_kind_display()),
+        Column(gettext_lazy("Registered population"), attrgetter("village.registered_population")),
+        Column(gettext_lazy("Posts by quota"), attrgetter("quota")),
+        Column(gettext_lazy("Active posts"), attrgetter("village.active_posts")),
+        Column(gettext_lazy("Surplus posts"), attrgetter("village.surplus_posts")),
+        Column(gettext_lazy("Occupied posts"), attrgetter("village.occupied_posts")),
+        Column(gettext_lazy("Vacant posts"), attrgetter("village.vacant_posts")),
+        Column(gettext_lazy("Notes"), lambda row: " ".join(row.flags)),
+    ),
+)
+
+
+@login_required
+@require_safe
+@permission_required(VIEW_VILLAGE, raise_exception=True)
+def village_export(request, pk: int):
+    """A township's villages and their posts, as its page lists them, as an .xlsx."""
+    township = get_scoped_or_404(Township.objects.select_related("county"), request.user, pk=pk)
+    policy = policy_in_force_or_none(county=township.county, on=timezone.localdate())
+    # One more than an export may hold, so that export_response still refuses a larger list.
+    villages = villages_listed(request.user, township)[: max_rows() + 1]
+    return export_response(
+        request,
+        VILLAGES_EXPORT,
+        village_rows(villages, policy),
+        back=reverse("organisation:township_detail", args=[township.pk]),
+        about=township.name,
     )
 
 

@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("export.xlsx", views.person_export, name="export"),
     path("new/", views.person_create_view, name="create"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_update_view, name="update"),

@@ -1,9 +1,12 @@
-"""Person pages: scoped list, record, full-number reveal, create and edit.
+"""Person pages: scoped list and its Excel export, record, full-number reveal, create and
+edit.
 
 Every queryset goes through ``accounts.scoping``: a record outside the user's scope answers
 404. ID and phone numbers are shown masked; the full value is only ever on the response to
 the reveal POST, which needs ``people.view_full_identity`` and logs the access.
 """
+
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,20 +16,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.constants import Scope
 from accounts.scoping import get_scoped_or_404, scoped
 from audit.services import audit_trail
-from core.normalise import search_term
+from core.exports import Column, ListExport
 from core.pagination import paginate
 from organisation.constants import PostStatus
 from organisation.models import Post
 from paperwork.models import Document
 from people.forms import PersonForm, RevealForm
 from people.models import IdentityAccess, Person
-from people.search import name_condition
+from people.selectors import PersonFilters, people_listed
 from people.services import person_create, person_reveal, person_update
+from web.exports import export_response, url_with
 
 
 def can_view_people(user) -> bool:
@@ -45,30 +50,56 @@ def _people(user):
     return scoped(Person.objects.select_related("township", "village"), user)
 
 
-def search_people(queryset, term: str):
-    """Match a name, a pinyin spelling (``wang xiao``) or a whole ID number
-    (``people.search``)."""
-    condition = name_condition(term)
-    return queryset if condition is None else queryset.filter(condition)
+PEOPLE_EXPORT = ListExport(
+    name=gettext_lazy("People"),
+    columns=(
+        Column(gettext_lazy("Name"), attrgetter("name")),
+        Column(gettext_lazy("ID number"), attrgetter("id_number"), identity="id_number"),
+        Column(gettext_lazy("Sex"), methodcaller("get_sex_display")),
+        Column(gettext_lazy("Birth date"), attrgetter("birth_date")),
+        Column(gettext_lazy("Mobile phone"), attrgetter("phone"), identity="phone"),
+        Column(gettext_lazy("Education"), methodcaller("get_education_display")),
+        Column(gettext_lazy("School"), attrgetter("school")),
+        Column(gettext_lazy("Graduation year"), attrgetter("graduation_year")),
+        Column(gettext_lazy("Household registration"), attrgetter("household_registration")),
+        Column(gettext_lazy("Township"), attrgetter("township.name")),
+        Column(gettext_lazy("Village"), lambda p: p.village.name if p.village else ""),
+    ),
+    person_of=attrgetter("pk"),
+)
 
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, "people.view_person")
-    term = search_term(request.GET.get("q"))
-    # Person.Meta orders by pinyin and id, which the indexes person_pinyin and
-    # person_township_pinyin keep in order.
-    people = search_people(_people(request.user), term)
-    page = paginate(request, people, searching=bool(term))
+    filters = PersonFilters.from_query(request.GET)
+    people = people_listed(request.user, filters)
+    page = paginate(request, people, searching=bool(filters.q))
     return render(
         request,
         "people/person_list.html",
         {
             "page_obj": page,
             "people": page.object_list,
-            "q": term,
+            "q": filters.q,
             "can_add": request.user.has_perm("people.change_person"),
+            "export_url": url_with("people:export", filters),
         },
+    )
+
+
+@login_required
+@require_safe
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The people list as an .xlsx, with the list's search (``web.exports``)."""
+    _require(request.user, "people.view_person")
+    filters = PersonFilters.from_query(request.GET)
+    return export_response(
+        request,
+        PEOPLE_EXPORT,
+        people_listed(request.user, filters),
+        filters=filters,
+        back=url_with("people:list", filters),
     )
 
 

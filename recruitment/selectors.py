@@ -1,16 +1,32 @@
 """Reading recruitment records: open campaigns, applications to review, an applicant's own
 applications and documents, pending waivers, and whom a list of documents is about."""
 
+import dataclasses
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scoped
+from core.filters import ListFilters, choice, record_id, search
 from core.identity import normalise_id_number, normalise_mobile
 from paperwork.models import Document
 from recruitment import kinds
 from recruitment.constants import ApplicationState, CampaignState, WaiverDecision
-from recruitment.models import Application, Campaign, Waiver
+from recruitment.models import Application, Campaign, CampaignPost, Waiver
 
 
 def campaigns_open_to_public() -> QuerySet[Campaign]:
@@ -37,6 +53,85 @@ def campaign_public_or_none(pk: int) -> Campaign | None:
 
 def applications_pending_review(campaign: Campaign) -> QuerySet[Application]:
     return campaign.applications.filter(state=ApplicationState.SUBMITTED)
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignFilters(ListFilters):
+    """The filters of the campaign list (and its export)."""
+
+    state: str = dataclasses.field(
+        default="", metadata={"label": _("State"), "show": lambda v: CampaignState(v).label}
+    )
+
+    @classmethod
+    def from_query(cls, params: QueryDict) -> "CampaignFilters":
+        return cls(state=choice(params.get("state"), CampaignState.values))
+
+
+def campaigns_listed(user, filters: CampaignFilters) -> QuerySet[Campaign]:
+    """The campaigns ``user`` sees, newest first within the township (the index
+    campaign_township_created), each with ``seats`` (posts offered) and
+    ``application_count`` (withdrawn applications are no longer in the campaign; its page
+    still counts them). Both counts are subqueries, so that a page counts only its own
+    campaigns."""
+    seats = (
+        CampaignPost.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(total=Sum("seats"))
+        .values("total")
+    )
+    applications = (
+        Application.objects.filter(campaign=OuterRef("pk"))
+        .exclude(state=ApplicationState.WITHDRAWN)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    campaigns = scoped(
+        Campaign.objects.select_related("township", "policy", "created_by", "approved_by"), user
+    ).annotate(
+        seats=Subquery(seats, output_field=IntegerField()),
+        application_count=Coalesce(Subquery(applications, output_field=IntegerField()), 0),
+    )
+    if filters.state:
+        campaigns = campaigns.filter(state=filters.state)
+    return campaigns.order_by("-created_at", "-pk")
+
+
+def _offer_village(pk: int) -> str:
+    offer = CampaignPost.objects.select_related("village").filter(pk=pk).first()
+    return offer.village.name if offer else str(pk)
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplicationFilters(ListFilters):
+    """The filters of a campaign's applications (the review list and its export)."""
+
+    state: str = dataclasses.field(
+        default="",
+        metadata={"label": _("State"), "show": lambda v: ApplicationState(v).label},
+    )
+    offer: int | None = dataclasses.field(
+        default=None, metadata={"label": _("Village"), "show": _offer_village}
+    )
+    q: str = dataclasses.field(default="", metadata={"label": _("Search")})
+
+    @classmethod
+    def from_query(cls, params: QueryDict) -> "ApplicationFilters":
+        return cls(
+            state=choice(params.get("state"), ApplicationState.values),
+            offer=record_id(params.get("offer")),
+            q=search(params.get("q")),
+        )
+
+
+def applications_listed(campaign: Campaign, filters: ApplicationFilters) -> QuerySet[Application]:
+    """The campaign's applications of the review list with its filters."""
+    return applications_for_review(
+        campaign, state=filters.state, offer_id=filters.offer, query=filters.q
+    )
 
 
 def applications_for_review(

@@ -6,6 +6,7 @@ from recruitment import views_campaign as views
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/export.xlsx", views.campaign_export, name="campaign_export"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/reserve/", views.campaign_reserve, name="campaign_reserve"),
     path(

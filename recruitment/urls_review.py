@@ -10,6 +10,11 @@ urlpatterns = [
         views.application_list,
         name="review_list",
     ),
+    path(
+        "campaigns/<int:pk>/applications/export.xlsx",
+        views.application_export,
+        name="review_export",
+    ),
     path("applications/<int:pk>/", views.application_detail, name="review_application"),
     path(
         "applications/<int:pk>/waiver/",

@@ -14,36 +14,40 @@ services (``recruitment.services.campaigns``).
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import attrgetter, methodcaller
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from accounts.scoping import can_see, get_scoped_or_404, scoped
 from audit.services import audit_trail
 from contracts.models import Contract
+from core.exports import Column, ListExport
 from core.pagination import paginate
 from core.text import join_list
 from paperwork.selectors import documents_visible_to
 from recruitment.constants import ApplicationState, CampaignState, ObjectionDecision
 from recruitment.forms_campaign import ObjectionDecisionForm, ObjectionForm
 from recruitment.models import Application, Campaign, CampaignPost, Objection
-from recruitment.selectors import documents_named
+from recruitment.selectors import CampaignFilters, campaigns_listed, documents_named
 from recruitment.services.notice import (
     objection_decide,
     objection_record,
     objection_window_end,
 )
 from recruitment.views_review import can_read_applications
+from web.exports import export_response, url_with
 from workdays.calendar import coverage_notes
 
 VIEW_CAMPAIGN = "recruitment.view_campaign"
@@ -70,34 +74,8 @@ def can_run(user, campaign: Campaign) -> bool:
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, VIEW_CAMPAIGN)
-    seats = (
-        CampaignPost.objects.filter(campaign=OuterRef("pk"))
-        .order_by()
-        .values("campaign")
-        .annotate(total=Sum("seats"))
-        .values("total")
-    )
-    # Withdrawn applications are no longer in the campaign (its page still counts them).
-    applications = (
-        Application.objects.filter(campaign=OuterRef("pk"))
-        .exclude(state=ApplicationState.WITHDRAWN)
-        .order_by()
-        .values("campaign")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    # Both counts are subqueries, so that only the campaigns of the page are counted; newest
-    # first within the township (the index campaign_township_created).
-    campaigns = _campaigns(request.user).annotate(
-        seats=Subquery(seats, output_field=IntegerField()),
-        application_count=Coalesce(Subquery(applications, output_field=IntegerField()), 0),
-    )
-    state = request.GET.get("state", "")
-    if state in CampaignState.values:
-        campaigns = campaigns.filter(state=state)
-    else:
-        state = ""
-    page = paginate(request, campaigns.order_by("-created_at", "-pk"))
+    filters = CampaignFilters.from_query(request.GET)
+    page = paginate(request, campaigns_listed(request.user, filters))
     return render(
         request,
         "recruitment/campaign/list.html",
@@ -105,8 +83,39 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "campaigns": page.object_list,
             "states": CampaignState.choices,
-            "state": state,
+            "state": filters.state,
+            "export_url": url_with("recruitment:campaign_export", filters),
         },
+    )
+
+
+CAMPAIGNS_EXPORT = ListExport(
+    name=gettext_lazy("Recruitment campaigns"),
+    columns=(
+        Column(gettext_lazy("Campaign"), attrgetter("title")),
+        Column(gettext_lazy("Township"), attrgetter("township.name")),
+        Column(gettext_lazy("Kind"), methodcaller("get_kind_display")),
+        Column(gettext_lazy("State"), methodcaller("get_state_display")),
+        Column(gettext_lazy("Registration starts"), attrgetter("registration_start")),
+        Column(gettext_lazy("Registration ends"), attrgetter("registration_end")),
+        Column(gettext_lazy("Posts offered"), lambda c: c.seats or 0),
+        Column(gettext_lazy("Applications"), attrgetter("application_count")),
+    ),
+)
+
+
+@login_required
+@require_safe
+def campaign_export(request: HttpRequest) -> HttpResponse:
+    """The campaign list as an .xlsx, with its filter (``web.exports``)."""
+    _require(request.user, VIEW_CAMPAIGN)
+    filters = CampaignFilters.from_query(request.GET)
+    return export_response(
+        request,
+        CAMPAIGNS_EXPORT,
+        campaigns_listed(request.user, filters),
+        filters=filters,
+        back=url_with("recruitment:campaign_list", filters),
     )
 
 

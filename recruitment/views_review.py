@@ -12,6 +12,8 @@ application answers 404. Photos and scans are served only through ``attachment``
 public media.
 """
 
+from operator import attrgetter, methodcaller
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,12 +22,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scoping import get_scoped_or_404, scoped
+from audit.display import local_datetime
 from audit.services import audit_trail
-from core.normalise import search_term
+from core.exports import Column, ListExport
 from core.pagination import paginate
 from paperwork.models import Document
 from recruitment.constants import (
@@ -37,7 +40,12 @@ from recruitment.constants import (
 )
 from recruitment.forms_review import ReviewForm, WaiverDecisionForm, WaiverRequestForm
 from recruitment.models import Application, Attachment, Campaign, Waiver
-from recruitment.selectors import applications_for_review, waivers_pending
+from recruitment.selectors import (
+    ApplicationFilters,
+    applications_for_review,
+    applications_listed,
+    waivers_pending,
+)
 from recruitment.services.common import RUN_CAMPAIGN
 from recruitment.services.review import (
     APPROVE_WAIVER,
@@ -47,6 +55,7 @@ from recruitment.services.review import (
     waiver_decide,
     waiver_request,
 )
+from web.exports import export_response, url_with
 
 ADMISSION_HINT = gettext_noop(
     "Admission tickets of this campaign are already issued: the township committee must give "
@@ -100,18 +109,10 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 def application_list(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request.user)
     campaign = get_scoped_or_404(Campaign.objects.select_related("township"), request.user, pk=pk)
-    state = request.GET.get("state", "")
-    state = state if state in ApplicationState.values else ""
+    filters = ApplicationFilters.from_query(request.GET)
     offers = campaign.offers.select_related("village").order_by("village__name_pinyin", "pk")
-    try:
-        offer_id = int(request.GET.get("offer", "") or 0)
-    except ValueError:
-        offer_id = 0
-    term = search_term(request.GET.get("q"))
-    applications = applications_for_review(
-        campaign, state=state, offer_id=offer_id or None, query=term
-    )
-    page = paginate(request, applications, searching=bool(term.strip()))
+    applications = applications_listed(campaign, filters)
+    page = paginate(request, applications, searching=bool(filters.q))
     for application in page.object_list:
         application.check_marks = check_marks(application)
     counts = dict(
@@ -126,9 +127,9 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
             "applications": page.object_list,
             "offers": offers,
             "states": ApplicationState.choices,
-            "state": state,
-            "offer_id": offer_id,
-            "q": term,
+            "state": filters.state,
+            "offer_id": filters.offer or 0,
+            "q": filters.q,
             "counts": [
                 (label, counts.get(value, 0))
                 for value, label in ApplicationState.choices
@@ -136,7 +137,52 @@ def application_list(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "review_open": campaign.state == CampaignState.REGISTRATION_CLOSED,
             "pending": counts.get(ApplicationState.SUBMITTED, 0),
+            "export_url": url_with("recruitment:review_export", filters, args=[campaign.pk]),
         },
+    )
+
+
+APPLICATIONS_EXPORT = ListExport(
+    name=gettext_lazy("Applications"),
+    columns=(
+        Column(gettext_lazy("Registration number"), attrgetter("number")),
+        Column(gettext_lazy("Name"), attrgetter("name")),
+        Column(gettext_lazy("ID number"), attrgetter("id_number"), identity="id_number"),
+        Column(gettext_lazy("Sex"), methodcaller("get_sex_display")),
+        Column(gettext_lazy("Birth date"), attrgetter("birth_date")),
+        Column(gettext_lazy("Age"), attrgetter("age_at_deadline")),
+        Column(gettext_lazy("Mobile phone"), attrgetter("phone"), identity="phone"),
+        Column(gettext_lazy("Education"), methodcaller("get_education_display")),
+        Column(gettext_lazy("School"), attrgetter("school")),
+        Column(gettext_lazy("Graduation year"), attrgetter("graduation_year")),
+        Column(gettext_lazy("Household registration"), attrgetter("household_registration")),
+        Column(gettext_lazy("Village"), attrgetter("offer.village.name")),
+        Column(gettext_lazy("State"), methodcaller("get_state_display")),
+        Column(gettext_lazy("Admission number"), attrgetter("admission_number")),
+        Column(gettext_lazy("Written score"), attrgetter("written_score")),
+        Column(gettext_lazy("Interview score"), attrgetter("interview_score")),
+        Column(gettext_lazy("Composite score"), attrgetter("composite_score")),
+        Column(gettext_lazy("Rank"), attrgetter("rank")),
+        Column(gettext_lazy("Submitted"), lambda a: local_datetime(a.submitted_at)),
+    ),
+    person_of=attrgetter("person_id"),
+)
+
+
+@login_required
+@require_safe
+def application_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A campaign's applications as an .xlsx, with the list's filters (``web.exports``)."""
+    _require_reader(request.user)
+    campaign = get_scoped_or_404(Campaign.objects.select_related("township"), request.user, pk=pk)
+    filters = ApplicationFilters.from_query(request.GET)
+    return export_response(
+        request,
+        APPLICATIONS_EXPORT,
+        applications_listed(campaign, filters),
+        filters=filters,
+        back=url_with("recruitment:review_list", filters, args=[campaign.pk]),
+        about=campaign.title,
     )
 
 

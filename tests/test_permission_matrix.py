@@ -27,6 +27,7 @@ from tests.api_matrix import rows as api_rows
 from tests.assessment_matrix_support import month_task_url, month_url, score_url
 from tests.disclosure_matrix import rows as disclosure_rows
 from tests.endings_support import endings_records
+from tests.exports_matrix import rows as export_rows
 from tests.inspections_matrix import rows as inspection_rows
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
 from tests.renewal_support import side_notification, side_review
@@ -935,6 +936,9 @@ MATRIX += [
 # tested role by role in tests/test_inspections_secrecy.py.
 MATRIX += inspection_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
 MATRIX += disclosure_rows(Row, expect, everyone, LOGIN=LOGIN, REDIRECT=REDIRECT)
+
+# The Excel exports of the lists (web.exports): tests.exports_matrix.
+MATRIX += export_rows(Row, expect, plain, REDIRECT=REDIRECT, SCOPED=SCOPED)
 
 
 # Target-responsibility agreements (agreements/): every staff role reads its township's (a

@@ -15,17 +15,24 @@ current year) in the person's county:
   ``township_sessions_min``.
 """
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from accounts.scoping import scoped
 from contracts.constants import IN_FORCE_STATES, InductionSource
 from contracts.models import Contract
 from contracts.term_records import NoTermRecords, TermRecords
+from core.filters import ListFilters, choice, record_id, whole_number
+from organisation.models import Township
 from people.models import Person
 from policy.models import Policy
 from policy.selectors import policy_in_force_or_none
@@ -276,3 +283,96 @@ def courses_attended(person_id: int):
         .select_related("course__township")
         .order_by("-course__starts_on", "-pk")
     )
+
+
+# The lists of the training pages and their exports ------------------------------------------
+
+
+def _kind_label(value: str) -> str:
+    return str(CourseKind(value).label)
+
+
+def _township_name(pk: int) -> str:
+    township = Township.objects.filter(pk=pk).first()
+    return township.name if township else str(pk)
+
+
+@dataclasses.dataclass(frozen=True)
+class CourseFilters(ListFilters):
+    """The course list's filters: a year (2000–2100) and a kind."""
+
+    year: int | None = dataclasses.field(default=None, metadata={"label": _("Year")})
+    kind: str = dataclasses.field(default="", metadata={"label": _("Kind"), "show": _kind_label})
+
+    @classmethod
+    def from_query(cls, params: QueryDict) -> "CourseFilters":
+        return cls(
+            year=whole_number(params.get("year"), low=2000, high=2100),
+            kind=choice(params.get("kind"), CourseKind.values),
+        )
+
+
+def courses_listed(user, filters: CourseFilters):
+    """The courses ``user`` sees (county courses, and a township's own sessions), newest
+    first, each with ``attendees``."""
+    courses = (
+        scoped(Course.objects.all(), user)
+        .select_related("township")
+        .annotate(attendees=Count("attendances"))
+    )
+    if filters.year is not None:
+        courses = courses.filter(year=filters.year)
+    if filters.kind:
+        courses = courses.filter(kind=filters.kind)
+    return courses.order_by("-starts_on", "-pk")
+
+
+def attendances_listed(user, course: Course):
+    """Who attended ``course``, of the people ``user`` sees, by the pinyin of the name."""
+    return (
+        scoped(Attendance.objects.filter(course=course), user)
+        .select_related("person__township", "person__village")
+        .order_by("person__name_pinyin", "pk")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ComplianceFilters(ListFilters):
+    """The compliance page's filters: the year (this year unless 2000–2100 is given) and one
+    township of those the user sees."""
+
+    year: int = dataclasses.field(default=2000, metadata={"label": _("Year")})
+    township: int | None = dataclasses.field(
+        default=None, metadata={"label": _("Township"), "show": _township_name}
+    )
+
+    @classmethod
+    def from_query(cls, params: QueryDict) -> "ComplianceFilters":
+        this_year = timezone.localdate().year
+        return cls(
+            year=whole_number(params.get("year"), low=2000, high=2100) or this_year,
+            township=record_id(params.get("township")),
+        )
+
+
+def compliance_listed(user, filters: ComplianceFilters) -> list[tuple[Township, list[tuple]]]:
+    """Township by township (of those ``user`` sees, in pinyin), each director in post's
+    contract and ``Compliance`` in the year, by the pinyin of the name. A fixed number of
+    queries."""
+    shown = scoped(Township.objects.all(), user).order_by("name_pinyin", "pk")
+    if filters.township is not None:
+        shown = shown.filter(pk=filters.township)
+    townships = list(shown)
+    by_township: dict[int, list] = defaultdict(list)
+    contracts = (
+        Contract.objects.filter(township__in=townships, state__in=IN_FORCE_STATES)
+        .select_related("person", "post__village", "township")
+        .order_by("person__name_pinyin", "pk")
+    )
+    for contract in contracts:
+        by_township[contract.township_id].append(contract)
+    found = compliance([c.person_id for cs in by_township.values() for c in cs], filters.year)
+    return [
+        (township, [(c, found.get(c.person_id)) for c in by_township.get(township.pk, [])])
+        for township in townships
+    ]

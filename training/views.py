@@ -13,23 +13,25 @@
 Every record goes through ``accounts.scoping``: a course out of the user's scope is 404.
 """
 
+from operator import attrgetter, methodcaller
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.constants import Scope
 from accounts.models import User
 from accounts.scoping import get_scoped_or_404, scoped
-from contracts.constants import IN_FORCE_STATES
-from contracts.models import Contract
+from core.exports import Column, ListExport
 from core.pagination import paginate
 from core.tabular import ImportFileError
 from organisation.models import Township
@@ -38,8 +40,16 @@ from training.constants import COUNTY_KINDS, CourseKind
 from training.forms import AttendanceListForm, AttendanceTickForm, AttendanceUploadForm, CourseForm
 from training.importing import MAX_ROWS, attendance_from_file, attendance_from_text
 from training.models import Attendance, Course
-from training.selectors import compliance, directors_in_post
+from training.selectors import (
+    ComplianceFilters,
+    CourseFilters,
+    attendances_listed,
+    compliance_listed,
+    courses_listed,
+    directors_in_post,
+)
 from training.services import attendance_record_many, course_create, runs_course
+from web.exports import export_response, url_with
 
 VIEW = "training.view_course"
 ADD = "training.add_course"
@@ -51,32 +61,12 @@ def _require(user, permission: str) -> None:
         raise PermissionDenied(_("You may not see training records."))
 
 
-def _year(raw, default: int | None) -> int | None:
-    try:
-        year = int(raw or "")
-    except ValueError:
-        return default
-    return year if 2000 <= year <= 2100 else default
-
-
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     _require(user, VIEW)
-    courses = (
-        scoped(Course.objects.all(), user)
-        .select_related("township")
-        .annotate(attendees=Count("attendances"))
-    )
-    year = _year(request.GET.get("year"), None)
-    if year is not None:
-        courses = courses.filter(year=year)
-    kind = request.GET.get("kind", "")
-    if kind in CourseKind.values:
-        courses = courses.filter(kind=kind)
-    else:
-        kind = ""
-    page = paginate(request, courses.order_by("-starts_on", "-pk"))
+    filters = CourseFilters.from_query(request.GET)
+    page = paginate(request, courses_listed(user, filters))
     return render(
         request,
         "training/course_list.html",
@@ -84,10 +74,46 @@ def course_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "courses": page.object_list,
             "kinds": CourseKind.choices,
-            "kind": kind,
-            "year": year or "",
+            "kind": filters.kind,
+            "year": filters.year or "",
             "may_add": user.has_perm(ADD) and user.scope in (Scope.COUNTY, Scope.TOWNSHIP),
+            "export_url": url_with("training:export", filters),
         },
+    )
+
+
+COURSES_EXPORT = ListExport(
+    name=gettext_lazy("Training courses"),
+    columns=(
+        Column(gettext_lazy("Course"), attrgetter("title")),
+        Column(gettext_lazy("Kind"), methodcaller("get_kind_display")),
+        Column(
+            gettext_lazy("Held by"),
+            lambda c: c.township.name if c.township else gettext("County"),
+        ),
+        Column(gettext_lazy("Year"), attrgetter("year")),
+        Column(gettext_lazy("Starts"), attrgetter("starts_on")),
+        Column(gettext_lazy("Ends"), attrgetter("ends_on")),
+        Column(gettext_lazy("Days"), attrgetter("days")),
+        Column(gettext_lazy("Hours"), attrgetter("hours")),
+        Column(gettext_lazy("Attended"), attrgetter("attendees")),
+    ),
+)
+
+
+@login_required
+@require_safe
+def course_export(request: HttpRequest) -> HttpResponse:
+    """The course list as an .xlsx, with its filters (``web.exports``)."""
+    user = cast(User, request.user)
+    _require(user, VIEW)
+    filters = CourseFilters.from_query(request.GET)
+    return export_response(
+        request,
+        COURSES_EXPORT,
+        courses_listed(user, filters),
+        filters=filters,
+        back=url_with("training:list", filters),
     )
 
 
@@ -226,11 +252,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     forms.setdefault(
         "tick", AttendanceTickForm(choices=_tick_choices(course, tick_township, recorded))
     )
-    attendances = (
-        scoped(Attendance.objects.filter(course=course), user)
-        .select_related("person__township", "person__village")
-        .order_by("person__name_pinyin", "pk")
-    )
+    attendances = attendances_listed(user, course)
     documents = (
         documents_visible_to(user)
         .filter(content_type=ContentType.objects.get_for_model(Course), object_id=course.pk)
@@ -257,47 +279,111 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "report": report,
             "max_rows": MAX_ROWS,
+            "export_url": reverse("training:attendance_export", args=[course.pk]),
         },
         status=status,
     )
+
+
+ATTENDANCE_EXPORT = ListExport(
+    name=gettext_lazy("Attendance"),
+    columns=(
+        Column(gettext_lazy("Name"), attrgetter("person.name")),
+        Column(gettext_lazy("ID number"), attrgetter("person.id_number"), identity="id_number"),
+        Column(gettext_lazy("Township"), attrgetter("person.township.name")),
+        Column(
+            gettext_lazy("Village"), lambda a: a.person.village.name if a.person.village else ""
+        ),
+        Column(gettext_lazy("Days attended"), attrgetter("days")),
+        Column(gettext_lazy("Hours attended"), attrgetter("hours")),
+    ),
+    person_of=attrgetter("person_id"),
+)
+
+
+@login_required
+@require_safe
+def attendance_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who attended a course, as the course's page lists them, as an .xlsx."""
+    user = cast(User, request.user)
+    _require(user, VIEW)
+    course = get_scoped_or_404(Course.objects.all(), user, pk=pk)
+    return export_response(
+        request,
+        ATTENDANCE_EXPORT,
+        attendances_listed(user, course),
+        back=reverse("training:detail", args=[course.pk]),
+        about=course.title,
+    )
+
+
+def _require_compliance_reader(user) -> None:
+    _require(user, VIEW)
+    if user.scope not in (Scope.COUNTY, Scope.TOWNSHIP):
+        raise PermissionDenied(_("This page is for the county and the townships."))
 
 
 @login_required
 def compliance_page(request: HttpRequest) -> HttpResponse:
     """Each director in post's training in a year, township by township."""
     user = cast(User, request.user)
-    _require(user, VIEW)
-    if user.scope not in (Scope.COUNTY, Scope.TOWNSHIP):
-        raise PermissionDenied(_("This page is for the county and the townships."))
-    today = timezone.localdate()
-    year = _year(request.GET.get("year"), today.year) or today.year
-    townships = scoped(Township.objects.all(), user).order_by("name_pinyin", "pk")
-    chosen = request.GET.get("township", "")
-    if chosen:
-        townships = townships.filter(pk=chosen) if chosen.isdigit() else townships.none()
-    groups = []
-    contracts_by_township: dict[int, list] = {}
-    contracts = (
-        Contract.objects.filter(township__in=townships, state__in=IN_FORCE_STATES)
-        .select_related("person", "post__village")
-        .order_by("person__name_pinyin", "pk")
-    )
-    for contract in contracts:
-        contracts_by_township.setdefault(contract.township_id, []).append(contract)
-    found = compliance([c.person_id for c in contracts], year)
-    for township in townships:
-        rows = [(c, found.get(c.person_id)) for c in contracts_by_township.get(township.pk, [])]
-        groups.append((township, rows))
+    _require_compliance_reader(user)
+    filters = ComplianceFilters.from_query(request.GET)
     return render(
         request,
         "training/compliance.html",
         {
-            "year": year,
-            "groups": groups,
+            "year": filters.year,
+            "groups": compliance_listed(user, filters),
             "townships": scoped(Township.objects.all(), user).order_by("name_pinyin", "pk"),
-            "chosen": chosen,
+            "chosen": str(filters.township or ""),
             "county_user": user.scope == Scope.COUNTY,
             "kinds": dict(CourseKind.choices),
             "county_kinds": COUNTY_KINDS,
+            "export_url": url_with("training:compliance_export", filters),
         },
+    )
+
+
+def _induction(row) -> str:
+    if row.induction_on:
+        return row.induction_on.isoformat()
+    return gettext("not recorded") if row.induction_required else gettext("not required")
+
+
+def _met(value: bool) -> str:
+    return gettext("met") if value else gettext("not met")
+
+
+COMPLIANCE_EXPORT = ListExport(
+    name=gettext_lazy("Training compliance"),
+    columns=(
+        Column(gettext_lazy("Township"), lambda r: r[0].township.name),
+        Column(gettext_lazy("Director"), lambda r: r[0].person.name),
+        Column(gettext_lazy("Village"), lambda r: r[0].post.village.name),
+        Column(gettext_lazy("Induction"), lambda r: _induction(r[1])),
+        Column(gettext_lazy("Refresher days"), lambda r: r[1].refresher_days),
+        Column(gettext_lazy("Refresher"), lambda r: _met(r[1].refresher_met)),
+        Column(gettext_lazy("Township sessions"), lambda r: r[1].township_sessions),
+        Column(gettext_lazy("Township sessions required"), lambda r: r[1].township_sessions_min),
+        Column(gettext_lazy("Township sessions met"), lambda r: _met(r[1].township_sessions_met)),
+        Column(gettext_lazy("All met"), lambda r: _met(r[1].met)),
+    ),
+)
+
+
+@login_required
+@require_safe
+def compliance_export(request: HttpRequest) -> HttpResponse:
+    """The compliance page's directors, township by township, as an .xlsx."""
+    user = cast(User, request.user)
+    _require_compliance_reader(user)
+    filters = ComplianceFilters.from_query(request.GET)
+    rows = [row for _township, rows in compliance_listed(user, filters) for row in rows]
+    return export_response(
+        request,
+        COMPLIANCE_EXPORT,
+        rows,
+        filters=filters,
+        back=url_with("training:compliance", filters),
     )

@@ -249,6 +249,9 @@ JOBS_POLL_SECONDS = 1.0
 JOBS_RENDER_PROCESSES = int(
     os.environ.get("CUNPIN_JOBS_RENDER_PROCESSES", str(min(4, os.cpu_count() or 1)))
 )
+# The most rows one Excel export of a list may hold (web.exports); a larger list is refused
+# with a message asking for narrower filters.
+CUNPIN_EXPORT_MAX_ROWS = int(os.environ.get("CUNPIN_EXPORT_MAX_ROWS", "20000"))
 
 LOGGING = {
     "version": 1,

@@ -30,6 +30,7 @@ LAYERS = [
     "inspections",
     "appraisal",
     "earlywarnings",
+    "archive",
     "workflows",
     "web",
     "demo",

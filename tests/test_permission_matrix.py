@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.constants import Role
+from tests.archive_matrix import rows as archive_rows
 from tests.assessment_matrix_support import month_task_url, month_url, score_url
 from tests.endings_support import endings_records
 from tests.inspections_matrix import rows as inspection_rows
@@ -932,6 +933,7 @@ MATRIX += [
 # Monthly inspections (inspections/): tests.inspections_matrix; the draw's secrecy is
 # tested role by role in tests/test_inspections_secrecy.py.
 MATRIX += inspection_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
+MATRIX += archive_rows(Row, expect, of_side, REDIRECT=REDIRECT, SCOPED=SCOPED)
 
 
 # Target-responsibility agreements (agreements/): every staff role reads its township's (a

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "inspections",
     "appraisal",
     "earlywarnings",
+    "archive",
     "notifications",
     "workflows",
     "workdays",

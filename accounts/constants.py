@@ -45,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "people.view_person",
             "people.change_person",
             "people.view_full_identity",
+            "people.issue_archive_extract",
             "audit.view_auditentry",
             "paperwork.view_document",
             "paperwork.add_document",

@@ -80,6 +80,8 @@ class Person(models.Model):
         ]
         permissions = [
             ("view_full_identity", _("Can view full ID and phone numbers")),
+            # The county keeps the personnel archive (archive.services).
+            ("issue_archive_extract", _("Can issue personnel archive extracts")),
         ]
 
     def __str__(self) -> str:

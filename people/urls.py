@@ -1,5 +1,6 @@
 from django.urls import path
 
+from archive import views as archive_views
 from people import views
 
 app_name = "people"
@@ -11,4 +12,11 @@ urlpatterns = [
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_update_view, name="update"),
     path("<int:pk>/reveal/", views.person_reveal_view, name="reveal"),
+    # The personnel archive (archive.views).
+    path("<int:pk>/archive/", archive_views.person_archive_view, name="archive"),
+    path(
+        "<int:pk>/archive/extract/",
+        archive_views.archive_extract_issue_view,
+        name="archive_issue",
+    ),
 ]

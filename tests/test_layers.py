@@ -31,6 +31,7 @@ LAYERS = [
     "appraisal",
     "earlywarnings",
     "disclosure",
+    "archive",
     "workflows",
     "api",
     "web",

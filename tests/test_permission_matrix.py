@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from tests.api_matrix import rows as api_rows
+from tests.archive_matrix import rows as archive_rows
 from tests.assessment_matrix_support import month_task_url, month_url, score_url
 from tests.disclosure_matrix import rows as disclosure_rows
 from tests.endings_support import endings_records
@@ -939,6 +940,7 @@ MATRIX += disclosure_rows(Row, expect, everyone, LOGIN=LOGIN, REDIRECT=REDIRECT)
 
 # The Excel exports of the lists (web.exports): tests.exports_matrix.
 MATRIX += export_rows(Row, expect, plain, REDIRECT=REDIRECT, SCOPED=SCOPED)
+MATRIX += archive_rows(Row, expect, of_side, REDIRECT=REDIRECT, SCOPED=SCOPED)
 
 
 # Target-responsibility agreements (agreements/): every staff role reads its township's (a

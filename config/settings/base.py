@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "appraisal",
     "earlywarnings",
     "disclosure",
+    "archive",
     "notifications",
     "workflows",
     "workdays",

@@ -14,10 +14,12 @@ and its email ``failed``, retried by ``manage.py send_notification_emails`` (cro
 beat), at most ``EMAIL_MAX_ATTEMPTS`` times.
 """
 
+import contextvars
 import datetime
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from urllib.parse import urljoin
 
@@ -45,6 +47,20 @@ EMAIL_MAX_ATTEMPTS = 5
 # An email still waiting (or being sent) this long after its notification was stored lost its
 # sender (a broker down, a process killed): the retry takes it.
 EMAIL_STUCK_AFTER = datetime.timedelta(minutes=10)
+
+
+_in_app_only = contextvars.ContextVar("notifications_in_app_only", default=False)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Notifications sent inside are stored and shown as usual, but send no email: the demo
+    county's replayed history (``load_demo``) tells nobody's mailbox about it."""
+    token = _in_app_only.set(True)
+    try:
+        yield
+    finally:
+        _in_app_only.reset(token)
 
 
 # Preferences ------------------------------------------------------------------------------
@@ -119,7 +135,7 @@ def notify_each(messages: Iterable[tuple[Iterable, str, str, str]], *, category:
         fresh = []
         for (pk, key), (user, text, url) in due.items():
             choice = choices[pk]
-            emailed = choice.email and bool(getattr(user, "email", ""))
+            emailed = choice.email and bool(getattr(user, "email", "")) and not _in_app_only.get()
             fresh.append(
                 Notification(
                     user_id=pk,

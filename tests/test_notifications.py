@@ -489,3 +489,16 @@ def test_the_page_is_reached_from_the_notifications_and_the_user_menu(client, to
     settings_url = reverse("notifications:settings")
     assert f'href="{settings_url}"' in client.get(reverse("notifications:list")).content.decode()
     assert f'href="{settings_url}"' in client.get("/").content.decode()
+
+
+def test_the_demos_replayed_history_is_told_in_the_app_only(
+    township, django_capture_on_commit_callbacks
+):
+    from notifications.services import in_app_only
+
+    user = committee_member(township)
+    with django_capture_on_commit_callbacks(execute=True), in_app_only():
+        notify(users=[user], key="k", text="t", category=Category.TASKS)
+    notice = Notification.objects.get()
+    assert notice.in_app and notice.email_state == EmailState.NONE
+    assert mail.outbox == []

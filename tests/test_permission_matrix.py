@@ -27,6 +27,7 @@ from tests.assessment_matrix_support import month_task_url, month_url, score_url
 from tests.endings_support import endings_records
 from tests.inspections_matrix import rows as inspection_rows
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
+from tests.notifications_matrix import rows as notification_rows
 from tests.renewal_support import side_notification, side_review
 
 pytestmark = pytest.mark.django_db
@@ -932,6 +933,8 @@ MATRIX += [
 # Monthly inspections (inspections/): tests.inspections_matrix; the draw's secrecy is
 # tested role by role in tests/test_inspections_secrecy.py.
 MATRIX += inspection_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
+# Notification settings (notifications/): tests.notifications_matrix.
+MATRIX += notification_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
 
 
 # Target-responsibility agreements (agreements/): every staff role reads its township's (a

@@ -38,6 +38,33 @@ def scoped_permissions(user_obj, *, with_head: bool = True) -> set[str]:
     return set()
 
 
+def holders_of(permission: str | None):
+    """The active users who hold the township- or county-scoped task permission
+    ``permission`` (the inverse of ``scoped_permissions``): those who may take a task waiting
+    in that queue. None for any other permission."""
+    from accounts.models import User
+
+    users = User.objects.filter(is_active=True)
+    if (pk := _scope_of(permission, TOWNSHIP_COMMITTEE_PERMISSION)) is not None:
+        return users.filter(role=Role.TOWNSHIP_COMMITTEE, township_id=pk)
+    if (pk := _scope_of(permission, TOWNSHIP_HEAD_PERMISSION)) is not None:
+        return users.filter(role=Role.TOWNSHIP_COMMITTEE, township_id=pk, headed_townships=pk)
+    if (pk := _scope_of(permission, TOWNSHIP_OFFICE_PERMISSION)) is not None:
+        return users.filter(role=Role.TOWNSHIP_OFFICE, township_id=pk)
+    if (pk := _scope_of(permission, COUNTY_HR_PERMISSION)) is not None:
+        return users.filter(role=Role.COUNTY_HR, county_id=pk)
+    return users.none()
+
+
+def _scope_of(permission: str | None, template: str) -> int | None:
+    """The id ``permission`` is ``template`` formatted with, if it is."""
+    prefix = template.split("{", 1)[0]
+    rest = (permission or "")[len(prefix) :]
+    if permission and permission.startswith(prefix) and rest.isdigit():
+        return int(rest)
+    return None
+
+
 class RoleBackend(ModelBackend):
     """Django's model backend plus the permissions that come with the user's role.
 

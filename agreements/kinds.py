@@ -12,6 +12,7 @@ TARGET_AGREEMENT = Kind(
     label=_("Annual target-responsibility agreement"),
     template="paperwork/agreements/target_agreement.html",
     version=1,
+    tells_person=True,
 )
 
 register(TARGET_AGREEMENT)

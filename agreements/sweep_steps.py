@@ -18,6 +18,7 @@ from accounts.constants import Role
 from accounts.models import User
 from agreements.selectors import overdue
 from contracts.sweep import sweep_step
+from notifications.models import Category
 from notifications.services import notify_each
 from paperwork.templatetags.paperwork import cn_date
 
@@ -65,6 +66,9 @@ def agreements_overdue(*, today: datetime.date) -> int:
     ):
         committee[user.township_id].append(user)  # type: ignore[index]
     return notify_each(
-        (committee[item.township.pk], item.key, _text(item), _link(item))  # type: ignore[attr-defined]
-        for item in items
+        (
+            (committee[item.township.pk], item.key, _text(item), _link(item))  # type: ignore[attr-defined]
+            for item in items
+        ),
+        category=Category.DEADLINES,
     )

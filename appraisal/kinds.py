@@ -10,6 +10,7 @@ APPRAISAL_FORM = Kind(
     label=_("Annual appraisal form"),
     template="paperwork/appraisal/appraisal_form.html",
     version=1,
+    tells_person=True,
 )
 COMMENDATION = Kind(
     "commendation",
@@ -17,6 +18,7 @@ COMMENDATION = Kind(
     label=_("Commendation"),
     template="paperwork/appraisal/commendation.html",
     version=1,
+    tells_person=True,
 )
 LONG_SERVICE_APPROVAL = Kind(
     "long_service_approval",
@@ -24,6 +26,7 @@ LONG_SERVICE_APPROVAL = Kind(
     label=_("Long-service reward approval"),
     template="paperwork/appraisal/long_service_approval.html",
     version=1,
+    tells_person=True,
 )
 RECOMMENDATION_LETTER = Kind(
     "recommendation_letter",
@@ -31,6 +34,7 @@ RECOMMENDATION_LETTER = Kind(
     label=_("Recommendation letter"),
     template="paperwork/appraisal/recommendation_letter.html",
     version=1,
+    tells_person=True,
 )
 PENSION_STATEMENT = Kind(
     "pension_statement",

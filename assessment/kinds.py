@@ -19,6 +19,7 @@ PAY_SLIP = Kind(
     label=_("Monthly score and pay slip"),
     template="paperwork/assessment/pay_slip.html",
     version=1,
+    tells_person=True,
 )
 
 COUNTY_BULLETIN = Kind(

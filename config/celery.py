@@ -19,10 +19,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("cunpin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["jobs"])
+app.autodiscover_tasks(["jobs", "notifications"])
 
 # The same sweeps cron runs (README): the contract term's daily sweep just after midnight
-# (Asia/Shanghai) and the workflow timers every five minutes.
+# (Asia/Shanghai) and the workflow timers every five minutes; the notification emails that
+# failed are tried again every ten.
 app.conf.beat_schedule = {
     "daily-sweep": {
         "task": "jobs.run_command",
@@ -33,5 +34,9 @@ app.conf.beat_schedule = {
         "task": "jobs.run_command",
         "schedule": crontab(minute="*/5"),
         "args": ["workflow_timers"],
+    },
+    "notification-emails": {
+        "task": "notifications.send_emails",
+        "schedule": crontab(minute="*/10"),
     },
 }

@@ -15,6 +15,7 @@ CONTRACT = Kind(
     template="paperwork/contracts/contract.html",
     version=5,
     carries_full_id=True,
+    tells_person=True,
 )
 
 # Seed 001, 空岗: the township designates at once who acts for a vacant post
@@ -25,6 +26,7 @@ ACTING_DESIGNATION = Kind(
     label=_("Acting designation"),
     template="paperwork/contracts/acting_designation.html",
     version=1,
+    tells_person=True,
 )
 
 RENEWAL_NOTICE = Kind(
@@ -33,6 +35,7 @@ RENEWAL_NOTICE = Kind(
     label=_("Renewal notice"),
     template="paperwork/contracts/renewal_notice.html",
     version=1,
+    tells_person=True,
 )
 
 COUNTY_FILING_FORM = Kind(
@@ -41,6 +44,7 @@ COUNTY_FILING_FORM = Kind(
     label=_("County filing form"),
     template="paperwork/contracts/county_filing_form.html",
     version=1,
+    tells_person=True,
 )
 
 INDUCTION_CERTIFICATE = Kind(
@@ -49,6 +53,7 @@ INDUCTION_CERTIFICATE = Kind(
     label=_("Induction certificate"),
     template="paperwork/contracts/induction_certificate.html",
     version=1,
+    tells_person=True,
 )
 
 # The end of a contract (contracts.services.endings): a resignation accepted, or a township
@@ -59,6 +64,7 @@ TERMINATION_CERTIFICATE = Kind(
     label=_("Termination certificate"),
     template="paperwork/contracts/termination_certificate.html",
     version=1,
+    tells_person=True,
 )
 
 # A dismissal case decided to dismiss (contracts.services.dismissal.case_decide).
@@ -68,6 +74,7 @@ DISMISSAL_NOTICE = Kind(
     label=_("Dismissal notice"),
     template="paperwork/contracts/dismissal_notice.html",
     version=1,
+    tells_person=True,
 )
 
 register(

@@ -33,7 +33,7 @@ from contracts.services.posts import post_vacate
 from contracts.services.renewal import renewal_review_open, review_url
 from contracts.sweep import sweep_step
 from core.services import lock
-from notifications.models import Notification
+from notifications.models import Category, Notification
 from notifications.services import notify_each
 from organisation.models import County
 from paperwork.templatetags.paperwork import cn_date
@@ -169,12 +169,15 @@ def expiry_reminders(*, today: datetime.date) -> int:
         recipients = _recipients(contracts)
         sent += notify_each(
             (
-                recipients[contract.pk],
-                keys[contract.pk],
-                _reminder_text(contract, (contract.end_date - today).days),
-                contract_link(contract),
-            )
-            for contract in contracts
+                (
+                    recipients[contract.pk],
+                    keys[contract.pk],
+                    _reminder_text(contract, (contract.end_date - today).days),
+                    contract_link(contract),
+                )
+                for contract in contracts
+            ),
+            category=Category.DEADLINES,
         )
     return sent
 
@@ -210,20 +213,23 @@ def contracts_expire(*, today: datetime.date) -> int:
         recipients = _recipients(late)
         notify_each(
             (
-                recipients[c.pk],
-                f"contract:{c.pk}:renewal-late",
-                _(
-                    "The term of %(name)s, director of %(village)s, ended on %(end)s, but the "
-                    "renewal contract is not yet signed and filed: the old contract stays in "
-                    "force until it is."
+                (
+                    recipients[c.pk],
+                    f"contract:{c.pk}:renewal-late",
+                    _(
+                        "The term of %(name)s, director of %(village)s, ended on %(end)s, but the "
+                        "renewal contract is not yet signed and filed: the old contract stays in "
+                        "force until it is."
+                    )
+                    % {
+                        "name": c.person.name,
+                        "village": c.post.village.name,
+                        "end": cn_date(c.end_date),
+                    },
+                    contract_link(c),
                 )
-                % {
-                    "name": c.person.name,
-                    "village": c.post.village.name,
-                    "end": cn_date(c.end_date),
-                },
-                contract_link(c),
-            )
-            for c in late
+                for c in late
+            ),
+            category=Category.DEADLINES,
         )
     return expired

@@ -12,6 +12,7 @@ WARNING_NOTICE = Kind(
     label=_("Warning notice"),
     template="paperwork/earlywarnings/warning_notice.html",
     version=1,
+    tells_person=True,
 )
 
 YELLOW_CARD_DECISION = Kind(
@@ -20,6 +21,7 @@ YELLOW_CARD_DECISION = Kind(
     label=_("Yellow card decision"),
     template="paperwork/earlywarnings/yellow_card_decision.html",
     version=1,
+    tells_person=True,
 )
 
 register(WARNING_NOTICE, YELLOW_CARD_DECISION)

@@ -30,6 +30,7 @@ from contracts.services.endings import clean
 from core.services import lock, require_permission, require_state
 from earlywarnings.constants import WarningRule, WarningState
 from earlywarnings.models import Warning, YellowCard
+from notifications.models import Category
 from notifications.services import notify
 from organisation.models import Township
 from paperwork.table import issue_for
@@ -118,6 +119,7 @@ def warning_open(*, finding: Finding, on: datetime.date, by=None) -> Warning | N
     village = contract.post.village
     url = warning_url(warning)
     notify(
+        category=Category.WARNINGS,
         users=User.objects.filter(person_id=person.pk, is_active=True),
         key=f"warning-opened-{warning.pk}",
         text=_("An early warning is opened about you: %(rule)s. Read the notice and respond.")
@@ -125,6 +127,7 @@ def warning_open(*, finding: Finding, on: datetime.date, by=None) -> Warning | N
         url=url,
     )
     notify(
+        category=Category.WARNINGS,
         users=committee_of(contract.township),
         key=f"warning-opened-committee-{warning.pk}",
         text=_("An early warning is opened about %(name)s (%(village)s): %(rule)s.")
@@ -161,6 +164,7 @@ def warning_acknowledge(*, warning: Warning, response: str, by, on: datetime.dat
     with audited_transition(warning, "acknowledge", by=by):
         warning.acknowledge(response=response, on=on, by=by)
     notify(
+        category=Category.WARNINGS,
         users=committee_of(warning.township),
         key=f"warning-acknowledged-{warning.pk}",
         text=_("%(name)s acknowledged an early warning.") % {"name": warning.person.name},
@@ -262,9 +266,16 @@ def yellowcard_decide(
     except NoReverseMatch:
         url = ""
     text = _("The county gave a yellow card to %(target)s.") % {"target": card.target_name}
-    notify(users=committee_of(concerns), key=f"yellowcard-{card.pk}", text=text, url=url)
+    notify(
+        users=committee_of(concerns),
+        key=f"yellowcard-{card.pk}",
+        text=text,
+        url=url,
+        category=Category.WARNINGS,
+    )
     if person is not None:
         notify(
+            category=Category.WARNINGS,
             users=User.objects.filter(person=person, is_active=True),
             key=f"yellowcard-director-{card.pk}",
             text=text,

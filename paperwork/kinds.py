@@ -46,6 +46,11 @@ class Kind(str):
     two parties). ``document_issue`` refuses a full number in every other kind; downloading
     one needs ``people.view_full_identity`` or being its person, and is logged
     (``paperwork.views.document_download``); the public verify page never serves it."""
+    tells_person: bool
+    """The person a document of this kind is about is told it was issued (a notification in
+    the category "documents issued", ``paperwork.services.tell_their_people``): the kinds that
+    matter to a director (their contract, pay slip, appraisal form, warning notice …), not
+    an applicant's forms or a township's bulletin."""
 
     def __new__(
         cls,
@@ -56,6 +61,7 @@ class Kind(str):
         template: str,
         version: int,
         carries_full_id: bool = False,
+        tells_person: bool = False,
     ) -> "Kind":
         self = super().__new__(cls, code)
         self.printed_title = printed_title
@@ -63,6 +69,7 @@ class Kind(str):
         self.template = template
         self.version = version
         self.carries_full_id = carries_full_id
+        self.tells_person = tells_person
         return self
 
     def __repr__(self) -> str:
@@ -80,6 +87,7 @@ class Kind(str):
             self.template,
             self.version,
             self.carries_full_id,
+            self.tells_person,
         ) == (
             str(other),
             other.printed_title,
@@ -87,6 +95,7 @@ class Kind(str):
             other.template,
             other.version,
             other.carries_full_id,
+            other.tells_person,
         )
 
 

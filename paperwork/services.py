@@ -3,6 +3,7 @@ follows the transaction (``core.files``)."""
 
 import datetime
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +16,15 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from accounts.models import User
 from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from core.files import discard_uncommitted, save_on_commit, sync_staged
 from core.identity import check_digit
+from notifications.models import Category
+from notifications.services import notify_each
 from paperwork import kinds
 from paperwork.fonts import uncovered_characters
 from paperwork.kinds import Kind
@@ -226,6 +231,7 @@ def document_issue(
             prepared = _prepare(spec, item, policy=policy, now=timezone.now())
             pdf = html_to_pdf(prepared.html)
             document = _store(prepared, pdf, by=by, county=county, transition=transition)
+            tell_their_people([document])
     except BaseException:
         discard_uncommitted()  # this issue's file, now that its savepoint has rolled back
         raise
@@ -374,6 +380,32 @@ def _store_batch(
     return documents
 
 
+def tell_their_people(documents: list[Document]) -> int:
+    """Tell the person each document is about, through their account (a director's), that it
+    was issued: only for the kinds that matter to them (``Kind.tells_person``: their contract,
+    pay slip, appraisal form, warning notice …), in the category "documents issued", once per
+    document. A fixed number of queries for a whole batch."""
+    told = [d for d in documents if d.person_id is not None and kinds.get(d.kind).tells_person]
+    if not told:
+        return 0
+    accounts: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(person_id__in={d.person_id for d in told}, is_active=True):
+        accounts[user.person_id].append(user)  # type: ignore[index]
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            (
+                accounts[d.person_id],  # type: ignore[index]
+                f"document:{d.pk}",
+                gettext("A document about you was issued: %(title)s (verification code %(code)s).")
+                % {"title": d.title, "code": d.verification_code},
+                reverse("paperwork:download", args=[d.pk]),
+            )
+            for d in told
+            if accounts.get(d.person_id)  # type: ignore[arg-type]
+        ]
+    return notify_each(messages, category=Category.DOCUMENTS)
+
+
 def _file_name(prepared: _Prepared) -> str:
     return f"{prepared.spec}-{prepared.code}.pdf"
 
@@ -481,6 +513,7 @@ def documents_issue(
 
             pdfs = chunks_to_pdfs(chunks(), processes=processes if len(items) > size else 1)
             documents = _store_batch(prepared, pdfs, by=by, county=county, transition=transition)
+            tell_their_people(documents)
     except BaseException:
         discard_uncommitted()
         raise

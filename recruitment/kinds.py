@@ -53,6 +53,7 @@ HIRING_NOTICE = Kind(
     label=_("Hiring notice"),
     template="paperwork/recruitment/hiring_notice.html",
     version=2,
+    tells_person=True,
 )
 NOT_HIRED_LETTER = Kind(
     "not_hired_letter",

@@ -28,7 +28,7 @@ from agreements.services import (
 )
 from agreements.sweep_steps import agreements_overdue
 from audit.models import AuditEntry
-from notifications.models import Notification
+from notifications.models import Category, Notification
 from paperwork.models import Document
 from paperwork.selectors import document_current
 from tests.agreements_support import LINES, county_template, side_agreement
@@ -353,9 +353,10 @@ def test_the_sweep_tells_the_committee_once_per_agreement(world, drafted):
     world.term("foreign")  # its committee member is made with it
     committee = world.users[Role.TOWNSHIP_COMMITTEE]
     assert agreements_overdue(today=TODAY) == 2
-    missing = Notification.objects.get(user__township=world.foreign.township)
+    overdue = Notification.objects.filter(category=Category.DEADLINES)
+    missing = overdue.get(user__township=world.foreign.township)
     assert "has no target-responsibility agreement for 2026" in missing.text
-    notice = Notification.objects.get(user=committee)
+    notice = overdue.get(user=committee)
     assert "not signed" in notice.text and world.own.person.name in notice.text
     assert notice.url.endswith(f"/agreements/{drafted.pk}/")
     assert agreements_overdue(today=TODAY) == 0

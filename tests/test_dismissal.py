@@ -24,7 +24,7 @@ from contracts.services.dismissal import (
     case_open,
 )
 from contracts.sweep import sweep
-from notifications.models import Notification
+from notifications.models import Category, Notification
 from organisation.models import Post
 from paperwork.models import Document
 from tests.builders import committee_member
@@ -124,7 +124,10 @@ def test_opening_records_grounds_evidence_and_the_statement_date(contract, commi
     assert [e.text for e in evidence] == ["督查组记录", ""]
     assert evidence[1].original_name == "督查记录.pdf"
     assert evidence[1].file.read().startswith(b"%PDF")
-    assert Notification.objects.filter(user=director_of(contract)).count() == 1
+    assert (
+        Notification.objects.filter(user=director_of(contract), category=Category.WARNINGS).count()
+        == 1
+    )
 
 
 def test_evidence_that_is_not_a_scan_is_refused(contract, committee):
@@ -242,10 +245,11 @@ def test_a_case_from_birth_records_through_hearing_decision_and_filing(
     assert claim.ground.code == "illegal_births" and claim.period == 2026
     assert "2025年、2026年" in claim.detail
     # the committee is told; the sweep again (the same day, a week later) opens nothing more
-    assert Notification.objects.filter(user__in=[committee, other_member]).count() == 2
+    warnings = Notification.objects.filter(category=Category.WARNINGS)
+    assert warnings.filter(user__in=[committee, other_member]).count() == 2
     assert sweep(today=D(2026, 3, 2))["dismissal_detectors"] == 0
     assert sweep(today=D(2026, 3, 9))["dismissal_detectors"] == 0
-    assert Notification.objects.filter(user=committee).count() == 1
+    assert warnings.filter(user=committee).count() == 1
 
     contract.refresh_from_db()
     assert contract.state == ContractState.ACTIVE  # nothing is dismissed automatically

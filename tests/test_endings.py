@@ -361,10 +361,10 @@ def test_the_certificate_is_issued_again_from_the_records(contract, township, co
 
 
 def test_the_committee_is_told_of_a_request_and_the_director_of_the_answer(contract, committee):
-    from notifications.models import Notification
+    from notifications.models import Category, Notification
 
     resignation = request(contract, on=D(2026, 3, 2))
-    told = Notification.objects.get(user=committee)
+    told = Notification.objects.get(user=committee, category=Category.OTHER)
     assert "王晓燕" in told.text and str(resignation.pk) in told.url
     resignation_accept(
         resignation=resignation,
@@ -373,4 +373,7 @@ def test_the_committee_is_told_of_a_request_and_the_director_of_the_answer(contr
         by=committee,
         on=D(2026, 3, 5),
     )
-    assert Notification.objects.filter(user=director_of(contract)).count() == 1
+    assert (
+        Notification.objects.filter(user=director_of(contract), category=Category.OTHER).count()
+        == 1
+    )

@@ -31,6 +31,7 @@ from tests.endings_support import endings_records
 from tests.exports_matrix import rows as export_rows
 from tests.inspections_matrix import rows as inspection_rows
 from tests.matrix_support import ANONYMOUS, ROLES_AND_ANONYMOUS, World, make_world
+from tests.notifications_matrix import rows as notification_rows
 from tests.renewal_support import side_notification, side_review
 
 pytestmark = pytest.mark.django_db
@@ -941,6 +942,8 @@ MATRIX += disclosure_rows(Row, expect, everyone, LOGIN=LOGIN, REDIRECT=REDIRECT)
 # The Excel exports of the lists (web.exports): tests.exports_matrix.
 MATRIX += export_rows(Row, expect, plain, REDIRECT=REDIRECT, SCOPED=SCOPED)
 MATRIX += archive_rows(Row, expect, of_side, REDIRECT=REDIRECT, SCOPED=SCOPED)
+# Notification settings (notifications/): tests.notifications_matrix.
+MATRIX += notification_rows(Row, expect, plain, LOGIN=LOGIN, REDIRECT=REDIRECT, SCOPED=SCOPED)
 
 
 # Target-responsibility agreements (agreements/): every staff role reads its township's (a

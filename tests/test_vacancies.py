@@ -20,7 +20,7 @@ from contracts.services.vacancies import (
     vacancy_escalate_overdue,
 )
 from contracts.sweep import sweep
-from notifications.models import Notification
+from notifications.models import Category, Notification
 from paperwork.models import Document
 from people.models import Person
 from recruitment.constants import ApplicationState, CampaignState
@@ -308,7 +308,7 @@ def test_overdue_vacancy_escalates_once_to_the_county(rw, hr, county):
     assert result["vacancies_overdue"] == 1
     rw.vacancy.refresh_from_db()
     assert rw.vacancy.escalated_on == due + datetime.timedelta(days=1)
-    notice = Notification.objects.get(user=hr)
+    notice = Notification.objects.get(user=hr, category=Category.DEADLINES)
     assert "新寨村" in notice.text and str(rw.vacancy.pk) in notice.url
     assert not Notification.objects.filter(user=other_county_hr).exists()
     # Twice on the same day, or a week later: nothing more.
@@ -318,7 +318,7 @@ def test_overdue_vacancy_escalates_once_to_the_county(rw, hr, county):
         assert vacancy_escalate_overdue(vacancy=rw.vacancy, today=day) is False
     rw.vacancy.refresh_from_db()
     assert rw.vacancy.escalated_on == due + datetime.timedelta(days=1)
-    assert Notification.objects.filter(user=hr).count() == 1
+    assert Notification.objects.filter(user=hr, category=Category.DEADLINES).count() == 1
     assert (
         AuditEntry.objects.filter(object_id=rw.vacancy.pk, transition="mark_overdue").count() == 1
     )

@@ -23,7 +23,7 @@ from earlywarnings.services import (
     warning_close,
     yellowcard_decide,
 )
-from notifications.models import Notification
+from notifications.models import Category, Notification
 from paperwork.models import Document
 from tests.builders import committee_member, county_officer
 from tests.endings_support import active_contract, director_of
@@ -103,7 +103,7 @@ def test_the_warning_issues_its_notice_and_tells_the_director_and_the_committee(
     assert warning.person.id_number not in text  # masked
     director = director_of(directors[0])
     assert Notification.objects.filter(user=director, key=f"warning-opened-{warning.pk}").exists()
-    assert Notification.objects.filter(user=committee).count() == 1
+    assert Notification.objects.filter(user=committee, category=Category.WARNINGS).count() == 1
     assert AuditEntry.objects.filter(object_id=warning.pk, transition="open").exists()
 
 

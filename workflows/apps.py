@@ -19,4 +19,5 @@ class WorkflowsConfig(AppConfig):
             flows_month,  # noqa: F401
             flows_renewal,  # noqa: F401
             flows_vacancy,  # noqa: F401
+            task_notices,  # noqa: F401  (tells people of new tasks)
         )

@@ -33,6 +33,7 @@ from accounts.models import User
 from accounts.scoping import can_see
 from appraisal.models import AnnualAppraisal, RewardSettlement
 from appraisal.signals import appraisal_opened, settlement_proposed
+from notifications.models import Category
 from notifications.services import notify
 from workflows.deadlines import at_start_of, due_after_working_days
 from workflows.flows_endings import HumanStep, _escalate_from_timer, settle_step
@@ -137,6 +138,7 @@ class AppraisalFlow(flow.Flow):
     def remind_county_now(self, activation):
         appraisal = activation.process.appraisal
         notify(
+            category=Category.DEADLINES,
             users=_county_hr(appraisal.township.county_id),
             key=f"appraisal-confirm-overdue-{appraisal.pk}",
             text=_("The annual appraisal of %(name)s waits for the county's confirmation.")
@@ -192,6 +194,7 @@ class SettlementFlow(flow.Flow):
     def tell_county_now(self, activation):
         settlement = activation.process.settlement
         notify(
+            category=Category.DEADLINES,
             users=_county_hr(settlement.township.county_id),
             key=f"settlement:{settlement.pk}:overdue",
             text=_("The rewards of %(township)s for %(year)s are past their settlement date.")

@@ -42,6 +42,7 @@ from accounts.models import User
 from accounts.scoping import can_see
 from contracts.models import DismissalCase, Resignation
 from contracts.signals import dismissal_case_opened, resignation_requested
+from notifications.models import Category
 from notifications.services import notify
 from workflows.deadlines import due_after_working_days
 from workflows.models import DismissalProcess, ResignationProcess
@@ -244,6 +245,7 @@ class DismissalFlow(flow.Flow):
             role=Role.COUNTY_HR, county_id=case.township.county_id, is_active=True
         )
         notify(
+            category=Category.DEADLINES,
             users=officers,
             key=f"case-filing-overdue-{case.pk}",
             text=_("The dismissal case of %(name)s waits to be filed with the county.")

@@ -32,6 +32,7 @@ from accounts.constants import Role
 from accounts.models import User
 from contracts.models import RenewalReview
 from contracts.signals import renewal_review_opened
+from notifications.models import Category
 from notifications.services import notify
 from workflows import views_renewal
 from workflows.deadlines import at_start_of, due_after_working_days
@@ -121,6 +122,7 @@ def renewal_task_escalate(*, task: Task) -> Task:
                 "HR officers."
             ) % {"name": review.contract.person.name}
         notify(
+            category=Category.DEADLINES,
             users=User.objects.filter(
                 role=Role.COUNTY_HR, county_id=review.contract.township.county_id
             ),

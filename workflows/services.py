@@ -33,6 +33,7 @@ from recruitment.constants import CampaignState
 from recruitment.models import Campaign
 from recruitment.services.campaigns import campaign_cancel
 from workflows.models import CampaignProcess
+from workflows.task_notices import tell_of_task
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -172,6 +173,7 @@ def task_escalate(*, task: Task, by=None) -> Task:
                     % values
                 )
             _record(task, transition=TaskEvent.ESCALATE, by=by, reason=reason)
+        tell_of_task(task, event="escalated")
         return task
 
 
@@ -198,6 +200,7 @@ def task_return_to_township(*, task: Task, note: str, by) -> Task:
                 _("%(person)s handed the task “%(task)s” back to the township: %(note)s") % values
             )
             _record(task, transition=TaskEvent.RETURN, by=by, reason=reason)
+        tell_of_task(task, event="returned")
         return task
 
 
@@ -251,6 +254,7 @@ def tasks_release_unheld(*, user: User, by) -> list[Task]:
                     % values
                 )
             _record(task, transition=TaskEvent.RELEASE, by=by, reason=reason)
+            tell_of_task(task, event="released")
             released.append(task)
         return released
 

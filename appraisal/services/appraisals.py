@@ -29,6 +29,7 @@ from audit.services import audit_record, audited_transition, snapshot
 from contracts.constants import PENDING_STATES
 from contracts.models import Contract
 from core.services import lock, require_permission, require_state
+from notifications.models import Category
 from notifications.services import notify
 from paperwork.table import issue_for
 from policy.constants import Grade
@@ -267,6 +268,7 @@ def appraisal_confirm(*, appraisal: AnnualAppraisal, by) -> AnnualAppraisal:
     issue_for(appraisal, "confirm", by=by)
     director = getattr(appraisal.person, "user", None)
     notify(
+        category=Category.OTHER,
         users=[director],
         key=f"appraisal:{appraisal.pk}:confirmed",
         text=_("Your annual appraisal of %(year)s is confirmed: %(score)s, %(grade)s.")

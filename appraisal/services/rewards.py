@@ -45,6 +45,7 @@ from contracts.sweep import sweep_step
 from core.education import education_meets
 from core.identity import age_on
 from core.services import lock, require_permission, require_state
+from notifications.models import Category
 from notifications.services import notify
 from paperwork.table import issue_for
 from paperwork.templatetags.paperwork import cn_date
@@ -316,6 +317,7 @@ def settlement_settle(*, settlement: RewardSettlement, on: datetime.date, by) ->
         issue_for(reward, "settle", by=by)
         director = getattr(reward.person, "user", None)
         notify(
+            category=Category.OTHER,
             users=[director],
             key=f"reward:{reward.pk}:settled",
             text=_("Your reward for %(year)s is settled: %(kind)s.")
@@ -355,6 +357,7 @@ def reward_settlements_overdue(*, today: datetime.date) -> int:
                 after={"overdue_since": settlement.overdue_since.isoformat()},
             )
             notify(
+                category=Category.DEADLINES,
                 users=county_hr(settlement.township.county_id),
                 key=f"settlement:{settlement.pk}:overdue",
                 text=_(

@@ -229,6 +229,28 @@ CUNPIN_RATE_LIMIT_PROXIES = int(os.environ.get("CUNPIN_RATE_LIMIT_PROXIES", "0")
 # Where documents say they come from when the issuing office is not otherwise known.
 CUNPIN_PUBLIC_BASE_URL = os.environ.get("CUNPIN_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+# Notification emails (notifications app; README, "Notifications"). Printed to the console
+# by default (`make run` shows them in its terminal); EMAIL_BACKEND=smtp sends them through
+# the mail server named by EMAIL_HOST and the rest. Sent after the transaction commits, by
+# Celery when CELERY_BROKER_URL is set, else by the committing process; a failed server never
+# fails the request, and `manage.py send_notification_emails` tries the failed ones again.
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+# "console", "smtp" or a backend's dotted path (the check notifications.E002 names a wrong one).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or "console"
+EMAIL_BACKEND = EMAIL_BACKENDS.get(EMAIL_BACKEND, EMAIL_BACKEND)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "村聘 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Background jobs (jobs app; README, "Background work"). With CELERY_BROKER_URL set (Redis in
 # production) Celery workers run them; without it the embedded worker (`manage.py run_jobs`,
 # started by `make run`) polls the database. A job of at most JOBS_EAGER_MAX_ITEMS items

@@ -45,6 +45,7 @@ from contracts.services.posts import post_vacate
 from contracts.signals import dismissal_case_opened
 from core.files import save_on_commit
 from core.services import lock, require_permission, require_state
+from notifications.models import Category
 from notifications.services import notify
 from paperwork.table import issue_for
 from policy.selectors import policy_in_force
@@ -235,6 +236,7 @@ def _create_case(
     )
     director = User.objects.filter(person_id=contract.person_id, is_active=True)
     notify(
+        category=Category.WARNINGS,
         users=director,
         key=f"case-opened-{case.pk}",
         text=_("A dismissal case is opened about you. You may give a written statement by %(due)s.")
@@ -296,6 +298,7 @@ def case_open_detected(
         detected=True,
     )
     notify(
+        category=Category.WARNINGS,
         users=committee_of(contract.township),
         key=f"case-detected-{case.pk}",
         text=_(

@@ -41,6 +41,7 @@ from contracts.sweep import sweep_step
 from core.identity import age_on
 from core.normalise import clean_text
 from core.services import lock, require_permission, require_state
+from notifications.models import Category
 from notifications.services import notify
 from paperwork.table import issue_for
 from policy.selectors import policy_in_force
@@ -157,6 +158,7 @@ def resignation_request(
         reason=reason,
     )
     notify(
+        category=Category.OTHER,
         users=User.objects.filter(
             role=Role.TOWNSHIP_COMMITTEE, township_id=contract.township_id, is_active=True
         ),
@@ -239,6 +241,7 @@ def resignation_accept(
     resignation.contract = contract
     issue_for(resignation, "accept", by=by)
     notify(
+        category=Category.OTHER,
         users=User.objects.filter(person_id=contract.person_id, is_active=True),
         key=f"resignation-accepted-{resignation.pk}",
         text=_("Your resignation is accepted; your last day of service is %(day)s.")

@@ -32,6 +32,7 @@ from contracts.signals import contract_drafted, renewal_review_opened
 from contracts.term_records import term_records
 from core.identity import age_on
 from core.services import lock, require_permission, require_state
+from notifications.models import Category
 from notifications.services import notify
 from paperwork.table import issue_for
 from paperwork.templatetags.paperwork import cn_date
@@ -233,7 +234,13 @@ def renewal_decide(
             "end": cn_date(contract.end_date),
         }
     director = getattr(person, "user", None)
-    notify(users=[director], key=f"renewal:{review.pk}:decided", text=text, url="")
+    notify(
+        users=[director],
+        key=f"renewal:{review.pk}:decided",
+        text=text,
+        url="",
+        category=Category.OTHER,
+    )
     if renew:
         contract_drafted.send(sender=Contract, contract=review.new_contract)
     return review

@@ -24,6 +24,7 @@ from contracts.constants import OPEN_VACANCY_STATES
 from contracts.models import Vacancy
 from contracts.sweep import sweep_step
 from core.services import lock, require_permission, require_state
+from notifications.models import Category
 from notifications.services import notify
 from paperwork.table import issue_for
 from people.models import Person
@@ -158,6 +159,7 @@ def vacancy_escalate_overdue(*, vacancy: Vacancy, today: datetime.date) -> bool:
                 "due": cn_date(vacancy.refill_due),
             }
         notify(
+            category=Category.DEADLINES,
             users=county_hr_officers(vacancy.township.county_id),
             key=f"vacancy-overdue-{vacancy.pk}",
             text=text,

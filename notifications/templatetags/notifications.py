@@ -14,5 +14,5 @@ def unread_notifications(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show": False}
-    count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    count = Notification.objects.filter(user=user, in_app=True, read_at__isnull=True).count()
     return {"show": True, "count": count}

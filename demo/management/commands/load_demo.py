@@ -27,6 +27,7 @@ from demo.recruitment import demo_campaign_lines, demo_campaigns_load
 from demo.services import DemoResult, demo_load
 from demo.term import demo_term_account, demo_term_lines, demo_term_load
 from demo.training import demo_training_load
+from notifications.services import in_app_only
 from organisation.constants import PostStatus
 from organisation.models import County, Post, Township, Village
 from people.models import Person
@@ -120,7 +121,13 @@ class Command(BaseCommand):
             help="Set the demo accounts' passwords back to the printed ones.",
         )
 
-    def handle(self, *args, reset_passwords: bool = False, **options):
+    def handle(self, *args, **options):
+        # The demo's history is replayed: its notifications are in the app, not in anyone's
+        # mailbox (nor printed by the console email backend of `make run`).
+        with in_app_only():
+            self.load(*args, **options)
+
+    def load(self, *args, reset_passwords: bool = False, **options):
         if getattr(settings, "CUNPIN_PRODUCTION", False):
             # Production settings leave the demo app out; this guards a settings module
             # that adds it back.

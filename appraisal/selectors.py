@@ -78,3 +78,20 @@ def rewards_of(person) -> list[Reward]:
     return list(
         Reward.objects.filter(person=person).select_related("settlement").order_by("-year", "kind")
     )
+
+
+def director_appraisals(person) -> dict:
+    """A director's own confirmed annual appraisals and rewards, newest year first (the
+    section of their portal, templates/appraisal/_my_section.html). Two queries."""
+    return {
+        "appraisals": list(
+            AnnualAppraisal.objects.filter(person=person, state=AppraisalState.CONFIRMED)
+            .select_related("township")
+            .order_by("-year")
+        ),
+        "rewards": list(
+            Reward.objects.filter(person=person)
+            .select_related("settlement")
+            .order_by("-year", "kind")
+        ),
+    }

@@ -159,3 +159,38 @@ def township_year(*, township, year: int, today: datetime.date) -> list[YearRow]
         )
     )
     return rows
+
+
+@dataclass(frozen=True)
+class OwnAgreement:
+    """One of a director's agreements as their own pages list it: the day it is due to be
+    signed by (the policy in force today) and whether that day has passed unsigned."""
+
+    agreement: TargetAgreement
+    due: datetime.date | None
+    late: bool
+
+    @property
+    def to_sign(self) -> bool:
+        return self.agreement.state == AgreementState.DRAFTED
+
+
+def agreements_of(person, *, today: datetime.date, limit: int = 5) -> list[OwnAgreement]:
+    """A director's last ``limit`` agreements, newest year first. Two queries however many
+    years they served (the policy in force today is read once per county)."""
+    agreements = list(
+        TargetAgreement.objects.filter(person=person)
+        .select_related("village", "township__county")
+        .order_by("-year", "-pk")[:limit]
+    )
+    policies: dict[int, Policy | None] = {}
+    rows = []
+    for agreement in agreements:
+        county = agreement.township.county
+        if county.pk not in policies:
+            policies[county.pk] = policy_in_force_or_none(county=county, on=today)
+        policy = policies[county.pk]
+        due = due_date(policy, agreement.year) if policy else None
+        late = agreement.state == AgreementState.DRAFTED and due is not None and today > due
+        rows.append(OwnAgreement(agreement, due, late))
+    return rows

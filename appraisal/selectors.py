@@ -91,3 +91,20 @@ def appraisals_listed(user, township, year: int) -> QuerySet[AnnualAppraisal]:
         .select_related("person", "contract__post__village", "policy")
         .order_by("person__name_pinyin", "pk")
     )
+
+
+def director_appraisals(person) -> dict:
+    """A director's own confirmed annual appraisals and rewards, newest year first (the
+    section of their portal, templates/appraisal/_my_section.html). Two queries."""
+    return {
+        "appraisals": list(
+            AnnualAppraisal.objects.filter(person=person, state=AppraisalState.CONFIRMED)
+            .select_related("township")
+            .order_by("-year")
+        ),
+        "rewards": list(
+            Reward.objects.filter(person=person)
+            .select_related("settlement")
+            .order_by("-year", "kind")
+        ),
+    }

@@ -353,19 +353,3 @@ def settle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The rewards are settled and their documents issued."))
     return _back(settlement.township_id, settlement.year)
-
-
-def director_section(person) -> dict:
-    """The director's own appraisals and rewards, for the section on /my-term/."""
-    return {
-        "appraisals": list(
-            AnnualAppraisal.objects.filter(person=person, state=AppraisalState.CONFIRMED)
-            .select_related("township")
-            .order_by("-year")
-        ),
-        "rewards": list(
-            Reward.objects.filter(person=person)
-            .select_related("settlement")
-            .order_by("-year", "kind")
-        ),
-    }

@@ -6,15 +6,19 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
+from django.db.models import Count, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.constants import COUNTED_STATES, MonthState
+from assessment.kinds import PAY_SLIP
 from assessment.models import AssessmentMonth, MonthlyScore, ScoringScheme
 from assessment.pay import competition_ranks
 from core.filters import ListFilters, whole_number
+from paperwork.models import Document
 
 
 def scheme_in_use(*, county, year: int) -> ScoringScheme | None:
@@ -157,6 +161,133 @@ def person_scores(person, *, limit: int = 36) -> list[MonthlyScore]:
     """A director's published or settled scores, newest first (their own slips)."""
     return list(
         MonthlyScore.objects.filter(person=person, month__state__in=COUNTED_STATES)
-        .select_related("month__township", "village")
+        .select_related("month__township", "village", "person")
         .order_by("-month__year", "-month__month")[:limit]
     )
+
+
+def scores_with_slips(person, *, limit: int = 24) -> list[tuple[MonthlyScore, Document | None]]:
+    """A director's last ``limit`` published or settled scores, newest first, each with its
+    current pay slip (None while the background job has not issued it). Two queries."""
+    scores = person_scores(person, limit=limit)
+    slips = {
+        d.object_id: d
+        for d in Document.objects.filter(
+            kind=PAY_SLIP,
+            person=person,
+            object_id__in=[s.pk for s in scores],
+            superseded_by__isnull=True,
+        )
+    }
+    return [(score, slips.get(score.pk)) for score in scores]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one published score stands in its month: the rank in the township (stored when
+    the month was published) and in the county (a competition rank among the scores of
+    every township that has published the month), each out of how many were ranked."""
+
+    township_rank: int | None
+    township_ranked: int
+    county_rank: int | None
+    county_ranked: int
+
+
+def standing(score: MonthlyScore) -> Standing:
+    """The township and county ranks of ``score`` (loaded with ``month__township``). One
+    aggregate query whatever the number of directors: the county rank is one more than the
+    number of higher totals, as ``county_ranking`` ranks them."""
+    month = score.month
+    ranked = MonthlyScore.objects.filter(
+        month__township__county_id=month.township.county_id,
+        month__year=month.year,
+        month__month=month.month,
+        month__state__in=COUNTED_STATES,
+        total__isnull=False,
+    )
+    above = Q(total__gt=score.total) if score.total is not None else Q(pk__in=[])
+    figures = ranked.aggregate(
+        county_above=Count("pk", filter=above),
+        county_ranked=Count("pk"),
+        township_ranked=Count("pk", filter=Q(month_id=month.pk)),
+    )
+    counted = month.state in COUNTED_STATES and score.total is not None
+    return Standing(
+        township_rank=score.rank if counted else None,
+        township_ranked=figures["township_ranked"],
+        county_rank=figures["county_above"] + 1 if counted else None,
+        county_ranked=figures["county_ranked"],
+    )
+
+
+@dataclass(frozen=True)
+class BulletinRow:
+    """A line of the township's published ranking as a director may read it: the rank, the
+    name, the village and the score, nothing else (as the monthly bulletin prints them)."""
+
+    rank: int
+    name: str
+    village: str
+    total: Decimal
+    own: bool = False
+
+
+@dataclass(frozen=True)
+class BulletinExcerpt:
+    """The top of a township's published month and the lines around one director's: ``gap``
+    says whether some directors are left out between the two."""
+
+    top: list[BulletinRow]
+    around: list[BulletinRow]
+    gap: bool
+
+
+BULLETIN_TOP = 10
+BULLETIN_AROUND = 2
+# Lines read at most for each part: equal totals share a rank, so more than BULLETIN_TOP may
+# rank in the top ten; the excerpt stays this short whatever the ties.
+BULLETIN_LINES = 20
+
+
+def _bulletin_rows(score: MonthlyScore, condition: Q) -> list[BulletinRow]:
+    lines = (
+        MonthlyScore.objects.filter(month_id=score.month_id, total__isnull=False)
+        .filter(condition)
+        .order_by("rank", "person__name_pinyin", "person_id")
+        .values_list("person_id", "rank", "person__name", "village__name", "total")
+    )
+    return [  # the conditions ask for ranks, and totals are never empty once ranked
+        BulletinRow(
+            rank=cast(int, r),
+            name=name,
+            village=village,
+            total=cast(Decimal, total),
+            own=pid == score.person_id,
+        )
+        for pid, r, name, village, total in lines[:BULLETIN_LINES]
+    ]
+
+
+def bulletin_excerpt(
+    score: MonthlyScore, *, top: int = BULLETIN_TOP, around: int = BULLETIN_AROUND
+) -> BulletinExcerpt:
+    """The first ``top`` ranks of ``score``'s published month in its township, and the
+    ranks within ``around`` of its own after them: names, villages and scores only. Two
+    queries of at most ``BULLETIN_LINES`` lines each, whatever the size of the township;
+    the director's own line is always there."""
+    if score.month.state not in COUNTED_STATES or score.rank is None or score.total is None:
+        return BulletinExcerpt([], [], gap=False)
+    rank = score.rank
+    first = _bulletin_rows(score, Q(rank__lte=top))
+    # Read even when it cannot find anyone (the director is in the top): the page runs the
+    # same queries for every director.
+    rest = _bulletin_rows(score, Q(rank__gt=top, rank__gte=rank - around, rank__lte=rank + around))
+    if not any(row.own for row in first + rest):  # many equal totals: the list was cut
+        own = BulletinRow(rank, score.person.name, score.village.name, score.total, own=True)
+        (first if rank <= top else rest).append(own)
+    # A competition rank r has exactly r - 1 directors above it: someone is left out between
+    # the top and the lines around the director when more rank above the first of those
+    # lines than the top lists.
+    gap = bool(rest) and rest[0].rank - 1 > len(first)
+    return BulletinExcerpt(first, rest, gap)

@@ -33,7 +33,7 @@ from accounts.scoping import get_scoped_or_404, scoped
 from assessment import services
 from assessment.constants import COUNTED_STATES, ItemKind, MonthState
 from assessment.forms import ItemFormSet, OpenMonthForm, ReopenForm, SchemeForm
-from assessment.kinds import COUNTY_BULLETIN, MONTHLY_BULLETIN, PAY_SLIP
+from assessment.kinds import COUNTY_BULLETIN, MONTHLY_BULLETIN
 from assessment.models import AssessmentMonth, CountyMonth, MonthlyScore, ScoringScheme
 from assessment.selectors import (
     CountyMonthFilters,
@@ -546,16 +546,3 @@ def scheme_copy(request: HttpRequest, year: int) -> HttpResponse:
         request, _("The scheme of %(year)s is copied from the year before.") % {"year": year}
     )
     return redirect("assessment:scheme_edit", year)
-
-
-def my_scores(person) -> list[tuple[MonthlyScore, object]]:
-    """A director's published scores with their current slips (for /my-term/)."""
-    from assessment.selectors import person_scores
-    from paperwork.models import Document
-
-    scores = person_scores(person)
-    slips = {
-        d.object_id: d
-        for d in Document.objects.filter(kind=PAY_SLIP, person=person, superseded_by__isnull=True)
-    }
-    return [(score, slips.get(score.pk)) for score in scores]

@@ -1,8 +1,9 @@
-"""The director's own record (我的聘期), mounted in the staff site at /my-term/."""
+"""我的聘期, mounted in the staff site at /my-term/: the director's portal (``web.portal``),
+the same page as a director's "/"."""
 
 from django.urls import path
 
-from contracts import views
+from web import views
 
 app_name = "my_term"
 

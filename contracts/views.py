@@ -6,9 +6,8 @@
   directors' names or by end date, paged; a fixed number of queries whatever the data;
 - one contract's page: its state in words, term, days left, signing, filing, induction, its
   documents and the open tasks of its flow;
-- the director's own record (我的聘期): their contract, acting designations, open dismissal
-  cases and documents. Directors see only their own records; the contract pages send them
-  there.
+- 我的聘期 (/my-term/) is the director's portal (``web.portal``, ``web.views.my_term``);
+  the contract pages send a director there.
 
 Every record goes through ``accounts.scoping``: a contract out of the user's scope is 404.
 """
@@ -18,7 +17,6 @@ from operator import attrgetter, methodcaller
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,21 +29,16 @@ from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
 from accounts.scoping import get_scoped_or_404
-from appraisal import views as appraisal_views
-from assessment import views as assessment_views
 from contracts.constants import (
     IN_FORCE_STATES,
-    OPEN_VACANCY_STATES,
     PENDING_STATES,
     CaseState,
     ContractState,
-    ResignationState,
 )
-from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
+from contracts.models import Contract, RenewalReview
 from contracts.selectors import CONTRACT_ORDERS, ContractFilters, contracts_listed
 from core.exports import Column, ListExport
 from core.pagination import paginate
-from paperwork.models import Document
 from paperwork.selectors import documents_visible_to
 from web.exports import export_response, url_with
 
@@ -205,62 +198,3 @@ def contract_records(contract: Contract, user) -> list[tuple[str, str, str]]:
             url = reverse("endings:case_detail", args=[case.pk])
             rows.append((_("Dismissal case"), case.get_state_display(), url))
     return rows
-
-
-@login_required
-def my_term(request: HttpRequest) -> HttpResponse:
-    """The director's own record: their contract, acting designation, open cases and their
-    documents. Only for a director's account with its person record."""
-    user = request.user
-    person = getattr(user, "person", None)
-    if getattr(user, "role", "") != Role.DIRECTOR or person is None:
-        raise PermissionDenied(_("This page is a director's own record."))
-    today = timezone.localdate()
-    contracts = list(
-        Contract.objects.filter(person=person)
-        .select_related("post__village", "township")
-        .order_by("-start_date", "-pk")
-    )
-    current = next(
-        (c for c in contracts if c.state in IN_FORCE_STATES + PENDING_STATES),
-        contracts[0] if contracts else None,
-    )
-    acting = (
-        Vacancy.objects.filter(acting_person=person, state__in=OPEN_VACANCY_STATES)
-        .select_related("post__village")
-        .order_by("refill_due", "pk")
-    )
-    cases = (
-        DismissalCase.objects.filter(contract__person=person, state__in=OPEN_CASE_STATES)
-        .select_related("contract")
-        .order_by("opened_on", "pk")
-    )
-    resignations = (
-        Resignation.objects.filter(contract__person=person)
-        .exclude(state=ResignationState.WITHDRAWN)
-        .filter(Q(state=ResignationState.REQUESTED) | Q(end_date__gte=today))
-        .order_by("-requested_on", "-pk")
-    )
-    documents = (
-        Document.objects.filter(person=person)
-        .select_related("superseded_by")
-        .order_by("-issued_at", "-pk")
-    )
-    return render(
-        request,
-        "contracts/my_term.html",
-        {
-            "person": person,
-            "contract": current,
-            "earlier": [c for c in contracts if c is not current],
-            "days_left": current.days_left(today) if current is not None else None,
-            "in_force": current is not None and current.state in IN_FORCE_STATES,
-            "acting": acting,
-            # The monthly assessment's section (templates/assessment/_my_scores.html).
-            "monthly_scores": assessment_views.my_scores(person),
-            "cases": cases,
-            "resignations": resignations,
-            "documents": documents,
-            "appraisal_section": appraisal_views.director_section(person),
-        },
-    )

@@ -192,7 +192,8 @@ def may_download_full_id(user, document) -> bool:
 @login_required
 @permission_required(VIEW_DOCUMENT, raise_exception=True)
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The PDF of a document in the user's scope. One that prints a full ID number needs
+    """The PDF of a document in the user's scope, as a file to save (``?open=1``: to show in
+    the browser, with the same checks and log). One that prints a full ID number needs
     ``people.view_full_identity`` or being its person, and each download is logged as an
     ``IdentityAccess`` (its person, the ID number, the document's code)."""
     document = document_visible_or_404(request.user, pk=pk)
@@ -213,9 +214,11 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
                     reason=gettext("Downloaded the document %(code)s, which prints it in full")
                     % {"code": document.verification_code},
                 )
+    # ?open=1 shows the PDF in the browser (the director's portal opens documents so);
+    # otherwise it is saved as a file.
     response = FileResponse(
         document.file.open("rb"),
-        as_attachment=True,
+        as_attachment=request.GET.get("open") != "1",
         filename=f"{document.title}-{document.verification_code}.pdf",
         content_type="application/pdf",
     )

@@ -97,6 +97,29 @@ def test_the_director_downloads_their_own_contract_logged(client, director, prin
     assert IdentityAccess.objects.filter(user=director).count() == 1
 
 
+def test_opening_it_in_the_browser_is_checked_and_logged_alike(
+    client, county, township, director, printed
+):
+    """The director's portal opens documents in the browser (``?open=1``): the same view,
+    the same refusal to others and the same identity-access row."""
+    url = reverse("paperwork:download", args=[printed.pk])
+    other = UserFactory(
+        role=Role.DIRECTOR,
+        county=county,
+        township=township,
+        person=PersonFactory(township=township, name="李明"),
+    )
+    client.force_login(other)
+    assert client.get(f"{url}?open=1").status_code == 404
+    client.force_login(director)
+    response = client.get(f"{url}?open=1")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
+    assert IdentityAccess.objects.filter(user=director).count() == 1
+    client.get(url)
+    assert IdentityAccess.objects.filter(user=director).count() == 2
+
+
 def test_another_director_does_not_see_the_contract(client, county, township, printed):
     other = UserFactory(
         role=Role.DIRECTOR,

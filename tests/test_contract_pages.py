@@ -161,7 +161,7 @@ def test_the_director_reads_their_own_term(client, director, contracts, township
     response = client.get(reverse("my_term:index"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert response.context["contract"] == contract
+    assert response.context["dashboard"].contract == contract
     assert "67 days, the end date included" in page
     assert vacancy.post.village.name in page
     assert "your statement is due by" in page

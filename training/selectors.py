@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,18 +64,37 @@ class Compliance:
 def policy_for_year(county_id: int, year: int, *, today: datetime.date | None = None):
     """The policy that judges ``year``: in force on its last day, or today for the current
     year."""
-    today = today or timezone.localdate()
-    on = (
+    return policy_in_force_or_none(
+        county=county_id, on=_judged_on(year, today or timezone.localdate())
+    )
+
+
+def _judged_on(year: int, today: datetime.date) -> datetime.date:
+    """The day whose policy judges ``year`` (``policy_for_year``)."""
+    return (
         min(datetime.date(year, 12, 31), today) if year <= today.year else datetime.date(year, 1, 1)
     )
-    return policy_in_force_or_none(county=county_id, on=on)
 
 
 def _policies(county_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], Policy]:
+    """``policy_for_year`` for every county and year, in one query: the counties' versions
+    in force by the last day asked for, chosen here as ``policy_in_force`` chooses them."""
+    counties, years = set(county_ids), set(years)
+    if not counties or not years:
+        return {}
+    today = timezone.localdate()
+    days = {year: _judged_on(year, today) for year in years}
+    versions = list(
+        Policy.objects.filter(
+            county_id__in=counties, effective_from__lte=max(days.values())
+        ).order_by("-effective_from", "-version")
+    )
     found = {}
-    for county_id in set(county_ids):
-        for year in set(years):
-            policy = policy_for_year(county_id, year)
+    for county_id in counties:
+        for year, on in days.items():
+            policy = next(
+                (p for p in versions if p.county_id == county_id and p.effective_from <= on), None
+            )
             if policy is not None:
                 found[(county_id, year)] = policy
     return found
@@ -376,3 +395,16 @@ def compliance_listed(user, filters: ComplianceFilters) -> list[tuple[Township, 
         (township, [(c, found.get(c.person_id)) for c in by_township.get(township.pk, [])])
         for township in townships
     ]
+
+
+def courses_ahead(person, *, today: datetime.date, limit: int = 5) -> list[Course]:
+    """The next courses of ``person``'s county (its induction and refresher courses) and of
+    their township (its sessions) that start from ``today`` on and that they are not yet
+    recorded as attending, soonest first: the training due to them. One query."""
+    return list(
+        Course.objects.filter(county_id=person.township.county_id, starts_on__gte=today)
+        .filter(Q(township__isnull=True) | Q(township_id=person.township_id))
+        .exclude(attendances__person=person)
+        .select_related("township")
+        .order_by("starts_on", "pk")[:limit]
+    )

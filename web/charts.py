@@ -48,8 +48,17 @@ def _datasets(series: Sequence[tuple[str, Sequence[Number]]], *, kind: str) -> l
     return datasets
 
 
-def _axis(title: str, *, minimum: Number = None, maximum: Number = None, reverse=False) -> dict:
+def _axis(
+    title: str,
+    *,
+    minimum: Number = None,
+    maximum: Number = None,
+    reverse=False,
+    integer=False,
+) -> dict:
     axis: dict[str, Any] = {"title": {"display": bool(title), "text": str(title)}}
+    if integer:  # whole numbers only on the ticks (ranks, counts)
+        axis["ticks"] = {"precision": 0}
     if minimum is not None:
         axis["min"] = _number(minimum)
     if maximum is not None:
@@ -70,9 +79,10 @@ def _chart(
     y_min: Number = None,
     y_max: Number = None,
     y_reverse: bool = False,
+    y_integer: bool = False,
     stacked: bool = False,
 ) -> Chart:
-    y = _axis(y_title, minimum=y_min, maximum=y_max, reverse=y_reverse)
+    y = _axis(y_title, minimum=y_min, maximum=y_max, reverse=y_reverse, integer=y_integer)
     x: dict[str, Any] = {}
     if stacked:
         x["stacked"] = y["stacked"] = True
@@ -95,5 +105,5 @@ def bar_chart(**kwargs) -> Chart:
 
 def line_chart(**kwargs) -> Chart:
     """Lines through ``labels`` (a missing value leaves a gap); ``y_reverse`` puts the
-    smallest value on top, as a rank is read."""
+    smallest value on top, as a rank is read; ``y_integer`` ticks whole numbers only."""
     return _chart("line", **kwargs)

@@ -16,8 +16,6 @@ from accounts.scoping import scoped
 from audit.models import AuditEntry
 from organisation.constants import PostStatus
 from organisation.models import Post, Township, Village
-from paperwork.models import Document
-from people.models import Person
 from policy.models import Policy
 from policy.selectors import NoPolicyInForce, policy_in_force
 from recruitment.constants import CampaignState
@@ -344,25 +342,3 @@ def village_dashboard(user) -> VillageDashboard:
     if village is not None:
         posts = list(_open_posts(user, village=village).select_related("holder").order_by("number"))
     return VillageDashboard(village, posts)
-
-
-@dataclass
-class DirectorDashboard:
-    person: Person | None
-    posts: list[Post]
-    documents: QuerySet | list
-
-
-def director_dashboard(user, *, documents: int = 20) -> DirectorDashboard:
-    """The director's own record only: person, posts held and documents about them."""
-    person = (
-        scoped(Person.objects.select_related("township", "village"), user)
-        .filter(pk=user.person_id)
-        .first()
-    )
-    posts: list[Post] = []
-    docs: list[Document] = []
-    if person is not None:
-        posts = list(_open_posts(user, holder=person).select_related("village__township"))
-        docs = list(scoped(Document.objects.filter(person=person), user)[:documents])
-    return DirectorDashboard(person, posts, docs)

@@ -75,7 +75,10 @@ def test_a_director_reads_their_slip(staff, world, clock, in_post, viewport):
     director = staff("director_wang", **viewport)
     director.page.goto("/my-term/")
     director.see("我的月度考核和报酬", "2026年10月", "85.50", "1615.00", "5%")
-    link = director.main().get_by_role("link", name="通知单（PDF）")
+    # The month opens its slip in the browser; the documents list downloads it.
+    slip = director.main().get_by_role("link", name="2026年10月报酬通知单（PDF）", exact=True)
+    expect(slip).to_be_visible()
+    link = director.main().get_by_role("link", name="下载村级人口主任月度考核得分及报酬通知单")
     expect(link).to_be_visible()
     text = director.download(link).pdf_text()
     assert "王堃" in text and "1615" in text and "85.50" in text

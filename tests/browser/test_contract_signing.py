@@ -134,19 +134,18 @@ def test_a_director_reads_their_record_on_a_phone(new_page, steps, world, clock,
     pages = StaffPages(new_page("director_luo", viewport=PHONE), steps, director.username)
     pages.sign_in(PASSWORD)
     pages.page.goto("/my-term/")
-    expect(pages.heading()).to_have_text("我的聘期")
+    expect(pages.heading()).to_have_text(drafted.person.name)
     pages.see(
         "有效",
         "2026年9月15日 – 2029年9月14日",
         "已于2026年9月8日备案",
         "2026年9月7日完成",
-        "您没有代行空岗职责。",
         "没有未结案件。",
         "初任培训证明",
     )
     width = pages.page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
     # Their own contract, with the full ID number, downloads.
-    link = pages.main().get_by_role("link", name="村级人口主任聘用合同", exact=True).first
+    link = pages.main().get_by_role("link", name="下载村级人口主任聘用合同", exact=True).first
     download = pages.download(link)
     assert drafted.person.id_number in download.pdf_text().replace(" ", "")

@@ -439,3 +439,13 @@ def test_a_director_without_a_contract_gets_a_clear_page(client, county, townshi
     assert reverse("endings:resign") not in html
     portal = response.context["dashboard"]
     assert portal.contract is None and portal.month is None and not portal.may_resign
+
+
+def test_the_portal_leads_to_the_directors_own_archive(client, county_month):
+    own = county_month.contracts["王芳"].person
+    client.force_login(county_month.users["王芳"])
+    archive = reverse("people:archive", args=[own.pk])
+    assert f'href="{archive}"' in client.get("/").content.decode()
+    assert client.get(archive).status_code == 200
+    other = county_month.contracts["张丽"].person
+    assert client.get(reverse("people:archive", args=[other.pk])).status_code == 404

@@ -2,8 +2,10 @@
 /my-term/ (``my_term:``).
 
 - the contract list of a township (its committee and office, its village's committee) or of
-  the county (county HR): filter by state and "ending within N days", in pinyin order of the
-  directors' names or by end date, paged; a fixed number of queries whatever the data;
+  the county (county HR): filter by township, state, "ending within N days" and the
+  dashboards' stability filters (in post on a day, left in a period, education, open
+  selection; ``contracts.selectors``), in pinyin order of the directors' names or by end
+  date, paged; a fixed number of queries whatever the data;
 - one contract's page: its state in words, term, days left, signing, filing, induction, its
   documents and the open tasks of its flow;
 - the director's own record (我的聘期): their contract, acting designations, open dismissal
@@ -23,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
@@ -32,6 +35,7 @@ from accounts.constants import Role
 from accounts.scoping import get_scoped_or_404, scoped
 from appraisal import views as appraisal_views
 from assessment import views as assessment_views
+from contracts import selectors
 from contracts.constants import (
     IN_FORCE_STATES,
     OPEN_VACANCY_STATES,
@@ -41,9 +45,12 @@ from contracts.constants import (
     ResignationState,
 )
 from contracts.models import Contract, DismissalCase, RenewalReview, Resignation, Vacancy
+from core.education import Education
 from core.pagination import paginate
+from organisation.models import Township
 from paperwork.models import Document
 from paperwork.selectors import documents_visible_to
+from policy.selectors import policy_in_force_or_none
 
 VIEW_CONTRACT = "contracts.view_contract"
 MAX_WITHIN_DAYS = 3660
@@ -52,6 +59,7 @@ OPEN_CASE_STATES = [CaseState.OPENED, CaseState.HEARD, CaseState.DECIDED]
 ORDERS = {
     "name": (gettext_lazy("Name (pinyin)"), ("person__name_pinyin", "pk")),
     "end": (gettext_lazy("End date"), ("end_date", "person__name_pinyin", "pk")),
+    "start": (gettext_lazy("Start date"), ("start_date", "person__name_pinyin", "pk")),
 }
 
 
@@ -68,9 +76,72 @@ def _within_days(raw: str | None) -> int | None:
     return days if 0 < days <= MAX_WITHIN_DAYS else None
 
 
+def _day(raw: str | None) -> datetime.date | None:
+    """A day written as 2026-11-30 from 2000 on, or None."""
+    try:
+        day = datetime.date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return day if day.year >= 2000 else None
+
+
+def _stability_filters(request: HttpRequest, contracts, today: datetime.date):
+    """The filters behind the dashboards' stability measures (``contracts.selectors``):
+    ``on`` (in post on a day), ``left_from``/``left_to`` (left the post in a period),
+    ``education`` (``meets``/``below`` the minimum of the policy in force on that day or
+    today) and ``selection`` (``open``/``other``: their run of contracts began with an open
+    selection or not). Returns the contracts and the filters in words; a malformed value is
+    ignored."""
+    said: list[str] = []
+    params: dict[str, str] = {}
+    on = _day(request.GET.get("on"))
+    if on is not None:
+        contracts = contracts.filter(selectors.in_post_on(on))
+        params["on"] = on.isoformat()
+        said.append(_("in post on %(day)s") % {"day": date_format(on, "DATE_FORMAT")})
+    start, end = _day(request.GET.get("left_from")), _day(request.GET.get("left_to"))
+    if start is not None and end is not None and start <= end:
+        contracts = contracts.filter(selectors.left_between(start, end))
+        params.update(left_from=start.isoformat(), left_to=end.isoformat())
+        said.append(
+            _("left their post between %(start)s and %(end)s")
+            % {"start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")}
+        )
+    day = on or today
+    education = request.GET.get("education", "")
+    if education in ("meets", "below"):
+        policy = policy_in_force_or_none(county=request.user.county_id, on=day)  # type: ignore[union-attr]
+        minimum = policy.min_education if policy else Education.HIGH_SCHOOL
+        meets = selectors.education_meets(minimum)
+        contracts = contracts.filter(meets if education == "meets" else ~meets)
+        params["education"] = education
+        level = Education(minimum).label
+        said.append(
+            (
+                _("education %(level)s or above")
+                if education == "meets"
+                else _("education below %(level)s")
+            )
+            % {"level": level}
+        )
+    selection = request.GET.get("selection", "")
+    if selection in ("open", "other"):
+        contracts = contracts.annotate(first_origin=selectors.first_origin())
+        openly = selectors.hired_by_open_selection()
+        contracts = contracts.filter(openly if selection == "open" else ~openly)
+        params["selection"] = selection
+        said.append(
+            _("hired by open selection")
+            if selection == "open"
+            else _("not hired by open selection")
+        )
+    return contracts, said, params
+
+
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
-    """The contracts the user sees: a township's, or the county's for county HR."""
+    """The contracts the user sees: a township's, or the county's for county HR (who may
+    choose a township)."""
     user = request.user
     if getattr(user, "role", "") == Role.DIRECTOR:
         return redirect("my_term:index")
@@ -83,6 +154,12 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         contracts = contracts.filter(state=state)
     else:
         state = ""
+    townships = list(scoped(Township.objects.all(), user).order_by("name_pinyin", "pk"))
+    township = request.GET.get("township", "")
+    if township.isdigit():
+        contracts = contracts.filter(township_id=int(township))
+    else:
+        township = ""
     today = timezone.localdate()
     within = _within_days(request.GET.get("within"))
     if within is not None:
@@ -91,6 +168,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             end_date__gte=today,
             end_date__lte=today + datetime.timedelta(days=within - 1),
         )
+    contracts, measures, kept = _stability_filters(request, contracts, today)
     order = request.GET.get("order", "name")
     if order not in ORDERS:
         order = "name"
@@ -107,6 +185,10 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "within": within or "",
             "orders": [(key, label) for key, (label, _fields) in ORDERS.items()],
             "order": order,
+            "townships": townships if len(townships) > 1 else [],
+            "township": township,
+            "measures": measures,
+            "kept": kept,
         },
     )
 

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,9 +27,9 @@ from viewflow.workflow.models import Task
 
 from accounts.scoping import can_see, get_scoped_or_404, scoped
 from contracts.constants import OPEN_VACANCY_STATES, VacancyState
-from contracts.dates import refill_rule_text
 from contracts.forms_vacancies import ActingForm
 from contracts.models import Contract, ReserveOffer, Vacancy
+from contracts.selectors import by_urgency, vacancy_row
 from contracts.services.vacancies import vacancy_designate_acting
 from core.pagination import paginate
 from organisation.models import Township
@@ -67,35 +67,17 @@ def can_manage(user, vacancy: Vacancy) -> bool:
     return user.has_perm(MANAGE_TERM) and can_see(user, vacancy.township)
 
 
-@dataclass
-class Row:
-    vacancy: Vacancy
-    days_left: int
-    overdue: bool
-    rule: str
-
-    @property
-    def overdue_days(self) -> int:
-        return -self.days_left
-
-
-def _row(vacancy: Vacancy, today: datetime.date) -> Row:
-    return Row(
-        vacancy=vacancy,
-        days_left=(vacancy.refill_due - today).days,
-        overdue=vacancy.is_overdue(today),
-        rule=refill_rule_text(vacancy.policy.vacancy_refill_months),
-    )
-
-
 @login_required
 def vacancy_list(request: HttpRequest) -> HttpResponse:
-    """Open vacancies (or all with ``?show=all``), overdue first, then by refill deadline."""
+    """Open vacancies (``?show=overdue``: those past their refill deadline; ``?show=all``:
+    filled and closed ones too), overdue first, then by refill deadline."""
     _require(request.user, VIEW_VACANCY)
     today = timezone.localdate()
     vacancies = _vacancies(request.user)
     show = request.GET.get("show", "")
-    if show != "all":
+    if show == "overdue":  # open and past the refill deadline (the dashboards' figure)
+        vacancies = vacancies.filter(state__in=OPEN_VACANCY_STATES, refill_due__lt=today)
+    elif show != "all":
         show = ""
         vacancies = vacancies.filter(state__in=OPEN_VACANCY_STATES)
     townships = scoped(Township.objects.all(), request.user).order_by("name_pinyin", "pk")
@@ -104,22 +86,13 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
         vacancies = vacancies.filter(township_id=int(township))
     else:
         township = ""
-    vacancies = vacancies.annotate(
-        overdue_first=Case(
-            When(Q(state__in=OPEN_VACANCY_STATES, refill_due__lt=today), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by(
-        "overdue_first", "refill_due", "township__name_pinyin", "post__village__name_pinyin", "pk"
-    )
-    page = paginate(request, vacancies)
+    page = paginate(request, by_urgency(vacancies, today))
     return render(
         request,
         "contracts/vacancies/list.html",
         {
             "page_obj": page,
-            "rows": [_row(v, today) for v in page.object_list],
+            "rows": [vacancy_row(v, today) for v in page.object_list],
             "show": show,
             "townships": townships if len(townships) > 1 else [],
             "township": township,
@@ -202,7 +175,7 @@ def _detail(
     pending = listing.pending
     context = {
         "vacancy": vacancy,
-        "row": _row(vacancy, today),
+        "row": vacancy_row(vacancy, today),
         "listing": listing,
         "reserve_valid": listing.is_valid(today),
         "candidates": [(a, listing.offers.get(a.pk)) for a in listing.candidates],

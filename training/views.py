@@ -264,7 +264,8 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def compliance_page(request: HttpRequest) -> HttpResponse:
-    """Each director in post's training in a year, township by township."""
+    """Each director in post's training in a year, township by township (``?show=met`` or
+    ``unmet``: only those who met every requirement of the year, or did not)."""
     user = cast(User, request.user)
     _require(user, VIEW)
     if user.scope not in (Scope.COUNTY, Scope.TOWNSHIP):
@@ -285,8 +286,13 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
     for contract in contracts:
         contracts_by_township.setdefault(contract.township_id, []).append(contract)
     found = compliance([c.person_id for c in contracts], year)
+    show = request.GET.get("show", "")
+    if show not in ("met", "unmet"):
+        show = ""
     for township in townships:
         rows = [(c, found.get(c.person_id)) for c in contracts_by_township.get(township.pk, [])]
+        if show:  # the dashboards' figures: who met every requirement of the year, or not
+            rows = [(c, row) for c, row in rows if bool(row and row.met) == (show == "met")]
         groups.append((township, rows))
     return render(
         request,
@@ -296,6 +302,7 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "townships": scoped(Township.objects.all(), user).order_by("name_pinyin", "pk"),
             "chosen": chosen,
+            "show": show,
             "county_user": user.scope == Scope.COUNTY,
             "kinds": dict(CourseKind.choices),
             "county_kinds": COUNTY_KINDS,

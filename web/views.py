@@ -1,7 +1,6 @@
 """The dashboard: one page at "/" whose content depends on the user's role."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +9,7 @@ from django.shortcuts import render
 from accounts.constants import Role
 from web import selectors
 
-DASHBOARDS: dict[str, tuple[str, Callable[[Any], object]]] = {
+DASHBOARDS: dict[str, tuple[str, Callable[..., object]]] = {
     Role.ADMINISTRATOR: ("web/dashboard_county.html", selectors.county_dashboard),
     Role.COUNTY_HR: ("web/dashboard_county.html", selectors.county_dashboard),
     Role.TOWNSHIP_COMMITTEE: ("web/dashboard_township.html", selectors.township_dashboard),
@@ -19,6 +18,9 @@ DASHBOARDS: dict[str, tuple[str, Callable[[Any], object]]] = {
     Role.DIRECTOR: ("web/dashboard_director.html", selectors.director_dashboard),
 }
 
+# The builders that read the page's query: the stability measures' period (GET start, end).
+READS_QUERY = (selectors.county_dashboard, selectors.township_dashboard)
+
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -26,4 +28,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if entry is None:  # an account without a role sees nothing but this notice
         return render(request, "web/dashboard_no_role.html")
     template_name, build = entry
-    return render(request, template_name, {"dashboard": build(request.user)})
+    args = (request.user, request.GET) if build in READS_QUERY else (request.user,)
+    return render(request, template_name, {"dashboard": build(*args)})

@@ -121,38 +121,61 @@ class YearRow:
     village: object
     agreement: TargetAgreement | None
     overdue: bool
+    township: object = None
+
+    @property
+    def unsigned(self) -> bool:
+        """No agreement yet, or one drafted and not signed."""
+        return self.agreement is None or self.agreement.state == AgreementState.DRAFTED
 
 
 def township_year(*, township, year: int, today: datetime.date) -> list[YearRow]:
     """Every agreement of ``township`` for ``year`` and every director in post without one,
     by village (pinyin) and post, with whether each is overdue."""
-    policy = policy_in_force_or_none(county=township.county, on=today)
+    return townships_year(townships=[township], year=year, today=today)
+
+
+def townships_year(*, townships: list, year: int, today: datetime.date) -> list[YearRow]:
+    """``township_year`` for several townships of one county at once (a fixed number of
+    queries), by township, village (pinyin) and post."""
+    if not townships:
+        return []
+    policy = policy_in_force_or_none(county=townships[0].county_id, on=today)
     late = (year == today.year and is_past_due(policy, year, today)) or (
         year < today.year and policy is not None
     )
+    by_pk = {t.pk: t for t in townships}
     agreements = list(
-        TargetAgreement.objects.filter(township=township, year=year).select_related(
+        TargetAgreement.objects.filter(township__in=list(by_pk), year=year).select_related(
             "person", "village", "contract__post"
         )
     )
-    have = {a.person_id for a in agreements}
+    have = {(a.township_id, a.person_id) for a in agreements}
     rows = [
-        YearRow(a.contract, a.person, a.village, a, late and a.state == AgreementState.DRAFTED)
+        YearRow(
+            a.contract,
+            a.person,
+            a.village,
+            a,
+            late and a.state == AgreementState.DRAFTED,
+            by_pk[a.township_id],
+        )
         for a in agreements
     ]
     if year >= today.year:
         contracts = Contract.objects.filter(
-            township=township,
+            township__in=list(by_pk),
             state__in=IN_FORCE_STATES,
             start_date__lte=datetime.date(year, 12, 31),
         ).select_related("person", "post__village")
         rows += [
-            YearRow(c, c.person, c.post.village, None, late)
+            YearRow(c, c.person, c.post.village, None, late, by_pk[c.township_id])
             for c in contracts
-            if c.person_id not in have
+            if (c.township_id, c.person_id) not in have
         ]
     rows.sort(
         key=lambda r: (
+            r.township.name_pinyin,  # type: ignore[attr-defined]
             r.village.name_pinyin,  # type: ignore[attr-defined]
             r.contract.post.number if r.contract else 0,
             r.person.name_pinyin,  # type: ignore[attr-defined]

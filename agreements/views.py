@@ -32,7 +32,7 @@ from accounts.scoping import can_see, get_scoped_or_404, scoped
 from agreements.constants import AgreementState
 from agreements.forms import SignForm, TemplateForm, ValuesForm, line_formset
 from agreements.models import AgreementTemplate, TargetAgreement
-from agreements.selectors import due_date, township_year
+from agreements.selectors import due_date, townships_year
 from agreements.services import (
     Line,
     agreement_set_values,
@@ -250,14 +250,29 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         township = next((t for t in townships if t.pk == int(chosen)), None)
     elif len(townships) == 1:
         township = townships[0]
+    show = request.GET.get("show", "")
+    if show != "unsigned":
+        show = ""
     rows, due = [], None
-    if township is not None:
-        rows = township_year(township=township, year=year, today=today)
+    # County HR asking for the unsigned agreements of every township (the dashboards' figure)
+    # reads them all at once; otherwise one township's year.
+    county_wide = township is None and show == "unsigned" and len(townships) > 1
+    chosen_townships = townships if county_wide else [township] if township else []
+    if chosen_townships:
+        rows = townships_year(townships=chosen_townships, year=year, today=today)
         own_village = getattr(user, "village_id", None)
         if own_village:
             rows = [r for r in rows if r.village.pk == own_village]  # type: ignore[attr-defined]
-        policy = policy_in_force_or_none(county=township.county, on=today)
+        policy = policy_in_force_or_none(county=chosen_townships[0].county_id, on=today)
         due = due_date(policy, year) if policy else None
+    counts = {
+        "missing": sum(1 for r in rows if r.agreement is None),
+        "signed": sum(1 for r in rows if r.agreement and r.agreement.is_signed),
+        "overdue": sum(1 for r in rows if r.overdue),
+        "total": len(rows),
+    }
+    if show:
+        rows = [r for r in rows if r.unsigned]
     manage = township is not None and user.has_perm(MANAGE, township)
     template = template_for(county=township.county, year=year) if township else None
     return render(
@@ -272,9 +287,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "due": due,
             "manage": manage,
             "template": template,
-            "missing": sum(1 for r in rows if r.agreement is None),
-            "signed": sum(1 for r in rows if r.agreement and r.agreement.is_signed),
-            "overdue": sum(1 for r in rows if r.overdue),
+            "show": show,
+            "county_wide": county_wide,
+            **counts,
         },
     )
 

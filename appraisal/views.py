@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.constants import Role
 from accounts.scoping import get_scoped_or_404, scoped
-from appraisal.constants import RATING_KEYS, AppraisalState
+from appraisal.constants import RATING_KEYS, AppraisalState, SettlementState
 from appraisal.forms import RatingForm, SettleForm, YearForm
 from appraisal.models import AnnualAppraisal, Reward, RewardSettlement
 from appraisal.selectors import appraisals_listed
@@ -60,6 +60,8 @@ def _say(request, exc: Exception) -> None:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
+    """Each township's years of appraisal and the state of their rewards (``?year=`` one
+    year; ``?unsettled=1`` only the years whose rewards are not settled yet)."""
     user = request.user
     if getattr(user, "role", "") == Role.DIRECTOR:
         return redirect("my_term:index")
@@ -76,12 +78,22 @@ def overview(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-year")
     )
+    year = request.GET.get("year", "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:
+        rows = rows.filter(year=int(year))
+    else:
+        year = ""
+    unsettled = request.GET.get("unsettled", "") == "1"
     settlements = {(s.township_id, s.year): s for s in scoped(RewardSettlement.objects.all(), user)}
     by_township: dict[int, list] = defaultdict(list)
     for row in rows:
         row["settlement"] = settlements.get((row["township_id"], row["year"]))
+        if unsettled and row["settlement"] and row["settlement"].state == SettlementState.SETTLED:
+            continue  # the dashboards' figure: the years whose rewards are not settled yet
         by_township[row["township_id"]].append(row)
     sections = [(t, by_township.get(t.pk, [])) for t in townships]
+    if year or unsettled:  # a filtered list shows the townships it found only
+        sections = [(t, found) for t, found in sections if found]
     return render(
         request,
         "appraisal/overview.html",
@@ -89,6 +101,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "can_open": user.has_perm("appraisal.rate_appraisal"),
             "last_year": timezone.localdate().year - 1,
+            "year": year,
+            "unsettled": unsettled,
         },
     )
 

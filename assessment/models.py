@@ -136,6 +136,15 @@ class AssessmentMonth(ConcurrentTransitionMixin, models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     settled_by = user_field(_("settled by"))
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    # The month's figures as published (``assessment.services.months``): how many directors
+    # were scored and the mean of their totals (two decimals, half-up). The dashboards'
+    # monthly ranking reads them instead of every score.
+    scored_count = models.PositiveIntegerField(
+        _("directors scored"), null=True, blank=True, editable=False
+    )
+    mean_total = models.DecimalField(
+        _("mean score"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
     # The revision whose bulletin has been issued (the background job checks it, so that a
     # retried job never issues a second bulletin for the same revision).
     bulletin_revision = models.PositiveSmallIntegerField(

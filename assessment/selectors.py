@@ -5,10 +5,10 @@ import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import cast
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -291,3 +291,64 @@ def bulletin_excerpt(
     # lines than the top lists.
     gap = bool(rest) and rest[0].rank - 1 > len(first)
     return BulletinExcerpt(first, rest, gap)
+
+
+# The monthly ranking over months (the dashboards' heat maps) ------------------------------
+
+
+def months_back(last: tuple[int, int], count: int) -> list[tuple[int, int]]:
+    """``count`` calendar months up to ``last`` (year, month), oldest first."""
+    index = last[0] * 12 + last[1] - 1
+    return [(i // 12, i % 12 + 1) for i in range(index - count + 1, index + 1)]
+
+
+def latest_counted_month(townships) -> tuple[int, int] | None:
+    """The latest (year, month) that one of ``townships`` published."""
+    return (
+        AssessmentMonth.objects.filter(township__in=townships, state__in=COUNTED_STATES)
+        .order_by("-year", "-month")
+        .values_list("year", "month")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MonthMean:
+    """A township's published month: its page's id, the mean of its directors' scores (two
+    decimals half-up) and how many were scored."""
+
+    month_id: int
+    township_id: int
+    year: int
+    month: int
+    mean: Decimal
+    scored: int
+
+
+def scores_mean(month_id: int) -> tuple[int, Decimal | None]:
+    """How many directors of the month are scored and the mean of their totals, two
+    decimals half-up (None without a score); stored on the month when it is published."""
+    found = MonthlyScore.objects.filter(month_id=month_id, total__isnull=False).aggregate(
+        mean=Avg("total"), scored=Count("pk")
+    )
+    mean = found["mean"]
+    if mean is None:
+        return 0, None
+    return found["scored"], Decimal(str(mean)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def township_means(townships, months: list[tuple[int, int]]) -> list[MonthMean]:
+    """The published (or settled) months of ``townships`` among ``months`` with the mean of
+    their scores as published: one query whatever the number of scores."""
+    if not months:
+        return []
+    (first_year, first_month), (last_year, last_month) = months[0], months[-1]
+    rows = AssessmentMonth.objects.filter(
+        township__in=townships, state__in=COUNTED_STATES, year__gte=first_year,
+        year__lte=last_year, mean_total__isnull=False,
+    ).values_list("pk", "township_id", "year", "month", "mean_total", "scored_count")  # fmt: skip
+    return [
+        MonthMean(*row)
+        for row in rows
+        if (first_year, first_month) <= (row[2], row[3]) <= (last_year, last_month)
+    ]

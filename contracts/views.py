@@ -2,8 +2,10 @@
 /my-term/ (``my_term:``).
 
 - the contract list of a township (its committee and office, its village's committee) or of
-  the county (county HR): filter by state and "ending within N days", in pinyin order of the
-  directors' names or by end date, paged; a fixed number of queries whatever the data;
+  the county (county HR): filter by township, state, "ending within N days" and the
+  dashboards' stability filters (in post on a day, left in a period, education, open
+  selection; ``contracts.selectors``), in pinyin order of the directors' names or by end
+  date, paged; a fixed number of queries whatever the data;
 - one contract's page: its state in words, term, days left, signing, filing, induction, its
   documents and the open tasks of its flow;
 - 我的聘期 (/my-term/) is the director's portal (``web.portal``, ``web.views.my_term``);
@@ -28,7 +30,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accounts.constants import Role
-from accounts.scoping import get_scoped_or_404
+from accounts.scoping import get_scoped_or_404, scoped
 from contracts.constants import (
     IN_FORCE_STATES,
     PENDING_STATES,
@@ -39,6 +41,7 @@ from contracts.models import Contract, RenewalReview
 from contracts.selectors import CONTRACT_ORDERS, ContractFilters, contracts_listed
 from core.exports import Column, ListExport
 from core.pagination import paginate
+from organisation.models import Township
 from paperwork.selectors import documents_visible_to
 from web.exports import export_response, url_with
 
@@ -53,7 +56,8 @@ def _require_staff(user) -> None:
 
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
-    """The contracts the user sees: a township's, or the county's for county HR."""
+    """The contracts the user sees: a township's, or the county's for county HR (who may
+    choose a township)."""
     user = request.user
     if getattr(user, "role", "") == Role.DIRECTOR:
         return redirect("my_term:index")
@@ -61,6 +65,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     filters = ContractFilters.from_query(request.GET)
     today = timezone.localdate()
     page = paginate(request, contracts_listed(user, filters, today=today))
+    townships = list(scoped(Township.objects.all(), user).order_by("name_pinyin", "pk"))
     rows = [(contract, contract.days_left(today)) for contract in page.object_list]
     return render(
         request,
@@ -74,6 +79,14 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "orders": [(key, label) for key, (label, _fields) in CONTRACT_ORDERS.items()],
             "order": filters.order,
             "export_url": url_with("contracts:export", filters),
+            "townships": townships if len(townships) > 1 else [],
+            "township": str(filters.township or ""),
+            "measures": filters.measures(getattr(user, "county_id", None), today),
+            "kept": {
+                name: str(value)  # days as 2026-11-30
+                for name, value in filters.values().items()
+                if name in ("on", "left_from", "left_to", "education", "selection")
+            },
         },
     )
 

@@ -37,7 +37,7 @@ from contracts.constants import IN_FORCE_STATES, CaseState, ResignationState
 from contracts.dates import notice_ends_on, notice_rule_text
 from contracts.models import BirthRecord, CaseEvidence, Contract, DismissalCase, Resignation
 from contracts.services import dismissal, endings
-from organisation.models import Village
+from organisation.models import Township, Village
 from paperwork.models import Document
 from paperwork.services import DocumentIssueError
 from policy.selectors import policy_in_force
@@ -414,7 +414,9 @@ def terminate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Cases the user sees: open ones first (oldest first), then decided and filed."""
+    """Cases the user sees: open ones first (oldest first), then decided and filed;
+    ``?show=open`` leaves the filed ones out (the dashboards' figure), ``?township=`` keeps
+    one township's."""
     _require(request.user, VIEW_CASE)
     cases = (
         scoped(
@@ -433,10 +435,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("closed", "opened_on", "pk")
     )
+    show = request.GET.get("show", "")
+    if show == "open":
+        cases = cases.exclude(state=CaseState.FILED)
+    else:
+        show = ""
+    townships = list(scoped(Township.objects.all(), request.user).order_by("name_pinyin", "pk"))
+    township = request.GET.get("township", "")
+    if township.isdigit():
+        cases = cases.filter(township_id=int(township))
+    else:
+        township = ""
     return page(
         request,
         "contracts/endings/case_list.html",
-        {"cases": cases[:200], "can_open": request.user.has_perm(dismissal.OPEN_CASE)},
+        {
+            "cases": cases[:200],
+            "can_open": request.user.has_perm(dismissal.OPEN_CASE),
+            "show": show,
+            "townships": townships if len(townships) > 1 else [],
+            "township": township,
+        },
     )
 
 

@@ -30,10 +30,9 @@ from viewflow.workflow.models import Task
 
 from accounts.scoping import can_see, get_scoped_or_404, scoped
 from contracts.constants import OPEN_VACANCY_STATES, VacancyState
-from contracts.dates import refill_rule_text
 from contracts.forms_vacancies import ActingForm
 from contracts.models import Contract, ReserveOffer, Vacancy
-from contracts.selectors import VacancyFilters, vacancies_listed
+from contracts.selectors import VacancyFilters, vacancies_listed, vacancy_row
 from contracts.services.vacancies import vacancy_designate_acting
 from core.exports import Column, ListExport
 from core.pagination import paginate
@@ -73,30 +72,10 @@ def can_manage(user, vacancy: Vacancy) -> bool:
     return user.has_perm(MANAGE_TERM) and can_see(user, vacancy.township)
 
 
-@dataclass
-class Row:
-    vacancy: Vacancy
-    days_left: int
-    overdue: bool
-    rule: str
-
-    @property
-    def overdue_days(self) -> int:
-        return -self.days_left
-
-
-def _row(vacancy: Vacancy, today: datetime.date) -> Row:
-    return Row(
-        vacancy=vacancy,
-        days_left=(vacancy.refill_due - today).days,
-        overdue=vacancy.is_overdue(today),
-        rule=refill_rule_text(vacancy.policy.vacancy_refill_months),
-    )
-
-
 @login_required
 def vacancy_list(request: HttpRequest) -> HttpResponse:
-    """Open vacancies (or all with ``?show=all``), overdue first, then by refill deadline."""
+    """Open vacancies (``?show=overdue``: those past their refill deadline; ``?show=all``:
+    filled and closed ones too), overdue first, then by refill deadline."""
     _require(request.user, VIEW_VACANCY)
     today = timezone.localdate()
     filters = VacancyFilters.from_query(request.GET)
@@ -107,7 +86,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
         "contracts/vacancies/list.html",
         {
             "page_obj": page,
-            "rows": [_row(v, today) for v in page.object_list],
+            "rows": [vacancy_row(v, today) for v in page.object_list],
             "show": filters.show,
             "townships": townships if len(townships) > 1 else [],
             "township": str(filters.township or ""),
@@ -237,7 +216,7 @@ def _detail(
     pending = listing.pending
     context = {
         "vacancy": vacancy,
-        "row": _row(vacancy, today),
+        "row": vacancy_row(vacancy, today),
         "listing": listing,
         "reserve_valid": listing.is_valid(today),
         "candidates": [(a, listing.offers.get(a.pk)) for a in listing.candidates],

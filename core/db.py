@@ -1,9 +1,10 @@
-"""Database helpers for services that write many rows at once."""
+"""Database helpers: for services that write many rows at once, and expressions the
+databases spell differently."""
 
 from collections.abc import Sequence
 
 from django.db import connections
-from django.db.models import Field, Model
+from django.db.models import Field, Func, IntegerField, Model
 
 
 def concrete_field(model: type[Model], name: str) -> Field:
@@ -38,3 +39,25 @@ def bulk_save(objs: Sequence[Model], fields: Sequence[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+class DaysBetween(Func):
+    """The whole days from the date ``start`` to the date ``end`` (both expressions), worked
+    out by the database: PostgreSQL subtracts dates, SQLite its Julian day numbers."""
+
+    output_field = IntegerField()
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def __init__(self, start, end, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )

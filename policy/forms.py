@@ -31,7 +31,13 @@ from policy.validation import (
 FIELD_GROUPS: list[tuple[Any, list[str]]] = [
     (
         _("Posts and hiring conditions"),
-        ["quota_tiers", "first_hire_max_age", "min_education"],
+        [
+            "quota_tiers",
+            "first_hire_max_age",
+            "min_education",
+            "education_target",
+            "open_selection_target",
+        ],
     ),
     (
         _("Term, renewal and vacancies"),

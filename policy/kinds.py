@@ -9,7 +9,7 @@ POLICY_SHEET = Kind(
     printed_title="村级人口主任管理政策要点",
     label=_("Policy sheet"),
     template="paperwork/policy_sheet.html",
-    version=5,
+    version=6,
 )
 
 register(POLICY_SHEET)

@@ -162,6 +162,15 @@ class Policy(models.Model):
         choices=Education.choices,
         default=Education.HIGH_SCHOOL,
     )
+    # The directors' stability targets (seed 001: 85% with 高中 (中专) or above; open
+    # selection of every director), which the dashboards' measures are read against.
+    education_target = _percent(
+        verbose_name=_("target: directors in post with the minimum education or above (%)"),
+        default=85,
+    )
+    open_selection_target = _percent(
+        verbose_name=_("target: directors in post hired by open selection (%)"), default=100
+    )
     term_years = models.PositiveSmallIntegerField(
         _("term (years)"), default=3, validators=[MinValueValidator(1)]
     )

@@ -101,3 +101,26 @@ def test_assessment_bench_measures_a_small_county():
         (name, value) for name, value, _unit in assessment.run(directors=200, database=False)
     )
     assert set(figures) == {"assessment.ranking_200_ms", "assessment.month_township_s"}
+
+
+PORTAL_PAGES = ("dashboard", "contracts", "portal")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_portal_bench_measures_the_pages_at_two_sizes():
+    from bench import portal
+
+    figures = list(portal.run(sizes=(20, 60), samples=1, database=False))
+    assert [(name, unit) for name, _value, unit in figures] == [
+        (f"portal.{page}_{figure}_{size}", unit)
+        for size in (20, 60)
+        for page in PORTAL_PAGES
+        for figure, unit in (("ms", "ms"), ("queries", "queries"))
+    ]
+    values = {name: value for name, value, _unit in figures}
+    for page in PORTAL_PAGES:
+        assert values[f"portal.{page}_ms_60"] > 0
+        # The queries of a page do not grow with the data.
+        assert values[f"portal.{page}_queries_20"] == values[f"portal.{page}_queries_60"] > 0
+    for figure in figures:
+        assert FIGURE.match(format_figure(*figure))

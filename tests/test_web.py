@@ -257,14 +257,21 @@ def grow(world, *, townships: int) -> None:
         # replaces the county's own count), open cases, resignations waiting, early warnings
         # still to be dealt with (earlywarnings); their time
         # limits are one more query once there are tasks (tests/test_ui_term_dashboard.py);
-        # the township office holds no term task: its figures only. The director's portal
+        # the township office holds no term task: its figures only. The measures below the
+        # work (web.selectors.Measures, tests/test_dashboards.py) read the deadlines by
+        # township (contracts ending, vacancies, agreements drafted and missing, open cases,
+        # settlements and appraised years, the most urgent vacancies, the oldest open cases:
+        # they replace the term's counts of contracts, vacancies and cases), the training
+        # compliance, the monthly ranking (the latest month, the months' means) and the
+        # stability measures; a county's villages and posts are counted by township in a
+        # query each. The director's portal
         # (web.portal) reads each part of their own term once: person, contracts, vacancies
         # acted for, cases, resignations, scores, agreements, warnings, appraisals, rewards,
         # documents, the policy (renewal), training (tests/test_portal.py grows them all)
-        (Role.ADMINISTRATOR, 20),
-        (Role.COUNTY_HR, 22),
-        (Role.TOWNSHIP_COMMITTEE, 20),
-        (Role.TOWNSHIP_OFFICE, 15),
+        (Role.ADMINISTRATOR, 31),
+        (Role.COUNTY_HR, 33),
+        (Role.TOWNSHIP_COMMITTEE, 30),
+        (Role.TOWNSHIP_OFFICE, 22),
         (Role.VILLAGE_COMMITTEE, 7),
         (Role.DIRECTOR, 22),
     ],

@@ -20,9 +20,9 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +174,112 @@ def compliance_by_year(
 def compliance(person_ids: Iterable[int], year: int) -> dict[int, Compliance]:
     """Each person's compliance in ``year`` (module docstring)."""
     return {pk: rows[year] for pk, rows in compliance_by_year(person_ids, [year]).items()}
+
+
+@dataclass(frozen=True)
+class ComplianceCount:
+    """A township's directors in post and how many of them met every requirement of a year
+    (``Compliance.met``)."""
+
+    in_post: int = 0
+    met: int = 0
+
+    @property
+    def not_met(self) -> int:
+        return self.in_post - self.met
+
+    @property
+    def share(self) -> Decimal | None:
+        """The share who met, in per cent, one decimal half-up (None without directors)."""
+        if not self.in_post:
+            return None
+        return (Decimal(self.met) * 100 / self.in_post).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _attendees(county_id: int, year: int, kind: str, *, at_least: int, min_days=None):
+    """The people who attended at least ``at_least`` of the county's courses of ``kind`` in
+    ``year`` (each for ``min_days`` days or more, when given): one pass over the attendance
+    of those courses."""
+    courses = Course.objects.filter(county_id=county_id, kind=kind, year=year).values("pk")
+    # From the courses to their attendance (the index on the course), not through every
+    # attendance in person order.
+    rows = Attendance.objects.filter(course_id__in=courses)
+    if min_days is not None:
+        rows = rows.filter(days__gte=min_days)
+    if at_least <= 1:  # attended one: no need to count
+        return rows.values("person_id")
+    return (
+        rows.order_by()
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=at_least)
+        .values("person_id")
+    )
+
+
+def met_every_requirement(county_id: int, year: int, policy: Policy | None) -> Q:
+    """Contracts (in force, of the county ``county_id``) whose person met every requirement
+    of ``year`` as ``compliance`` decides it (module docstring), as a condition the database
+    works out: each requirement is a set of people read once (no query per director)."""
+    if policy is None:  # no policy judges the year: nothing is met (as ``compliance``)
+        return Q(pk__in=[])
+    met = Q(
+        person_id__in=_attendees(
+            county_id,
+            year,
+            CourseKind.REFRESHER,
+            at_least=max(policy.refresher_per_year, 1),
+            min_days=policy.refresher_min_days,
+        )
+    )
+    if policy.township_sessions_min > 0:
+        met &= Q(
+            person_id__in=_attendees(
+                county_id, year, CourseKind.TOWNSHIP_SESSION, at_least=policy.township_sessions_min
+            )
+        )
+    if policy.induction_required:
+        # Mostly recorded on the contract in force itself; else on an earlier contract (a
+        # renewal's) or by attending an induction course in full.
+        own = Q(induction_on__isnull=False) & ~Q(induction_source=InductionSource.NOT_REQUIRED)
+        inducted = Attendance.objects.filter(
+            course__county_id=county_id,
+            course__kind=CourseKind.INDUCTION,
+            days__gte=F("course__days"),
+        ).values("person_id")
+        recorded = (
+            Contract.objects.filter(township__county_id=county_id, induction_on__isnull=False)
+            .exclude(induction_source=InductionSource.NOT_REQUIRED)
+            .values("person_id")
+        )
+        met &= own | Q(person_id__in=recorded) | Q(person_id__in=inducted)
+    return met
+
+
+def compliance_counts(
+    township_ids: list[int],
+    county_id: int,
+    year: int,
+    *,
+    today: datetime.date | None = None,
+    policy: Policy | None = None,
+) -> dict[int, ComplianceCount]:
+    """Per township of ``township_ids`` (of the county ``county_id``): its directors in post
+    (contracts in force) and how many met every requirement of ``year``, counted by the
+    database in one query (with the policy's, unless ``policy`` is the one that judges the
+    year: ``policy_for_year``) whatever the number of directors: the verdicts
+    ``compliance`` gives each of them."""
+    policy = policy or policy_for_year(county_id, year, today=today)
+    rows = (
+        Contract.objects.filter(township_id__in=township_ids, state__in=IN_FORCE_STATES)
+        .order_by()
+        .values("township_id")
+        .annotate(
+            in_post=Count("pk"),
+            met=Count("pk", filter=met_every_requirement(county_id, year, policy)),
+        )
+    )
+    return {row["township_id"]: ComplianceCount(row["in_post"], row["met"]) for row in rows}
 
 
 # The dismissal detector ---------------------------------------------------------------------
@@ -355,6 +461,12 @@ def attendances_listed(user, course: Course):
     )
 
 
+COMPLIANCE_SHOWS = {
+    "met": _("Met every requirement of the year"),
+    "unmet": _("Did not meet every requirement of the year"),
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class ComplianceFilters(ListFilters):
     """The compliance page's filters: the year (this year unless 2000–2100 is given) and one
@@ -364,6 +476,10 @@ class ComplianceFilters(ListFilters):
     township: int | None = dataclasses.field(
         default=None, metadata={"label": _("Township"), "show": _township_name}
     )
+    # The dashboards' figures: who met every requirement of the year, or did not.
+    show: str = dataclasses.field(
+        default="", metadata={"label": _("Show"), "show": lambda v: COMPLIANCE_SHOWS[v]}
+    )
 
     @classmethod
     def from_query(cls, params: QueryDict) -> "ComplianceFilters":
@@ -371,6 +487,7 @@ class ComplianceFilters(ListFilters):
         return cls(
             year=whole_number(params.get("year"), low=2000, high=2100) or this_year,
             township=record_id(params.get("township")),
+            show=choice(params.get("show"), COMPLIANCE_SHOWS),
         )
 
 
@@ -391,10 +508,14 @@ def compliance_listed(user, filters: ComplianceFilters) -> list[tuple[Township, 
     for contract in contracts:
         by_township[contract.township_id].append(contract)
     found = compliance([c.person_id for cs in by_township.values() for c in cs], filters.year)
-    return [
-        (township, [(c, found.get(c.person_id)) for c in by_township.get(township.pk, [])])
-        for township in townships
-    ]
+    groups = []
+    for township in townships:
+        rows = [(c, found.get(c.person_id)) for c in by_township.get(township.pk, [])]
+        if filters.show:
+            met = filters.show == "met"
+            rows = [(c, row) for c, row in rows if bool(row and row.met) == met]
+        groups.append((township, rows))
+    return groups
 
 
 def courses_ahead(person, *, today: datetime.date, limit: int = 5) -> list[Course]:

@@ -325,7 +325,8 @@ def _require_compliance_reader(user) -> None:
 
 @login_required
 def compliance_page(request: HttpRequest) -> HttpResponse:
-    """Each director in post's training in a year, township by township."""
+    """Each director in post's training in a year, township by township (``?show=met`` or
+    ``unmet``: only those who met every requirement of the year, or did not)."""
     user = cast(User, request.user)
     _require_compliance_reader(user)
     filters = ComplianceFilters.from_query(request.GET)
@@ -337,6 +338,7 @@ def compliance_page(request: HttpRequest) -> HttpResponse:
             "groups": compliance_listed(user, filters),
             "townships": scoped(Township.objects.all(), user).order_by("name_pinyin", "pk"),
             "chosen": str(filters.township or ""),
+            "show": filters.show,
             "county_user": user.scope == Scope.COUNTY,
             "kinds": dict(CourseKind.choices),
             "county_kinds": COUNTY_KINDS,

@@ -44,6 +44,8 @@ def _datasets(series: Sequence[tuple[str, Sequence[Number]]], *, kind: str) -> l
         }
         if kind == "line":
             dataset.update(fill=False, tension=0, spanGaps=False, pointRadius=3)
+        else:  # a few bars stay bars, not walls
+            dataset["maxBarThickness"] = 48
         datasets.append(dataset)
     return datasets
 
@@ -81,17 +83,33 @@ def _chart(
     y_reverse: bool = False,
     y_integer: bool = False,
     stacked: bool = False,
+    references: Sequence[tuple[str, Number]] = (),
 ) -> Chart:
     y = _axis(y_title, minimum=y_min, maximum=y_max, reverse=y_reverse, integer=y_integer)
     x: dict[str, Any] = {}
     if stacked:
         x["stacked"] = y["stacked"] = True
+    datasets = _datasets(series, kind=kind)
+    for index, (name, value) in enumerate(references):
+        colour = PALETTE[(len(series) + index) % len(PALETTE)]
+        datasets.append(
+            {
+                "type": "line",
+                "label": str(name),
+                "data": [_number(value)] * len(labels),
+                "borderColor": colour,
+                "backgroundColor": colour,
+                "borderDash": [6, 4],
+                "pointRadius": 0,
+                "fill": False,
+            }
+        )
     config = {
         "type": kind,
-        "data": {"labels": [str(v) for v in labels], "datasets": _datasets(series, kind=kind)},
+        "data": {"labels": [str(v) for v in labels], "datasets": datasets},
         "options": {
             "scales": {"x": x, "y": y},
-            "plugins": {"legend": {"display": len(series) > 1}},
+            "plugins": {"legend": {"display": len(datasets) > 1}},
         },
     }
     return Chart(dom_id=dom_id, label=str(label), config=config)
@@ -99,7 +117,8 @@ def _chart(
 
 def bar_chart(**kwargs) -> Chart:
     """Bars: ``labels`` along the bottom, one bar per series at each (``stacked`` stacks
-    them). Keywords as ``_chart``."""
+    them); ``references`` draws each (name, value) as a dashed level line, a target.
+    Keywords as ``_chart``."""
     return _chart("bar", **kwargs)
 
 
@@ -107,3 +126,50 @@ def line_chart(**kwargs) -> Chart:
     """Lines through ``labels`` (a missing value leaves a gap); ``y_reverse`` puts the
     smallest value on top, as a rank is read; ``y_integer`` ticks whole numbers only."""
     return _chart("line", **kwargs)
+
+
+# Heat maps: HTML tables whose cells are coloured by their value -------------------------------
+
+# A sequential single-hue scale (ColorBrewer "Blues", 7 classes): it reads in grey print and
+# for colour-blind readers, and every cell also prints its number.
+HEAT_SCALE = ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594")
+DARK_FROM = 4  # the classes from here on take white text
+
+
+@dataclass(frozen=True)
+class HeatStep:
+    """One class of the scale, for the legend: its colours and the values it holds
+    (``low`` included, ``high`` excluded except in the last class)."""
+
+    background: str
+    text: str
+    low: Decimal
+    high: Decimal
+
+
+def heat_steps(low: Number, high: Number) -> list[HeatStep]:
+    """The scale's classes between ``low`` and ``high``, equal widths."""
+    bottom, top = Decimal(str(low)), Decimal(str(high))
+    width = (top - bottom) / len(HEAT_SCALE)
+    return [
+        HeatStep(
+            background=colour,
+            text="#fff" if index >= DARK_FROM else "#000",
+            low=(bottom + width * index).quantize(Decimal("0.01")),
+            high=(bottom + width * (index + 1)).quantize(Decimal("0.01")),
+        )
+        for index, colour in enumerate(HEAT_SCALE)
+    ]
+
+
+def heat_colour(value: Number, low: Number, high: Number) -> HeatStep | None:
+    """The class of ``value`` on the scale from ``low`` to ``high`` (values beyond either end
+    take the end's class); None for a missing value."""
+    if value is None:
+        return None
+    steps = heat_steps(low, high)
+    number = Decimal(str(value))
+    for step in steps:
+        if number < step.high:
+            return step
+    return steps[-1]

@@ -17,11 +17,22 @@ from audit.models import AuditEntry
 from organisation.constants import PostStatus
 from organisation.models import Post, Township, Village
 from policy.models import Policy
-from policy.selectors import NoPolicyInForce, policy_in_force
+from policy.selectors import policy_in_force_or_none
 from recruitment.constants import CampaignState
 from recruitment.models import OPEN_CAMPAIGN_STATES, Campaign
 from recruitment.selectors import waivers_pending
 from recruitment.services.review import APPROVE_WAIVER
+from training.selectors import ComplianceCount, compliance_counts
+from web.charts import Chart, bar_chart
+from web.deadlines import Deadlines, deadlines
+from web.ranking import MonthlyRanking, county_ranking, township_ranking
+from web.stability import (
+    PeriodForm,
+    StabilityReport,
+    period_from,
+    stability_charts,
+    stability_report,
+)
 from web.term import TermWork, term_work_for
 from workflows.deadlines import TIME_LIMIT_STATUSES, is_overdue, last_day
 from workflows.flows import CampaignFlow
@@ -250,6 +261,43 @@ def _post_counts(prefix: str) -> dict:
     }
 
 
+def _township_counts(user) -> list[Township]:
+    """The user's townships (by pinyin) with ``village_count`` and the counts of
+    ``_post_counts``: the villages and the posts counted by township in a query each, which
+    joins no village to its posts (counting distinct rows of that join grew with the
+    county)."""
+    townships = list(
+        scoped(Township.objects.select_related("county"), user).order_by(
+            "county__name", "name_pinyin", "pk"
+        )
+    )
+    villages = dict(
+        scoped(Village.objects.all(), user)
+        .order_by()
+        .values("township_id")
+        .annotate(n=Count("pk"))
+        .values_list("township_id", "n")
+    )
+    holder = Q(holder__isnull=False)
+    posts = {
+        row["village__township_id"]: row
+        for row in _open_posts(user)
+        .order_by()
+        .values("village__township_id")
+        .annotate(
+            post_count=Count("pk"),
+            occupied_count=Count("pk", filter=holder),
+            vacant_count=Count("pk", filter=~holder & Q(status=PostStatus.ACTIVE)),
+        )
+    }
+    for township in townships:
+        row = posts.get(township.pk, {})
+        township.village_count = villages.get(township.pk, 0)  # type: ignore[attr-defined]
+        for name in ("post_count", "occupied_count", "vacant_count"):
+            setattr(township, name, row.get(name, 0))
+    return townships
+
+
 def _open_posts(user, **lookup) -> QuerySet[Post]:
     """The posts matching ``lookup`` that ``user`` may see, abolished ones left out."""
     return scoped(Post.objects.filter(**lookup), user).exclude(status=PostStatus.ABOLISHED)
@@ -257,6 +305,92 @@ def _open_posts(user, **lookup) -> QuerySet[Post]:
 
 def recent_audit_entries(user, limit: int = RECENT_ENTRIES) -> list[AuditEntry]:
     return list(scoped(AuditEntry.objects.select_related("actor", "content_type"), user)[:limit])
+
+
+@dataclass
+class TrainingFigures:
+    """Each township's directors in post and how many met every training requirement of
+    ``year`` (``training.selectors.compliance_counts``), with their sum and a chart."""
+
+    year: int
+    rows: list[tuple[Township, ComplianceCount]] = field(default_factory=list)
+    total: ComplianceCount = field(default_factory=ComplianceCount)
+    chart: Chart | None = None
+
+
+def training_figures(user, townships: list[Township], *, today: datetime.date, policy):
+    """The training compliance of ``townships`` this year (judged by ``policy``, the one in
+    force today), for a reader who may open the compliance page (None otherwise)."""
+    if not user.has_perm("training.view_course") or not getattr(user, "county_id", None):
+        return None
+    year = today.year
+    counts = compliance_counts(
+        [t.pk for t in townships], user.county_id, year, today=today, policy=policy
+    )
+    rows = [(t, counts.get(t.pk, ComplianceCount())) for t in townships]
+    total = ComplianceCount(
+        in_post=sum(c.in_post for _t, c in rows), met=sum(c.met for _t, c in rows)
+    )
+    chart = None
+    if len(rows) > 1:
+        chart = bar_chart(
+            dom_id="training-chart",
+            label=_("Directors in post who met every training requirement of %(year)s (%%)")
+            % {"year": year},
+            labels=[t.name for t, _c in rows],
+            series=[(_("Met (%)"), [c.share for _t, c in rows])],
+            y_title="%",
+            y_min=0,
+            y_max=100,
+        )
+    return TrainingFigures(year=year, rows=rows, total=total, chart=chart)
+
+
+def _policy_today(user, today: datetime.date) -> Policy | None:
+    county = getattr(user, "county_id", None)
+    return policy_in_force_or_none(county=county, on=today) if county else None
+
+
+@dataclass
+class Measures:
+    """What the county's and the township's dashboards show below the work waiting: the
+    deadlines (``web.deadlines``), the training compliance, the monthly ranking
+    (``web.ranking``) and the stability measures over the chosen period
+    (``web.stability``)."""
+
+    deadlines: Deadlines
+    training: TrainingFigures | None
+    ranking: MonthlyRanking | None
+    stability: StabilityReport | None
+    period_form: PeriodForm | None = None
+    stability_charts: list[Chart] = field(default_factory=list)
+
+
+def measures(
+    user, townships: list[Township], params, *, today: datetime.date, policy, county: bool
+) -> Measures:
+    """The measures of ``townships`` (a county's, or ``[own township]``); ``params``: the
+    request's GET (the period); ``policy``: in force today."""
+    ranking = None
+    if user.has_perm("assessment.view_assessmentmonth") and townships:
+        if county:
+            ranking = county_ranking(townships, policy, today=today)
+        else:
+            ranking = township_ranking(townships[0], policy, today=today)
+    stability, form, charts = None, None, []
+    if user.has_perm("contracts.view_contract"):
+        form, start, end = period_from(params or {}, today)
+        same = end == today  # the policy in force today is the one of the period's end
+        stability = stability_report(user, townships, start, end, policy=policy if same else None)
+        charts = stability_charts(stability)
+    return Measures(
+        deadlines=deadlines(user, townships, today=today, policy=policy),
+        training=training_figures(user, townships, today=today, policy=policy),
+        ranking=ranking,
+        stability=stability,
+        period_form=form,
+        stability_charts=charts,
+    )
 
 
 @dataclass
@@ -268,22 +402,20 @@ class CountyDashboard:
     work: Work = field(default_factory=Work)
     waivers_pending: int = 0
     term: TermWork = field(default_factory=TermWork)
+    measures: Measures | None = None
 
 
-def county_dashboard(user) -> CountyDashboard:
-    """The county's work (tasks, waivers waiting for the user's decision), townships with
-    village and post counts, the policy in force and recent changes."""
-    townships = list(
-        scoped(Township.objects.select_related("county"), user)
-        .annotate(village_count=Count("villages", distinct=True), **_post_counts("villages__"))
-        .order_by("county__name", "name_pinyin", "pk")
-    )
-    totals = Totals.of(townships, villages=sum(t.village_count for t in townships))
-    try:
-        policy = policy_in_force(county=user.county_id, on=timezone.localdate())
-    except NoPolicyInForce:
-        policy = None
+def county_dashboard(user, params=None) -> CountyDashboard:
+    """The county's work (tasks, waivers waiting for the user's decision), its deadlines
+    and measures by township (``params``: the request's GET, for the stability period),
+    townships with village and post counts, the policy in force and recent changes."""
+    today = timezone.localdate()
+    townships = _township_counts(user)
+    villages = sum(t.village_count for t in townships)  # type: ignore[attr-defined]
+    totals = Totals.of(townships, villages=villages)
+    policy = _policy_today(user, today)
     waivers = waivers_pending(user).count() if user.has_perm(APPROVE_WAIVER) else 0
+    found = measures(user, townships, params, today=today, policy=policy, county=True)
     return CountyDashboard(
         townships,
         totals,
@@ -291,7 +423,8 @@ def county_dashboard(user) -> CountyDashboard:
         recent_audit_entries(user),
         work_for(user),
         waivers,
-        term_work_for(user),
+        term_work_for(user, found.deadlines.total),
+        found,
     )
 
 
@@ -304,18 +437,31 @@ class TownshipDashboard:
     work: Work = field(default_factory=Work)
     villages_with_vacancies_count: int = 0
     term: TermWork = field(default_factory=TermWork)
+    measures: Measures | None = None
 
 
-def township_dashboard(user) -> TownshipDashboard:
-    """The township's work, then the villages that have vacant posts (the first
-    ``VILLAGES_SHOWN`` in pinyin order, with their number), its totals and recent changes."""
-    township = scoped(Township.objects.all(), user).filter(pk=user.township_id).first()
+def township_dashboard(user, params=None) -> TownshipDashboard:
+    """The township's work, its deadlines and measures (its own township only), then the
+    villages that have vacant posts (the first ``VILLAGES_SHOWN`` in pinyin order, with their
+    number), its totals and recent changes."""
+    today = timezone.localdate()
+    township = (
+        scoped(Township.objects.select_related("county"), user).filter(pk=user.township_id).first()
+    )
     villages = list(
         scoped(Village.objects.all(), user)
         .annotate(**_post_counts(""))
         .order_by("name_pinyin", "pk")
     )
     vacant = [v for v in villages if v.vacant_count]
+    found = measures(
+        user,
+        [township] if township else [],
+        params,
+        today=today,
+        policy=_policy_today(user, today),
+        county=False,
+    )
     return TownshipDashboard(
         township,
         vacant[:VILLAGES_SHOWN],
@@ -323,7 +469,8 @@ def township_dashboard(user) -> TownshipDashboard:
         recent_audit_entries(user),
         work_for(user),
         len(vacant),
-        term_work_for(user),
+        term_work_for(user, found.deadlines.total),
+        found,
     )
 
 

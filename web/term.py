@@ -3,8 +3,10 @@
 A user's open tasks of every term flow (signing, filing, induction, acting designation,
 refill, renewal decision, resignation answer, statement, case decision, case filing) with
 their last day, the tasks they may take, the overdue tasks handed to the county (county HR),
-and the term's figures with links to the lists: contracts ending within 90, 30 and 7 days,
-open and overdue vacancies, open dismissal cases and resignations waiting for an answer.
+and the term's figures with links to the lists: the deadlines of ``web.deadlines`` (contracts
+ending within 90, 30 and 7 days, open and overdue vacancies, unsigned agreements, open
+dismissal cases, rewards not settled), the resignations waiting for an answer and the early
+warnings open.
 
 Each read runs a fixed number of queries whatever the data size (one for the tasks of each
 kind, one for their time limits, one per figure group) and every list is bounded.
@@ -13,7 +15,7 @@ kind, one for their time limits, one per figure group) and every list is bounded
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -22,13 +24,12 @@ from viewflow.workflow.status import STATUS
 from accounts.backends import COUNTY_HR_PERMISSION
 from accounts.scoping import scoped
 from contracts.constants import (
-    IN_FORCE_STATES,
-    OPEN_VACANCY_STATES,
-    CaseState,
     ResignationState,
 )
-from contracts.models import Contract, DismissalCase, Resignation, Vacancy
+from contracts.models import Resignation
 from earlywarnings.selectors import open_warnings_count
+from policy.selectors import policy_in_force_or_none
+from web.deadlines import Counts, deadline_counts, zeroes
 from workflows.deadlines import TIME_LIMIT_STATUSES, is_overdue, last_day
 from workflows.flows_contract import ContractFlow
 from workflows.flows_endings import DismissalFlow, ResignationFlow
@@ -37,7 +38,6 @@ from workflows.flows_vacancy import VacancyFlow
 from workflows.services import tasks_held_by
 
 TASKS_SHOWN = 20
-ENDING_WITHIN = (90, 30, 7)  # the expiry reminders' days (policy defaults), as list filters
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 TERM_FLOWS = (ContractFlow, VacancyFlow, RenewalFlow, ResignationFlow, DismissalFlow)
 # Everything a row needs, read with the task in one query.
@@ -85,6 +85,10 @@ class TermFigures:
     vacancies_open: int | None = None
     vacancies_overdue: int | None = None
     cases_open: int | None = None
+    agreements_unsigned: int | None = None  # this year's (web.deadlines)
+    agreements_year: int | None = None
+    rewards_unsettled: int | None = None  # appraised years whose rewards are not settled
+    rewards_overdue: int | None = None
     resignations_waiting: int | None = None
     warnings_open: int | None = None  # early warnings open or acknowledged (earlywarnings)
 
@@ -165,36 +169,25 @@ def is_county_hr(user) -> bool:
     return user.has_perm("contracts.file_contract")
 
 
-def term_figures(user) -> TermFigures:
-    """The figures of the lists ``user`` may open, one query per list."""
-    today = timezone.localdate()
-    figures = TermFigures()
-    if user.has_perm("contracts.view_contract"):
-        in_force = Q(state__in=IN_FORCE_STATES, end_date__gte=today)
-        counts = scoped(Contract.objects.all(), user).aggregate(
-            **{
-                f"within_{days}": Count(
-                    "pk",
-                    filter=in_force & Q(end_date__lte=today + datetime.timedelta(days=days - 1)),
-                )
-                for days in ENDING_WITHIN
-            }
-        )
-        figures.ending = [(days, counts[f"within_{days}"]) for days in ENDING_WITHIN]
-    if user.has_perm("contracts.view_vacancy"):
-        counts = (
-            scoped(Vacancy.objects.all(), user)
-            .filter(state__in=OPEN_VACANCY_STATES)
-            .aggregate(
-                open=Count("pk"),
-                overdue=Count("pk", filter=Q(refill_due__lt=today)),
-            )
-        )
-        figures.vacancies_open, figures.vacancies_overdue = counts["open"], counts["overdue"]
-    if user.has_perm("contracts.view_dismissalcase"):
-        figures.cases_open = (
-            scoped(DismissalCase.objects.all(), user).exclude(state=CaseState.FILED).count()
-        )
+def term_figures(user, total: Counts | None = None) -> TermFigures:
+    """The figures of the lists ``user`` may open: the deadlines of the user's scope
+    (``web.deadlines``; ``total`` when the dashboard has them already), the resignations
+    waiting and the early warnings, one query per list."""
+    if total is None:
+        today = timezone.localdate()
+        county = getattr(user, "county_id", None)
+        policy = policy_in_force_or_none(county=county, on=today) if county else None
+        total = sum(deadline_counts(user, today, policy).values(), start=zeroes(user))
+    figures = TermFigures(
+        ending=sorted((total.ending or {}).items(), reverse=True),
+        vacancies_open=total.vacancies_open,
+        vacancies_overdue=total.vacancies_overdue,
+        cases_open=total.cases_open,
+        agreements_unsigned=total.agreements_unsigned,
+        agreements_year=timezone.localdate().year,
+        rewards_unsettled=total.rewards_unsettled,
+        rewards_overdue=total.rewards_overdue,
+    )
     if user.has_perm("contracts.view_resignation"):
         figures.resignations_waiting = (
             scoped(Resignation.objects.all(), user).filter(state=ResignationState.REQUESTED).count()
@@ -203,14 +196,15 @@ def term_figures(user) -> TermFigures:
     return figures
 
 
-def term_work_for(user) -> TermWork:
+def term_work_for(user, total: Counts | None = None) -> TermWork:
     """The term's work of ``user``: my tasks, tasks I may take, (county HR) the overdue tasks
-    handed to the county, and the figures; nothing for a user who sees no contract."""
+    handed to the county, and the figures (from the deadlines' ``total`` when given);
+    nothing for a user who sees no contract."""
     if not user.has_perm("contracts.view_contract"):
         return TermWork()
     if not (user.has_perm("contracts.manage_term") or is_county_hr(user)):
         # The township office reads the term; its tasks are the committee's and the county's.
-        return TermWork(figures=term_figures(user), can_see=True)
+        return TermWork(figures=term_figures(user, total), can_see=True)
     tasks = _term_tasks()
     mine = list(tasks_held_by(tasks.filter(owner=user, status=STATUS.ASSIGNED), user)[:TASKS_SHOWN])
     queue = list(
@@ -233,7 +227,7 @@ def term_work_for(user) -> TermWork:
         mine=rows[: len(mine)],
         queue=rows[len(mine) : len(mine) + len(queue)],
         escalated=rows[len(mine) + len(queue) :],
-        figures=term_figures(user),
+        figures=term_figures(user, total),
         can_see=True,
         can_work=True,
     )

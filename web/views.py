@@ -2,7 +2,6 @@
 their portal (``web.portal``), which 我的聘期 (/my-term/) shows too."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +15,7 @@ from web.portal import director_portal
 
 PORTAL_TEMPLATE = "web/portal.html"
 
-DASHBOARDS: dict[str, tuple[str, Callable[[Any], object]]] = {
+DASHBOARDS: dict[str, tuple[str, Callable[..., object]]] = {
     Role.ADMINISTRATOR: ("web/dashboard_county.html", selectors.county_dashboard),
     Role.COUNTY_HR: ("web/dashboard_county.html", selectors.county_dashboard),
     Role.TOWNSHIP_COMMITTEE: ("web/dashboard_township.html", selectors.township_dashboard),
@@ -25,6 +24,9 @@ DASHBOARDS: dict[str, tuple[str, Callable[[Any], object]]] = {
     Role.DIRECTOR: (PORTAL_TEMPLATE, director_portal),
 }
 
+# The builders that read the page's query: the stability measures' period (GET start, end).
+READS_QUERY = (selectors.county_dashboard, selectors.township_dashboard)
+
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -32,7 +34,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if entry is None:  # an account without a role sees nothing but this notice
         return render(request, "web/dashboard_no_role.html")
     template_name, build = entry
-    return render(request, template_name, {"dashboard": build(request.user)})
+    args = (request.user, request.GET) if build in READS_QUERY else (request.user,)
+    return render(request, template_name, {"dashboard": build(*args)})
 
 
 @login_required

@@ -22,7 +22,7 @@ from accounts.scoping import can_see
 from assessment.constants import ItemKind, MonthState
 from assessment.models import AssessmentMonth, MonthCorrection, MonthlyScore
 from assessment.pay import competition_ranks, pay_after_deduction, score_round
-from assessment.selectors import month_bounds, scheme_in_use
+from assessment.selectors import month_bounds, scheme_in_use, scores_mean
 from assessment.signals import month_opened, month_published
 from audit.models import AuditEntry
 from audit.services import AuditBatch, audit_record, audited_transition, snapshot
@@ -355,6 +355,8 @@ def _rank_and_pay(month: AssessmentMonth, *, by) -> None:
             pay=pay,
         )
     batch.save()
+    # The month's figures as published, for the dashboards' ranking (saved with the month).
+    month.scored_count, month.mean_total = scores_mean(month.pk)
 
 
 def documents_job_key(month: AssessmentMonth) -> str:

@@ -96,6 +96,33 @@ class _Serial:
         return first17 + _check_digit(first17), birth, "M" if order % 2 else "F"
 
 
+def generated_person(
+    rng: random.Random, serial: "_Serial", *, name: str = "", education: str = "", **where
+):
+    """An unsaved person for bulk_create: a generated name (or ``name``) with its pinyin
+    keys, a new ID number from ``serial``, a phone, 高中 (or ``education``) and the township
+    and village given in ``where``."""
+    from core.education import Education
+    from core.text import pinyin_key
+    from people.models import Person
+    from people.search import name_search_key
+
+    name = name or person_name(rng)
+    number, birth, sex = serial.id_number()
+    return Person(
+        name=name,
+        name_pinyin=pinyin_key(name),
+        name_search=name_search_key(name),
+        id_number=number,
+        birth_date=birth,
+        sex=sex,
+        phone=f"139{rng.randrange(10**8):08d}",
+        education=education or Education.HIGH_SCHOOL,
+        household_registration="贵州省关岭布依族苗族自治县",
+        **where,
+    )
+
+
 def populate(
     *,
     townships: list,
@@ -116,11 +143,9 @@ def populate(
     from django.contrib.contenttypes.models import ContentType
 
     from audit.models import AuditEntry
-    from core.education import Education
     from core.text import pinyin_key
     from organisation.models import Post, Village
     from people.models import Person
-    from people.search import name_search_key
 
     serial = _Serial(Person.objects.count() + 1000)
     person_type = ContentType.objects.get_for_model(Person)
@@ -142,19 +167,11 @@ def populate(
         assert len(created) == len(new_villages)
         rows = []
         for n in range(people):
-            name = namesake if namesake and n % 4 == 0 else person_name(rng)
-            number, birth, sex = serial.id_number()
             rows.append(
-                Person(
-                    name=name,
-                    name_pinyin=pinyin_key(name),
-                    name_search=name_search_key(name),
-                    id_number=number,
-                    birth_date=birth,
-                    sex=sex,
-                    phone=f"139{rng.randrange(10**8):08d}",
-                    education=Education.HIGH_SCHOOL,
-                    household_registration="贵州省关岭布依族苗族自治县",
+                generated_person(
+                    rng,
+                    serial,
+                    name=namesake if namesake and n % 4 == 0 else "",
                     township=township,
                     village=village or (rng.choice(new_villages) if new_villages else None),
                 )

@@ -71,27 +71,17 @@ def _county(tag: str):
 
 
 def _people(count: int, rng: random.Random, serial, *, townships_of: list) -> list:
-    from bench.lists import person_name
+    from bench.lists import generated_person
     from core.education import Education
-    from core.text import pinyin_key
     from people.models import Person
-    from people.search import name_search_key
 
     rows = []
     for township, village in townships_of[:count]:
-        name = person_name(rng)
-        number, birth, sex = serial.id_number()
         rows.append(
-            Person(
-                name=name,
-                name_pinyin=pinyin_key(name),
-                name_search=name_search_key(name),
-                id_number=number,
-                birth_date=birth,
-                sex=sex,
-                phone=f"139{rng.randrange(10**8):08d}",
-                education=Education.JUNIOR_HIGH if rng.random() < 0.12 else Education.HIGH_SCHOOL,
-                household_registration="贵州省关岭布依族苗族自治县",
+            generated_person(
+                rng,
+                serial,
+                education=Education.JUNIOR_HIGH if rng.random() < 0.12 else "",
                 township=township,
                 village=village,
             )

@@ -34,15 +34,13 @@ def populate(*, contracts: int, today: datetime.date, rng: random.Random) -> Non
     """``contracts`` directors in post on active contracts ending from ``today`` - 1 on."""
     from accounts.constants import Role
     from accounts.models import User
-    from bench.lists import _Serial, person_name
+    from bench.lists import _Serial, generated_person
     from contracts.constants import ContractState
     from contracts.models import Contract
     from contracts.services.drafting import contract_end_date
-    from core.education import Education
     from core.text import pinyin_key
     from organisation.models import County, Post, Township, Village
     from people.models import Person
-    from people.search import name_search_key
     from policy.models import Policy
     from workdays.calendar import add_years
 
@@ -83,22 +81,8 @@ def populate(*, contracts: int, today: datetime.date, rng: random.Random) -> Non
     seats = [(village, n + 1) for village in villages for n in range(POSTS_PER_VILLAGE)]
     seats = seats[:contracts]
     for village, _number in seats:
-        name = person_name(rng)
-        number, birth, sex = serial.id_number()
         people.append(
-            Person(
-                name=name,
-                name_pinyin=pinyin_key(name),
-                name_search=name_search_key(name),
-                id_number=number,
-                birth_date=birth,
-                sex=sex,
-                phone=f"139{rng.randrange(10**8):08d}",
-                education=Education.HIGH_SCHOOL,
-                household_registration="贵州省关岭布依族苗族自治县",
-                township_id=village.township_id,
-                village=village,
-            )
+            generated_person(rng, serial, township_id=village.township_id, village=village)
         )
     Person.objects.bulk_create(people, batch_size=1000)
     people = list(Person.objects.order_by("pk"))

@@ -25,14 +25,12 @@ STATES = ["active", "active", "active", "expiring", "expired", "terminated", "dr
 def add_contracts(township, policy, count: int, *, rng: random.Random) -> None:
     """``count`` contracts in ``township``: each with its own director, village and post;
     the states spread over the term, so that one contract per post and per person holds."""
-    from bench.lists import _Serial, person_name
+    from bench.lists import _Serial, generated_person
     from contracts.models import Contract
     from contracts.services import contract_end_date
-    from core.education import Education
     from core.text import pinyin_key
     from organisation.models import Post, Village
     from people.models import Person
-    from people.search import name_search_key
 
     start = Person.objects.count() + Village.objects.count() + 1
     villages = Village.objects.bulk_create(
@@ -53,22 +51,7 @@ def add_contracts(township, policy, count: int, *, rng: random.Random) -> None:
     people = []
     serial = _Serial(start)  # ID numbers unique by construction, whatever was added before
     for _n in range(count):
-        number, birth, sex = serial.id_number()
-        name = person_name(rng)
-        people.append(
-            Person(
-                name=name,
-                name_pinyin=pinyin_key(name),
-                name_search=name_search_key(name),
-                id_number=number,
-                birth_date=birth,
-                sex=sex,
-                phone=f"139{rng.randrange(10**8):08d}",
-                education=Education.HIGH_SCHOOL,
-                household_registration="贵州省关岭布依族苗族自治县",
-                township=township,
-            )
-        )
+        people.append(generated_person(rng, serial, township=township))
     Person.objects.bulk_create(people, batch_size=1000)
     people = list(Person.objects.filter(township=township).order_by("-pk")[:count])
     contracts = []

@@ -1,5 +1,5 @@
 """Browser tests of the Excel exports (``web.exports``): a clerk filters a list, clicks
-"导出 Excel" and opens the downloaded file; a township's file is masked and holds its own
+"导出电子表格" and opens the downloaded file; a township's file is masked and holds its own
 people only; a list past the row limit brings the clerk back to it with a message."""
 
 import io
@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def download(pages) -> tuple[str, list[list]]:
-    """Click the list's "导出 Excel" and read the file: its suggested name and its rows."""
+    """Click the list's "导出电子表格" and read the file: its suggested name and its rows."""
     with pages.page.expect_download() as caught:
-        pages.main().get_by_role("link", name="导出 Excel").click()
+        pages.main().get_by_role("link", name="导出电子表格").click()
     file = caught.value
     sheet = load_workbook(io.BytesIO(Path(file.path()).read_bytes())).active
     return file.suggested_filename, [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -54,7 +54,7 @@ def test_a_list_past_the_row_limit_comes_back_with_a_message(staff, world, setti
     settings.CUNPIN_EXPORT_MAX_ROWS = 1
     hr = staff("county_hr")
     hr.open_menu("人员")
-    hr.main().get_by_role("link", name="导出 Excel").click()
+    hr.main().get_by_role("link", name="导出电子表格").click()
     expect(hr.message()).to_contain_text("该列表超过 1 行")
     expect(hr.heading()).to_have_text("人员")
     # Narrowed to one person, the same link downloads.

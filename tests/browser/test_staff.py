@@ -47,7 +47,7 @@ DASHBOARDS = [
     pytest.param("guansuo_head", ["乡镇选聘领导小组组长 杨光荣", "北口村"], id="head"),
     pytest.param("guansuo_office", ["乡镇计生办工作人员 岑丽", "北口村"], id="office"),
     pytest.param("village_chengnei", ["村（居）两委 黄德明", "岗位与人口主任"], id="village"),
-    pytest.param("director_wang", ["王堃", "我的档案"], id="director"),
+    pytest.param("director_wang", ["王堃", "我的聘期"], id="director"),
 ]
 
 

@@ -174,14 +174,11 @@ def county_ranking(townships: list, policy, *, today: datetime.date) -> MonthlyR
         ),
         key=lambda line: (line.rank is None, line.rank or 0),
     )
-    chart = bar_chart(
-        dom_id="ranking-chart",
-        label=_("Mean monthly score of each township, %(month)s") % {"month": month_label(*latest)},
-        labels=[line.label for line in ranking],
-        series=[(_("Mean score"), [line.value for line in ranking])],
-        y_title=_("Score"),
-        y_min=0,
-        y_max=high,
+    chart = _ranking_chart(
+        _("Mean monthly score of each township, %(month)s") % {"month": month_label(*latest)},
+        _("Mean score"),
+        ranking,
+        high,
     )
     return MonthlyRanking(
         months=months,
@@ -192,6 +189,19 @@ def county_ranking(townships: list, policy, *, today: datetime.date) -> MonthlyR
         line=low,
         chart=chart,
         silent=[t.name for t in townships if not any((t.pk, m) in found for m in months)],
+    )
+
+
+def _ranking_chart(label: str, series: str, ranking: list, high) -> Chart:
+    """The latest month's ranking as bars from 0 to ``high``, one bar per line."""
+    return bar_chart(
+        dom_id="ranking-chart",
+        label=label,
+        labels=[line.label for line in ranking],
+        series=[(series, [line.value for line in ranking])],
+        y_title=_("Score"),
+        y_min=0,
+        y_max=high,
     )
 
 
@@ -255,15 +265,12 @@ def township_ranking(township, policy, *, today: datetime.date) -> MonthlyRankin
         )
         for score in shown
     ]
-    chart = bar_chart(
-        dom_id="ranking-chart",
-        label=_("Monthly scores of the township's directors, %(month)s")
+    chart = _ranking_chart(
+        _("Monthly scores of the township's directors, %(month)s")
         % {"month": month_label(*latest)},
-        labels=[line.label for line in ranking],
-        series=[(_("Score"), [line.value for line in ranking])],
-        y_title=_("Score"),
-        y_min=0,
-        y_max=high,
+        _("Score"),
+        ranking,
+        high,
     )
     return MonthlyRanking(
         months=months,
